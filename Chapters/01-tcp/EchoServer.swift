@@ -1,0 +1,26 @@
+import NodeNet
+
+/// The book's §1.2 server: greets each connection, answers 你好 to every chunk of data, and
+/// notes when a client ends the connection.
+@NodeActor func startEchoServer(port: Int, host: String?) {
+    // excerpt: server
+    let server = net.createServer { socket in
+        // A new connection.
+        socket.on(.data) { _ in
+            socket.write("你好")
+        }
+        socket.on(.end) {
+            print("连接断开")
+        }
+        socket.write("欢迎光临《深入浅出node.js》")
+    }
+
+    server.listen(port, host) {
+        print("正在监听\(server.address()!.port)端口")
+    }
+    // end excerpt
+    server.on(.error) { error in
+        print("服务器出错: \(error.message)")
+        process.exitCode = 1
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An error as Node reports it: a `code` to branch on and a message to read.
+///
+/// System errors carry the errno name as their code (`ECONNREFUSED`, `EADDRINUSE`), the failing
+/// `syscall` and, for sockets, the address; Node's own errors carry an `ERR_…` code.
+public struct NodeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `ECONNRESET`, `ERR_STREAM_WRITE_AFTER_END`, …
+    public let code: String
+    /// The message Node would print, e.g. `connect ECONNREFUSED 127.0.0.1:3000`.
+    public let message: String
+    /// The negated errno for system errors, as Node's `err.errno` (-111 for ECONNREFUSED).
+    public let errno: Int32?
+    /// The system call that failed, for system errors.
+    public let syscall: String?
+
+    /// An error with Node's `ERR_…` code and message.
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+        errno = nil
+        syscall = nil
+    }
+
+    /// A system error: `syscall` failed with `errno`; `detail` follows the code, as in
+    /// `listen EADDRINUSE: address already in use :::3000` or `connect ECONNREFUSED 127.0.0.1:1`.
+    public init(errno: Int32, syscall: String, detail: String? = nil) {
+        let name = Self.errnoName(errno)
+        code = name
+        self.errno = -errno
+        self.syscall = syscall
+        message = "\(syscall) \(name)" + (detail.map { $0.hasPrefix(":") ? $0 : " " + $0 } ?? "")
+    }
+
+    /// `Error: <message>` plus the code, the way Node prints an uncaught error's first lines.
+    public var description: String { "Error: \(message) (code: '\(code)')" }
+
+    /// Node's code for an errno value; the strerror text for ones Node names the same way.
+    static func errnoName(_ value: Int32) -> String {
+        let names: [Int32: String] = [
+            EACCES: "EACCES", EADDRINUSE: "EADDRINUSE", EADDRNOTAVAIL: "EADDRNOTAVAIL",
+            ECONNABORTED: "ECONNABORTED", ECONNREFUSED: "ECONNREFUSED", ECONNRESET: "ECONNRESET",
+            EHOSTUNREACH: "EHOSTUNREACH", EINVAL: "EINVAL", EMSGSIZE: "EMSGSIZE",
+            ENETUNREACH: "ENETUNREACH", ENOTCONN: "ENOTCONN", EPIPE: "EPIPE", ETIMEDOUT: "ETIMEDOUT",
+            EBADF: "EBADF", EAFNOSUPPORT: "EAFNOSUPPORT",
+        ]
+        return names[value] ?? "E\(value)"
+    }
+
+    /// libuv's text for an errno, e.g. "address already in use".
+    static func explanation(_ value: Int32) -> String {
+        String(cString: strerror(value)).lowercased()
+    }
+}
+
+extension NodeError {
+    /// `write after end`: writing to a socket after calling `end()`.
+    static let writeAfterEnd = NodeError(code: "ERR_STREAM_WRITE_AFTER_END", message: "write after end")
+    /// Writing to a socket after it was destroyed.
+    static let writeAfterDestroy = NodeError(
+        code: "ERR_STREAM_DESTROYED",
+        message: "Cannot call write after a stream was destroyed"
+    )
+    /// `server.close()` on a server that is not listening.
+    static let serverNotRunning = NodeError(code: "ERR_SERVER_NOT_RUNNING", message: "Server is not running.")
+    /// Writing to a socket whose peer ended it, with `allowHalfOpen` off (Node's EPIPE).
+    static let endedByPeer = NodeError(code: "EPIPE", message: "This socket has been ended by the other party")
+    /// `listen()` on a server that is already listening.
+    static let listenTwice = NodeError(
+        code: "ERR_SERVER_ALREADY_LISTEN",
+        message: "Listen method has been called more than once without closing."
+    )
+}

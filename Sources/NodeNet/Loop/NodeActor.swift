@@ -1,0 +1,44 @@
+import NIOCore
+import NIOPosix
+
+/// The one event-loop thread of a program, as libuv's loop is Node's.
+///
+/// SwiftNIO plays libuv's part. Every socket, server and timer of a program lives on this loop.
+let nodeLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+/// The event loop every NodeNet handle runs on.
+let nodeLoop: any EventLoop = nodeLoopGroup.next()
+
+/// The isolation of a Node-style program: all its callbacks run here, one at a time, in order.
+///
+/// `NodeActor`'s executor *is* the SwiftNIO event loop, so a callback runs on the loop thread with
+/// no hop, and a `Task {}` started inside a callback inherits this actor: its `await`s resume on the
+/// same loop, between events, as a resolved promise does in Node.
+@globalActor public actor NodeActor {
+    /// The shared instance the `@NodeActor` attribute refers to.
+    public static let shared = NodeActor()
+
+    /// The SwiftNIO event loop, seen as a Swift concurrency executor.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        nodeLoop.executor.asUnownedSerialExecutor()
+    }
+
+    /// Runs `operation` as `@NodeActor` code, given that the caller is already on the loop thread.
+    ///
+    /// SwiftNIO calls channel handlers on the loop thread but outside any Swift task; this is how the
+    /// runtime's handlers step into `@NodeActor` code. It traps if called from another thread.
+    static func assumeIsolated<T: Sendable>(_ operation: @NodeActor () throws -> T) rethrows -> T {
+        typealias Isolated = @NodeActor () throws -> T
+        typealias Plain = () throws -> T
+        nodeLoop.preconditionInEventLoop()
+        // Same technique as MainActor.assumeIsolated: the check above is what makes this sound.
+        return try withoutActuallyEscaping(operation) { (isolated: @escaping Isolated) throws -> T in
+            try unsafeBitCast(isolated, to: Plain.self)()
+        }
+    }
+}
+
+/// Runs `body` on the loop after the current callback returns, like `process.nextTick`.
+func nextTick(_ body: @escaping @NodeActor () -> Void) {
+    nodeLoop.execute { NodeActor.assumeIsolated { body() } }
+}

@@ -1,0 +1,165 @@
+import NIOCore
+import NIOPosix
+
+/// A TCP server, as `net.createServer` returns it.
+///
+/// Events: `listening`, `connection(socket)`, `close` (once closed *and* every connection has
+/// ended), `error`.
+@NodeActor public final class Server: EventEmitter {
+    let options: ServerOptions
+    private var channel: (any Channel)?
+    private var state = State.idle
+    private var connections = 0
+    private let hold = LoopHold()
+    private var closeCallbacks: [@NodeActor (NodeError?) -> Void] = []
+
+    private enum State { case idle, binding, listening, closed }
+
+    init(options: ServerOptions) {
+        self.options = options
+    }
+
+    /// Whether the server is accepting connections.
+    public var listening: Bool { state == .listening }
+
+    /// Starts accepting connections on `port` (0: any free port). With no `host` it listens on
+    /// `::`, every interface, IPv4 included, as Node does. `callback` is added as a `listening`
+    /// listener.
+    @discardableResult
+    public func listen(
+        _ port: Int = 0,
+        _ host: String? = nil,
+        _ callback: (@NodeActor () -> Void)? = nil
+    ) -> Server {
+        if let callback { once(.listening, callback) }
+        guard state == .idle || state == .closed else {
+            nextTick { self.emit(.error, .listenTwice) }
+            return self
+        }
+        state = .binding
+        hold.activate()
+        let host = host ?? "::"
+        let bootstrap = ServerBootstrap(group: nodeLoopGroup)
+            .serverChannelOption(.backlog, value: Int32(options.backlog))
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: options.noDelay ? 1 : 0)
+            .childChannelOption(.autoRead, value: !options.pauseOnConnect)
+            .childChannelInitializer { [weak self] channel in
+                NodeActor.assumeIsolated { self?.accept(channel) }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+        bootstrap.bind(host: host, port: port).assumeIsolated().whenComplete { result in
+            NodeActor.assumeIsolated { self.didBind(result, host: host, port: port) }
+        }
+        return self
+    }
+
+    private func didBind(_ result: Result<any Channel, any Error>, host: String, port: Int) {
+        switch result {
+        case .success(let channel):
+            self.channel = channel
+            state = .listening
+            emit(.listening)
+        case .failure(let error):
+            state = .idle
+            hold.deactivate()
+            emit(.error, NodeError(error, syscall: "listen", address: "\(host):\(port)"))
+        }
+    }
+
+    private func accept(_ channel: any Channel) {
+        let socket = Socket(server: self, channel: channel)
+        connections += 1
+        if options.pauseOnConnect { socket.pause() }
+    }
+
+    /// Called by a socket of this server once it has connected (its handler saw `channelActive`).
+    func connected(_ socket: Socket) {
+        emit(.connection, socket)
+    }
+
+    /// Called by a socket of this server once it has closed.
+    func disconnected(_ socket: Socket) {
+        connections -= 1
+        emitCloseIfDrained()
+    }
+
+    /// The address the server listens on, or `nil` before `listening`.
+    public func address() -> AddressInfo? {
+        channel?.localAddress.map(AddressInfo.init)
+    }
+
+    /// Stops accepting new connections. Open connections go on; `close` fires, and `callback`
+    /// runs, once the last one has ended. Closing a server that is not listening gives
+    /// `ERR_SERVER_NOT_RUNNING` to `callback`.
+    public func close(_ callback: (@NodeActor (NodeError?) -> Void)? = nil) {
+        guard state == .listening, let channel else {
+            if let callback { nextTick { callback(.serverNotRunning) } }
+            return
+        }
+        if let callback { closeCallbacks.append(callback) }
+        state = .closed
+        self.channel = nil
+        channel.close(promise: nil)
+        hold.deactivate()
+        emitCloseIfDrained()
+    }
+
+    private func emitCloseIfDrained() {
+        guard state == .closed, connections == 0 else { return }
+        let callbacks = closeCallbacks
+        closeCallbacks = []
+        nextTick {
+            guard self.state == .closed else { return }
+            for callback in callbacks { callback(nil) }
+            self.emit(.close)
+        }
+    }
+
+    /// Passes the number of open connections to `callback`, as Node's asynchronous API does.
+    public func getConnections(_ callback: @escaping @NodeActor (NodeError?, Int) -> Void) {
+        let count = connections
+        nextTick { callback(nil, count) }
+    }
+
+    /// Keeps the program alive while listening (the default).
+    @discardableResult
+    public func ref() -> Server {
+        hold.ref()
+        return self
+    }
+
+    /// Lets the program end even though the server is listening.
+    @discardableResult
+    public func unref() -> Server {
+        hold.unref()
+        return self
+    }
+}
+
+extension Event where Emitter: Server, Payload == Void {
+    /// The server is bound and accepting (after `listen`).
+    public static var listening: Self { Self("listening") }
+    /// The server has closed and its last connection has ended.
+    public static var close: Self { Self("close") }
+}
+
+extension Event where Emitter: Server, Payload == Socket {
+    /// A client connected; the payload is the server's side of the connection.
+    public static var connection: Self { Self("connection") }
+}
+
+extension Event where Emitter: Server, Payload == NodeError {
+    /// Listening failed (EADDRINUSE, EACCES, …).
+    public static var error: Self { Self("error") }
+}
+
+extension AddressInfo {
+    init(_ address: SocketAddress) {
+        let ip = address.ipAddress ?? "?"
+        let family: String
+        if case .v6 = address { family = "IPv6" } else { family = "IPv4" }
+        self.init(address: ip, family: family, port: address.port ?? 0)
+    }
+}

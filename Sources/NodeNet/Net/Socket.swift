@@ -1,0 +1,433 @@
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A TCP connection, Node's `net.Socket`: a duplex stream of bytes.
+///
+/// Events, in the order they fire: `connect` and `ready` (client side only), `data(Buffer)`,
+/// `end` (the peer sent FIN), `finish` (our FIN is sent), `drain` (a `write` returned false and the
+/// buffer has since emptied), `timeout` (idle; the socket stays open), `error(NodeError)`,
+/// `close(hadError)`.
+@NodeActor public final class Socket: EventEmitter {
+    /// The server that accepted this socket, if it is a server-side socket.
+    public private(set) weak var server: Server?
+    var channel: (any Channel)?
+    let allowHalfOpen: Bool
+    private let hold = LoopHold()
+
+    // Reading
+    private var flowing: Bool?
+    private var unread: [Buffer] = []
+    private var eofPending = false
+    private var utf8Decoder: UTF8ChunkBoundary?
+    /// Bytes received so far.
+    public private(set) var bytesRead = 0
+    /// Whether the peer has ended its side (the `end` event has fired).
+    public private(set) var readableEnded = false
+
+    // Writing
+    private var pendingBeforeConnect: [(Buffer, (@NodeActor (NodeError?) -> Void)?)] = []
+    private var needDrain = false
+    private var finishEmitted = false
+    private var shutdownRequested = false
+    /// Bytes handed to `write` so far (Node counts queued bytes too).
+    public private(set) var bytesWritten = 0
+    /// Bytes written but not yet taken by the kernel.
+    public private(set) var writableLength = 0
+    /// The buffered amount above which `write` returns false (Node 20: 16384).
+    public var writableHighWaterMark = 16384
+    /// Whether `end()` has been called.
+    public private(set) var writableEnded = false
+
+    // Lifecycle
+    /// Whether the socket is still connecting (client side).
+    public private(set) var connecting = false
+    /// Whether the socket has been destroyed (closed, or failed).
+    public private(set) var destroyed = false
+    private var errorEmitted = false
+    private var destroyRequested = false
+    private var idle: IdleTimer?
+
+    /// The peer's address, once connected.
+    public private(set) var remoteAddress: String?
+    /// The peer's port, once connected.
+    public private(set) var remotePort: Int?
+    /// `IPv4` or `IPv6`, once connected.
+    public private(set) var remoteFamily: String?
+    /// Our own address, once connected.
+    public private(set) var localAddress: String?
+    /// Our own port, once connected.
+    public private(set) var localPort: Int?
+
+    /// A client socket, not yet connected.
+    init(options: SocketOptions) {
+        allowHalfOpen = options.allowHalfOpen
+        super.init()
+        noDelay = options.noDelay
+        connecting = true
+    }
+
+    private var noDelay = false
+
+    /// A server-side socket for a connection `server` accepted.
+    init(server: Server, channel: any Channel) {
+        self.server = server
+        self.channel = channel
+        allowHalfOpen = server.options.allowHalfOpen
+        super.init()
+        hold.activate()
+        try! channel.pipeline.syncOperations.addHandler(SocketHandler(socket: self))
+    }
+
+    /// What `NODENET_TRACE` prints: which side the socket is on.
+    public override var traceLabel: String {
+        "\(server == nil ? "Socket" : "Socket(server)")#\(handleID)"
+    }
+
+    func connect(port: Int, host: String) {
+        hold.activate()
+        let noDelay = self.noDelay
+        ClientBootstrap(group: nodeLoopGroup)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
+            .channelInitializer { [weak self] channel in
+                NodeActor.assumeIsolated {
+                    guard let self else { return }
+                    try! channel.pipeline.syncOperations.addHandler(SocketHandler(socket: self))
+                }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+            .connect(host: host, port: port)
+            .assumeIsolated()
+            .whenFailure { error in
+                NodeActor.assumeIsolated {
+                    self.connecting = false
+                    self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
+                    self.didClose()
+                }
+            }
+    }
+
+    // MARK: Events from the handler
+
+    func didBecomeActive(_ channel: any Channel) {
+        self.channel = channel
+        if let remote = channel.remoteAddress.map(AddressInfo.init) {
+            remoteAddress = remote.address
+            remotePort = remote.port
+            remoteFamily = remote.family
+        }
+        if let local = channel.localAddress.map(AddressInfo.init) {
+            localAddress = local.address
+            localPort = local.port
+        }
+        if let server {
+            server.connected(self)
+            return
+        }
+        connecting = false
+        emit(.connect)
+        emit(.ready)
+        let queued = pendingBeforeConnect
+        pendingBeforeConnect = []
+        for (data, callback) in queued { send(data, callback) }
+        if writableEnded { shutdownWhenFlushed() }
+    }
+
+    func didRead(_ bytes: ByteBuffer) {
+        bytesRead += bytes.readableBytes
+        idle?.touch()
+        var chunk = Buffer(bytes)
+        if var decoder = utf8Decoder {
+            chunk = decoder.wholeCharacters(of: chunk)
+            utf8Decoder = decoder
+            if chunk.isEmpty { return }
+        }
+        if flowing == true && unread.isEmpty {
+            emit(.data, chunk)
+        } else {
+            unread.append(chunk)
+            channel?.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
+    }
+
+    func didReadEOF() {
+        if flowing != true || !unread.isEmpty {
+            eofPending = true
+            return
+        }
+        readableEnded = true
+        emit(.end)
+        if !allowHalfOpen { end() }
+        closeIfBothSidesDone()
+    }
+
+    func fail(_ error: NodeError) {
+        guard !errorEmitted else { return }
+        errorEmitted = true
+        emit(.error, error)
+    }
+
+    func didClose() {
+        guard !destroyed else { return }
+        destroyed = true
+        connecting = false
+        idle?.stop()
+        if writableEnded && !finishEmitted && !errorEmitted {
+            finishEmitted = true
+            emit(.finish)
+        }
+        // SwiftNIO folds "peer sent FIN" into the close when our side was already shut; Node
+        // still reports it as `end`, so a clean close we did not ask for is the peer's FIN.
+        if !readableEnded && !errorEmitted && !destroyRequested && flowing == true && unread.isEmpty {
+            readableEnded = true
+            emit(.end)
+        }
+        let failedWrites = pendingBeforeConnect
+        pendingBeforeConnect = []
+        for case (_, let callback?) in failedWrites { callback(.writeAfterDestroy) }
+        emit(.close, errorEmitted)
+        hold.deactivate()
+        server?.disconnected(self)
+    }
+
+    // MARK: Reading
+
+    /// Stops `data` events; the kernel's buffer then fills and TCP slows the peer down.
+    @discardableResult
+    public func pause() -> Socket {
+        flowing = false
+        channel?.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        return self
+    }
+
+    /// Restarts `data` events after `pause()`; bytes that arrived meanwhile come first.
+    @discardableResult
+    public func resume() -> Socket {
+        guard flowing != true else { return self }
+        flowing = true
+        nextTick { self.deliverUnread() }
+        return self
+    }
+
+    private func deliverUnread() {
+        while flowing == true, !unread.isEmpty {
+            emit(.data, unread.removeFirst())
+        }
+        guard flowing == true else { return }
+        if eofPending {
+            eofPending = false
+            didReadEOF()
+        } else if !destroyed {
+            channel?.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        }
+    }
+
+    /// With `.utf8`, each `data` chunk holds whole characters only (a character split across two
+    /// TCP segments waits for its last byte), so `toString()` never breaks one. Node's
+    /// `setEncoding` turns chunks into strings; here they stay ``Buffer``s.
+    @discardableResult
+    public func setEncoding(_ encoding: Encoding? = .utf8) -> Socket {
+        utf8Decoder = encoding == .utf8 ? UTF8ChunkBoundary() : nil
+        return self
+    }
+
+    /// A `data` listener starts the flow of data, as in Node.
+    public override func listenerAdded(_ event: String) {
+        if event == "data" && flowing == nil { resume() }
+    }
+
+    // MARK: Writing
+
+    /// Sends `data`. Returns false once more than `writableHighWaterMark` bytes wait for the kernel:
+    /// stop writing then, and go on at `drain`. `callback` runs once the bytes are handed over, or
+    /// with the error if they cannot be.
+    @discardableResult
+    public func write(_ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
+        if destroyed {
+            if let callback { nextTick { callback(.writeAfterDestroy) } }
+            return false
+        }
+        if writableEnded {
+            let error: NodeError = readableEnded && !allowHalfOpen ? .endedByPeer : .writeAfterEnd
+            nextTick {
+                callback?(error)
+                self.fail(error)
+                self.destroy()
+            }
+            return false
+        }
+        bytesWritten += data.count
+        writableLength += data.count
+        if connecting {
+            pendingBeforeConnect.append((data, callback))
+        } else {
+            send(data, callback)
+        }
+        let belowMark = writableLength < writableHighWaterMark
+        if !belowMark { needDrain = true }
+        return belowMark
+    }
+
+    /// Sends the UTF-8 bytes of `text`.
+    @discardableResult
+    public func write(_ text: String, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
+        write(Buffer(text), callback)
+    }
+
+    private func send(_ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)?) {
+        guard let channel else { return }
+        idle?.touch()
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            NodeActor.assumeIsolated { self.didSend(data.count, result, callback) }
+        }
+        channel.writeAndFlush(data.storage, promise: promise)
+    }
+
+    private func didSend(
+        _ count: Int,
+        _ result: Result<Void, any Error>,
+        _ callback: (@NodeActor (NodeError?) -> Void)?
+    ) {
+        writableLength -= count
+        let error: NodeError? =
+            switch result {
+            case .success: nil
+            case .failure(let error): NodeError(error, syscall: "write")
+            }
+        if let callback { nextTick { callback(error) } }
+        guard error == nil else { return }
+        if writableLength == 0 {
+            if needDrain {
+                needDrain = false
+                nextTick { if !self.destroyed { self.emit(.drain) } }
+            }
+            if writableEnded { shutdownWhenFlushed() }
+        }
+    }
+
+    /// Sends `data` if given, then FIN: we will write no more. The socket closes once the peer
+    /// has ended too (at once when it already has, unless `allowHalfOpen`).
+    public func end(_ data: Buffer? = nil, _ callback: (@NodeActor () -> Void)? = nil) {
+        if let data { write(data) }
+        if let callback { once(.finish, callback) }
+        guard !writableEnded, !destroyed else { return }
+        writableEnded = true
+        if !connecting { shutdownWhenFlushed() }
+    }
+
+    /// Sends the UTF-8 bytes of `text`, then FIN.
+    public func end(_ text: String, _ callback: (@NodeActor () -> Void)? = nil) {
+        end(Buffer(text), callback)
+    }
+
+    private func shutdownWhenFlushed() {
+        // SwiftNIO turns an output shutdown into a full close once input is shut, and a full
+        // close drops queued writes; waiting for our own queue to empty keeps every byte.
+        guard writableLength == 0, !shutdownRequested, let channel else { return }
+        shutdownRequested = true
+        channel.close(mode: .output).assumeIsolated().whenComplete { _ in
+            NodeActor.assumeIsolated { self.didShutdownOutput() }
+        }
+    }
+
+    private func didShutdownOutput() {
+        guard !finishEmitted, !destroyed else { return }
+        finishEmitted = true
+        emit(.finish)
+        closeIfBothSidesDone()
+    }
+
+    private func closeIfBothSidesDone() {
+        if readableEnded && finishEmitted { channel?.close(promise: nil) }
+    }
+
+    /// Closes the connection at once, dropping unsent data. With `error`, emits it first.
+    public func destroy(_ error: NodeError? = nil) {
+        if let error { fail(error) }
+        guard !destroyed else { return }
+        destroyRequested = true
+        if let channel {
+            channel.close(promise: nil)
+        } else if !connecting {
+            didClose()
+        }
+    }
+
+    /// Closes with a TCP RST instead of FIN, so the peer sees ECONNRESET.
+    public func resetAndDestroy() {
+        guard let channel, !destroyed else { return destroy() }
+        destroyRequested = true
+        // SO_LINGER with a zero timeout makes close() send RST and drop unsent data.
+        guard let options = channel as? any SocketOptionProvider else { return destroy() }
+        options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    // MARK: Options
+
+    /// `setNoDelay(true)` turns Nagle's algorithm off: each write goes out at once, small or not.
+    @discardableResult
+    public func setNoDelay(_ noDelay: Bool = true) -> Socket {
+        self.noDelay = noDelay
+        channel?.setOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0).whenFailure { _ in }
+        return self
+    }
+
+    /// Turns TCP keep-alive probes on or off; the first after `initialDelay` ms of silence
+    /// (0 leaves the system's value), then every second, ten times, as Node configures them.
+    @discardableResult
+    public func setKeepAlive(_ enable: Bool = false, initialDelay: Int = 0) -> Socket {
+        guard let channel else { return self }
+        channel.setOption(.socketOption(.so_keepalive), value: enable ? 1 : 0).whenFailure { _ in }
+        if enable && initialDelay > 0 {
+            let tcp = NIOBSDSocket.OptionLevel.tcp
+            let settings = [(TCP_KEEPIDLE, max(1, initialDelay / 1000)), (TCP_KEEPINTVL, 1), (TCP_KEEPCNT, 10)]
+            for (name, value) in settings {
+                let option = ChannelOptions.Types.SocketOption(level: tcp, name: NIOBSDSocket.Option(rawValue: name))
+                channel.setOption(option, value: value).whenFailure { _ in }
+            }
+        }
+        return self
+    }
+
+    /// Emits `timeout` after `milliseconds` without reading or writing; 0 turns it off. The socket
+    /// is *not* closed: the listener decides. `callback` is added as a `timeout` listener.
+    @discardableResult
+    public func setTimeout(_ milliseconds: Int, _ callback: (@NodeActor () -> Void)? = nil) -> Socket {
+        if let callback { once(.timeout, callback) }
+        idle?.stop()
+        idle = nil
+        if milliseconds > 0 {
+            idle = IdleTimer(milliseconds: milliseconds) { [weak self] in
+                guard let self, !self.destroyed else { return }
+                self.emit(.timeout)
+            }
+        }
+        return self
+    }
+
+    /// Our side's address, like `socket.address()`.
+    public func address() -> AddressInfo? {
+        channel?.localAddress.map(AddressInfo.init)
+    }
+
+    /// Keeps the program alive while the socket is open (the default).
+    @discardableResult
+    public func ref() -> Socket {
+        hold.ref()
+        return self
+    }
+
+    /// Lets the program end even though this socket is open.
+    @discardableResult
+    public func unref() -> Socket {
+        hold.unref()
+        return self
+    }
+}

@@ -1,0 +1,109 @@
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `process.stdin`: the program's standard input as a stream of `data` chunks, then `end`.
+///
+/// It starts reading when a `data` listener is added, and holds the loop only while it reads, so a
+/// program that never reads its input still ends by itself.
+@NodeActor public final class StandardInput: EventEmitter {
+    private let hold = LoopHold()
+    private var started = false
+
+    override init() {}
+
+    /// A `data` listener starts reading, as in Node.
+    public override func listenerAdded(_ event: String) {
+        guard event == "data", !started else { return }
+        started = true
+        hold.activate()
+        NIOPipeBootstrap(group: nodeLoopGroup)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelInitializer { channel in
+                NodeActor.assumeIsolated {
+                    try! channel.pipeline.syncOperations.addHandler(StandardInputHandler(stream: self))
+                }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+            .takingOwnershipOfDescriptor(input: dup(STDIN_FILENO))
+            .assumeIsolated()
+            .whenFailure { error in
+                NodeActor.assumeIsolated {
+                    self.emit(.error, NodeError(error, syscall: "read"))
+                    self.finish()
+                }
+            }
+    }
+
+    fileprivate func finish() {
+        hold.deactivate()
+    }
+
+    /// Lets the program end while stdin is still open.
+    public func unref() { hold.unref() }
+}
+
+private final class StandardInputHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    private let stream: StandardInput
+
+    init(stream: StandardInput) { self.stream = stream }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let chunk = Buffer(unwrapInboundIn(data))
+        let stream = self.stream
+        NodeActor.assumeIsolated { _ = stream.emit(.data, chunk) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case ChannelEvent.inputClosed = event else { return }
+        let stream = self.stream
+        NodeActor.assumeIsolated { _ = stream.emit(.end) }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let stream = self.stream
+        NodeActor.assumeIsolated { stream.finish() }
+    }
+}
+
+extension Event where Emitter: StandardInput, Payload == Buffer {
+    /// Bytes read from standard input.
+    public static var data: Self { Self("data") }
+}
+
+extension Event where Emitter: StandardInput, Payload == Void {
+    /// Standard input reached its end (Ctrl-D, or the pipe closed).
+    public static var end: Self { Self("end") }
+}
+
+extension Event where Emitter: StandardInput, Payload == NodeError {
+    /// Standard input could not be read.
+    public static var error: Self { Self("error") }
+}
+
+/// `process.stdout`: writes bytes as they are, without the newline `print` adds.
+public struct StandardOutput: Sendable {
+    /// Writes `data` and flushes it.
+    public func write(_ data: Buffer) {
+        data.storage.withUnsafeReadableBytes { _ = fwrite($0.baseAddress, 1, $0.count, CStandardStreams.output) }
+        fflush(CStandardStreams.output)
+    }
+
+    /// Writes the UTF-8 bytes of `text` and flushes them.
+    public func write(_ text: String) { write(Buffer(text)) }
+}
+
+extension NodeProcess {
+    /// The program's standard input.
+    public var stdin: StandardInput { standardInput }
+
+    /// The program's standard output.
+    public nonisolated var stdout: StandardOutput { StandardOutput() }
+}
