@@ -249,16 +249,22 @@ import NIOPosix
     /// with the error if they cannot be.
     @discardableResult
     public func write(_ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
+        if readableEnded && !allowHalfOpen {
+            // Node's writeAfterFIN: the peer is gone and we ended too; EPIPE, even once closed.
+            nextTick {
+                callback?(.endedByPeer)
+                if !self.destroyed { self.destroy(.endedByPeer) }
+            }
+            return false
+        }
         if destroyed {
             if let callback { nextTick { callback(.writeAfterDestroy) } }
             return false
         }
         if writableEnded {
-            let error: NodeError = readableEnded && !allowHalfOpen ? .endedByPeer : .writeAfterEnd
             nextTick {
-                callback?(error)
-                self.fail(error)
-                self.destroy()
+                callback?(.writeAfterEnd)
+                self.destroy(.writeAfterEnd)
             }
             return false
         }

@@ -1,0 +1,48 @@
+import Testing
+
+@testable import NodeNet
+
+@Suite struct BufferAndHashTests {
+    @Test func buffersHoldUTF8AndShowLikeNode() {
+        let buffer: Buffer = "你好"
+        #expect(buffer.count == 6)
+        #expect(buffer.description == "<Buffer e4 bd a0 e5 a5 bd>")
+        #expect(buffer.toString() == "你好")
+        #expect(buffer.toString(.hex) == "e4bda0e5a5bd")
+        #expect(Buffer.from("hello").toString(.base64) == "aGVsbG8=")
+        #expect(Buffer.concat(["ab", "cd"]).toString() == "abcd")
+        #expect(Buffer("abcdef").subarray(2, 4).toString() == "cd")
+    }
+
+    @Test func hashesMatchKnownDigests() throws {
+        #expect(try crypto.createHash("sha1").update("abc").digest(.hex) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(try crypto.createHash("md5").update("").digest(.hex) == "d41d8cd98f00b204e9800998ecf8427e")
+        #expect(
+            try crypto.createHash("sha256").update("ab").update("c").digest(.hex)
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )
+        // The WebSocket handshake of chapter 4 rests on this: RFC 6455's sample key.
+        let key = "dGhlIHNhbXBsZSBub25jZQ==" + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+        #expect(try crypto.createHash("sha1").update(key).digest(.base64) == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+    }
+
+    @Test func unknownDigestsAreRefusedLikeNode() {
+        #expect(throws: NodeError(code: "ERR_OSSL_EVP_UNSUPPORTED", message: "Digest method not supported")) {
+            try crypto.createHash("sha0-nope")
+        }
+    }
+
+    @Test func randomBytesHaveTheAskedLength() {
+        #expect(crypto.randomBytes(16).count == 16)
+        #expect(crypto.randomBytes(16) != crypto.randomBytes(16))
+    }
+
+    @Test func setEncodingKeepsCharactersWhole() {
+        var boundary = UTF8ChunkBoundary()
+        let bytes = Buffer("你好").bytes
+        let first = boundary.wholeCharacters(of: Buffer(bytes[0..<4]))
+        let second = boundary.wholeCharacters(of: Buffer(bytes[4...]))
+        #expect(first.toString() == "你")
+        #expect(second.toString() == "好")
+    }
+}

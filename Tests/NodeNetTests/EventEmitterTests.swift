@@ -1,0 +1,72 @@
+import Testing
+
+@testable import NodeNet
+
+/// A small emitter with events of each shape, for testing the machinery on its own.
+@NodeActor private final class Kettle: EventEmitter {}
+
+extension Event where Emitter: Kettle, Payload == Int {
+    fileprivate static var degrees: Self { Self("degrees") }
+}
+
+extension Event where Emitter: Kettle, Payload == Void {
+    fileprivate static var boiled: Self { Self("boiled") }
+}
+
+extension Event where Emitter: Kettle, Payload == NodeError {
+    fileprivate static var error: Self { Self("error") }
+}
+
+@Suite @NodeActor struct EventEmitterTests {
+    @Test func listenersRunInOrderWithTheirPayload() {
+        let kettle = Kettle()
+        var seen: [String] = []
+        kettle.on(.degrees) { seen.append("first \($0)") }
+        kettle.on(.degrees) { seen.append("second \($0)") }
+        #expect(kettle.emit(.degrees, 90))
+        #expect(seen == ["first 90", "second 90"])
+        #expect(kettle.listenerCount(.degrees) == 2)
+    }
+
+    @Test func onceRunsOnceAndOffRemoves() {
+        let kettle = Kettle()
+        var count = 0
+        kettle.once(.boiled) { count += 1 }
+        let listener = kettle.on(.boiled) { count += 10 }
+        kettle.emit(.boiled)
+        kettle.off(listener)
+        #expect(!kettle.emit(.boiled))
+        #expect(count == 11)
+        #expect(kettle.listenerCount(.boiled) == 0)
+    }
+
+    @Test func aListenerAddedWhileEmittingWaitsForTheNextEmit() {
+        let kettle = Kettle()
+        var seen: [Int] = []
+        kettle.on(.degrees) { value in
+            seen.append(value)
+            kettle.on(.degrees) { seen.append($0 * 100) }
+        }
+        kettle.emit(.degrees, 1)
+        #expect(seen == [1])
+    }
+
+    @Test func anUnhandledErrorGoesToUncaughtException() {
+        let kettle = Kettle()
+        var caught: [String] = []
+        let listener = process.on(.uncaughtException) { error in
+            caught.append((error as? NodeError)?.code ?? "?")
+        }
+        defer { process.off(listener) }
+        #expect(!kettle.emit(.error, NodeError(code: "EBOIL", message: "boiled dry")))
+        #expect(caught == ["EBOIL"])
+    }
+
+    @Test func aHandledErrorDoesNotReachTheProcess() {
+        let kettle = Kettle()
+        var handled = 0
+        kettle.on(.error) { _ in handled += 1 }
+        #expect(kettle.emit(.error, NodeError(code: "EBOIL", message: "boiled dry")))
+        #expect(handled == 1)
+    }
+}

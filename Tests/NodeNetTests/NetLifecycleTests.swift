@@ -1,0 +1,205 @@
+import Testing
+
+@testable import NodeNet
+
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct NetLifecycleTests {
+    @Test func eventOrderOfAConversation() async throws {
+        let log = EventLog()
+        let closes = Countdown(2)
+        let (server, port) = try await listeningServer { socket in
+            socket.on(.connect) { log.add("S connect") }  // Must never fire: see the errata.
+            socket.on(.data) { data in
+                log.add("S data \(data.toString())")
+                socket.write("pong")
+            }
+            socket.on(.end) { log.add("S end") }
+            socket.on(.finish) { log.add("S finish") }
+            socket.on(.close) { hadError in
+                log.add("S close(\(hadError))")
+                closes.tick()
+            }
+        }
+        try await waitFor("both sockets closed") { done in
+            closes.whenDone = done
+            let client = net.connect(port)
+            client.on(.connect) {
+                log.add("C connect")
+                client.write("ping")
+            }
+            client.on(.ready) { log.add("C ready") }
+            client.on(.data) { data in
+                log.add("C data \(data.toString())")
+                client.end()
+            }
+            client.on(.end) { log.add("C end") }
+            client.on(.finish) { log.add("C finish") }
+            client.on(.close) { hadError in
+                log.add("C close(\(hadError))")
+                closes.tick()
+            }
+        }
+        // Node 20's order for the same program (NODE-SEMANTICS.md, net lifecycle).
+        #expect(
+            log.entries == [
+                "C connect", "C ready", "S data ping", "C data pong", "C finish", "S end", "S finish",
+                "S close(false)", "C end", "C close(false)",
+            ]
+        )
+        server.close()
+    }
+
+    @Test func resetGivesErrorThenCloseWithHadError() async throws {
+        let (server, port) = try await listeningServer { socket in socket.resetAndDestroy() }
+        let log = EventLog()
+        try await waitFor("client close") { done in
+            let client = net.connect(port)
+            client.on(.data) { _ in }
+            client.on(.end) { log.add("end") }
+            client.on(.error) { error in log.add("error \(error.code)") }
+            client.on(.close) { hadError in
+                log.add("close(\(hadError))")
+                done()
+            }
+        }
+        #expect(log.entries == ["error ECONNRESET", "close(true)"])
+        server.close()
+    }
+
+    @Test func timeoutDoesNotCloseTheSocket() async throws {
+        let (server, port) = try await listeningServer { socket in socket.resume() }
+        let client = net.connect(port)
+        try await waitFor("timeout") { done in client.setTimeout(50, done) }
+        #expect(client.destroyed == false)
+        let writeError: NodeError? = try await waitFor("a write after the timeout") { done in
+            client.write("still here", done)
+        }
+        #expect(writeError == nil)
+        client.destroy()
+        server.close()
+    }
+
+    @Test func serverCloseWaitsForOpenConnections() async throws {
+        let (server, port) = try await listeningServer { socket in socket.resume() }
+        let client = net.connect(port)
+        try await waitFor("connect") { done in client.on(.connect, done) }
+        let log = EventLog()
+        server.on(.close) { log.add("server close") }
+        server.close()
+        #expect(!server.listening)
+        let refused: NodeError = try await waitFor("a refused connection") { done in
+            net.connect(port).on(.error, done)
+        }
+        #expect(refused.code == "ECONNREFUSED")
+        #expect(log.entries.isEmpty, "close must wait for the open connection")
+        try await waitFor("server close") { done in
+            server.on(.close, done)
+            client.end()
+        }
+    }
+
+    @Test func closingAServerThatIsNotListeningReportsIt() async throws {
+        let server = net.createServer()
+        let error: NodeError? = try await waitFor("close callback") { done in server.close(done) }
+        #expect(error?.code == "ERR_SERVER_NOT_RUNNING")
+    }
+
+    @Test func secondListenOnABusyPortGivesEADDRINUSE() async throws {
+        let (server, port) = try await listeningServer()
+        let error: NodeError = try await waitFor("error") { done in
+            let second = net.createServer()
+            second.on(.error, done)
+            second.listen(port, "127.0.0.1")
+        }
+        #expect(error.code == "EADDRINUSE")
+        #expect(error.message == "listen EADDRINUSE: address already in use 127.0.0.1:\(port)")
+        server.close()
+    }
+
+    @Test func connectingToAClosedPortGivesECONNREFUSED() async throws {
+        let (server, port) = try await listeningServer()
+        try await waitFor("close") { done in server.close { _ in done() } }
+        let log = EventLog()
+        try await waitFor("close") { done in
+            let client = net.connect(port)
+            client.on(.error) { error in log.add(error.message) }
+            client.on(.close) { hadError in
+                log.add("close(\(hadError))")
+                done()
+            }
+        }
+        #expect(log.entries == ["connect ECONNREFUSED 127.0.0.1:\(port)", "close(true)"])
+    }
+
+    @Test func addressesAndByteCountsAreReported() async throws {
+        let (server, port) = try await listeningServer { socket in
+            socket.on(.data) { data in socket.end(data) }
+        }
+        let client = net.connect(port)
+        let echoed: String = try await waitFor("echo") { done in
+            client.write("12345")
+            client.on(.data) { data in done(data.toString()) }
+        }
+        #expect(echoed == "12345")
+        #expect(client.remoteAddress == "127.0.0.1")
+        #expect(client.remotePort == port)
+        #expect(client.remoteFamily == "IPv4")
+        #expect(client.bytesWritten == 5)
+        #expect(client.bytesRead == 5)
+        #expect(server.address() == AddressInfo(address: "127.0.0.1", family: "IPv4", port: port))
+        client.destroy()
+        server.close()
+    }
+
+    @Test func getConnectionsCountsOpenSockets() async throws {
+        let (server, port) = try await listeningServer { socket in socket.resume() }
+        let first = net.connect(port)
+        let second = net.connect(port)
+        try await waitFor("two connections") { done in
+            var seen = 0
+            server.on(.connection) { _ in
+                seen += 1
+                if seen == 2 { done() }
+            }
+        }
+        let count: Int = try await waitFor("count") { done in server.getConnections { _, n in done(n) } }
+        #expect(count == 2)
+        first.destroy()
+        second.destroy()
+        server.close()
+    }
+
+    @Test func writesBeforeConnectAreSentOnConnect() async throws {
+        let (server, port) = try await listeningServer { socket in
+            socket.on(.data) { data in socket.end(data) }
+        }
+        let reply: String = try await waitFor("reply") { done in
+            let client = net.connect(port)
+            #expect(client.connecting)
+            client.write("early")
+            client.on(.data) { data in done(data.toString()) }
+        }
+        #expect(reply == "early")
+        server.close()
+    }
+
+    @Test func pauseHoldsDataAndEndUntilResume() async throws {
+        let (server, port) = try await listeningServer()
+        let client = net.connect(port)
+        let log = EventLog()
+        client.on(.data) { data in log.add("data \(data.toString())") }
+        client.on(.end) { log.add("end") }
+        client.pause()
+        // The server's FIN has left once its `finish` fires; the paused client must hold both.
+        try await waitFor("server finish") { done in
+            server.once(.connection) { socket in socket.end("a", done) }
+        }
+        #expect(log.entries.isEmpty)
+        try await waitFor("end after resume") { done in
+            client.once(.end, done)
+            client.resume()
+        }
+        #expect(log.entries == ["data a", "end"])
+        server.close()
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+
+@testable import NodeNet
+
+/// A test waited longer than its deadline for an event.
+struct TimedOut: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// Waits until `start` calls the function it is given, or fails after `seconds`.
+///
+/// Every wait in these tests goes through here, so no test can hang: each has a hard deadline.
+@NodeActor
+func waitFor<T: Sendable>(
+    _ what: String,
+    seconds: Int = 10,
+    _ start: (@escaping @NodeActor (T) -> Void) -> Void
+) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        var settled = false
+        let deadline = setTimeout(seconds * 1000) {
+            guard !settled else { return }
+            settled = true
+            continuation.resume(throwing: TimedOut(what: what))
+        }
+        start { value in
+            guard !settled else { return }
+            settled = true
+            deadline.close()
+            continuation.resume(returning: value)
+        }
+    }
+}
+
+/// Waits for a `Void` completion.
+@NodeActor
+func waitFor(_ what: String, seconds: Int = 10, _ start: (@escaping @NodeActor () -> Void) -> Void)
+    async throws
+{
+    let _: Bool = try await waitFor(what, seconds: seconds) { done in start { done(true) } }
+}
+
+/// A server on a free loopback port, listening.
+@NodeActor
+func listeningServer(
+    _ options: ServerOptions = ServerOptions(),
+    _ onConnection: @escaping @NodeActor (Socket) -> Void = { _ in }
+) async throws -> (Server, Int) {
+    let server = net.createServer(options, onConnection)
+    try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+    return (server, server.address()!.port)
+}
+
+/// An ordered record of events, shared by both ends of a connection in a test.
+@NodeActor final class EventLog {
+    private(set) var entries: [String] = []
+    func add(_ entry: String) { entries.append(entry) }
+}
+
+/// Calls `whenDone` once `tick()` has been called `count` times.
+@NodeActor final class Countdown {
+    private var left: Int
+    var whenDone: (@NodeActor () -> Void)?
+
+    init(_ count: Int) { left = count }
+
+    func tick() {
+        left -= 1
+        if left == 0 { whenDone?() }
+    }
+}

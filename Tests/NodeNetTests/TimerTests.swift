@@ -1,0 +1,67 @@
+import Testing
+
+@testable import NodeNet
+
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct TimerTests {
+    @Test func timeoutsFireInDeadlineOrderThenInsertionOrder() async throws {
+        let log = EventLog()
+        try await waitFor("all timers") { done in
+            setTimeout(30) {
+                log.add("30")
+                done()
+            }
+            setTimeout(10) { log.add("10a") }
+            setTimeout(20) { log.add("20") }
+            setTimeout(10) { log.add("10b") }
+            setImmediate { log.add("immediate") }
+        }
+        #expect(log.entries == ["immediate", "10a", "10b", "20", "30"])
+    }
+
+    @Test func clearedTimersNeverFire() async throws {
+        let log = EventLog()
+        let cleared = setTimeout(5) { log.add("cleared timeout") }
+        let immediate = setImmediate { log.add("cleared immediate") }
+        clearTimeout(cleared)
+        clearImmediate(immediate)
+        try await waitFor("a later timer") { done in setTimeout(20, done) }
+        #expect(log.entries.isEmpty)
+    }
+
+    @Test func intervalsRepeatUntilCleared() async throws {
+        var ticks = 0
+        try await waitFor("three ticks") { done in
+            let holder = TimerHolder()
+            holder.timer = setInterval(2) {
+                ticks += 1
+                if ticks == 3 {
+                    clearInterval(holder.timer)
+                    done()
+                }
+            }
+        }
+        try await waitFor("a later timer") { done in setTimeout(10, done) }
+        #expect(ticks == 3)
+    }
+
+    @Test func awaitInsideACallbackResumesOnTheLoop() async throws {
+        let result: String = try await waitFor("the task") { done in
+            setTimeout(1) {
+                // A callback starting a task that awaits: it must neither hang nor leave the loop.
+                Task {
+                    await sleep(milliseconds: 5)
+                    let onLoop = nodeLoop.inEventLoop
+                    let digest = try? crypto.createHash("md5").update("abc").digest(.hex)
+                    done("\(onLoop) \(digest ?? "")")
+                }
+            }
+        }
+        #expect(result == "true 900150983cd24fb0d6963f7d28e17f72")
+    }
+}
+
+/// Lets an interval's callback reach the interval itself.
+@NodeActor private final class TimerHolder {
+    var timer: Timeout?
+}
