@@ -19,8 +19,6 @@ import NodeNet
         print("正在监听\(server.address()!.port)端口")
     }
     // end excerpt
-    server.on(.error) { error in
-        print("服务器出错: \(error.message)")
-        process.exitCode = 1
-    }
+    // Like the book's, this server has no `error` listener: a busy port ends the program with
+    // the error printed and exit code 1, as Node does.
 }

@@ -1,1 +1,56 @@
-// placeholder
+import Foundation
+
+// `swift run tour`: every chapter's demo, end to end, each program run as you would run it.
+// Each demo works on free ports on 127.0.0.1 and ends by itself.
+
+/// One demo: a chapter program and the arguments that make it show its lesson.
+struct Stop {
+    let title: String
+    let program: String
+    let arguments: [String]
+}
+
+let chapters: [(String, [Stop])] = [
+    (
+        "Chapter 1 · 构建TCP服务 · TCP",
+        [
+            Stop(title: "§1.2 the book's server and a client", program: "tcp-echo", arguments: ["demo"]),
+            Stop(title: "§1.3 every server and connection event", program: "tcp-echo", arguments: ["events"]),
+            Stop(title: "§1.3 Nagle's algorithm, on and off", program: "tcp-echo", arguments: ["nagle", "--writes", "50"]),
+        ]
+    )
+]
+
+/// Writes at once: the demos write to the same terminal, so nothing may wait in a buffer.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    .deletingLastPathComponent()
+var failures: [String] = []
+
+for (chapter, stops) in chapters {
+    say("\n════ \(chapter) ════")
+    for stop in stops {
+        let command = ([stop.program] + stop.arguments).joined(separator: " ")
+        say("\n▶ \(stop.title)   (swift run \(command))\n")
+        let child = Process()
+        child.executableURL = buildFolder.appendingPathComponent(stop.program)
+        child.arguments = stop.arguments
+        do {
+            try child.run()
+            child.waitUntilExit()
+            if child.terminationStatus != 0 { failures.append("\(command) exited with \(child.terminationStatus)") }
+        } catch {
+            failures.append("\(command) could not start: \(error)")
+        }
+    }
+}
+
+if failures.isEmpty {
+    say("\nThe tour is over: every demo ran. Next: read Chapters/01-tcp/README.md, then `swift run kata`.")
+} else {
+    say("\nThe tour met problems:\n" + failures.map { "  - " + $0 }.joined(separator: "\n"))
+    exit(1)
+}

@@ -24,9 +24,11 @@ import NIOCore
 
     static func event(_ emitter: EventEmitter, _ name: String, _ payload: Any) {
         guard enabled else { return }
-        let elapsed = Double((NIODeadline.now() - start).nanoseconds) / 1_000_000
-        let milliseconds = (elapsed * 1000).rounded() / 1000
-        var line = "[nodenet +\(milliseconds)ms] \(emitter.traceLabel) \(name)"
+        let origin = start  // Read first: the first event starts the clock.
+        let micros = (NIODeadline.now() - origin).nanoseconds / 1000
+        let fraction = String(micros % 1000)
+        let time = "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+        var line = "[nodenet +\(time)ms] \(emitter.traceLabel) \(name)"
         let shown = describe(payload)
         if !shown.isEmpty { line += " " + shown }
         CStandardStreams.printError(line + "\n")

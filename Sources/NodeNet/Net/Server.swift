@@ -45,8 +45,10 @@ import NIOPosix
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: options.noDelay ? 1 : 0)
             .childChannelOption(.autoRead, value: !options.pauseOnConnect)
-            .childChannelInitializer { [weak self] channel in
-                NodeActor.assumeIsolated { self?.accept(channel) }
+            // A listening server is kept alive by its channel, as Node's loop keeps it: the program
+            // may drop its own reference. The cycle ends when the listening channel closes.
+            .childChannelInitializer { channel in
+                NodeActor.assumeIsolated { self.accept(channel) }
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
         bootstrap.bind(host: host, port: port).assumeIsolated().whenComplete { result in

@@ -95,9 +95,8 @@ import NIOPosix
         ClientBootstrap(group: nodeLoopGroup)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
-            .channelInitializer { [weak self] channel in
+            .channelInitializer { channel in
                 NodeActor.assumeIsolated {
-                    guard let self else { return }
                     try! channel.pipeline.syncOperations.addHandler(SocketHandler(socket: self))
                 }
                 return channel.eventLoop.makeSucceededVoidFuture()

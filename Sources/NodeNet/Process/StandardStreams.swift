@@ -23,7 +23,6 @@ import NIOPosix
         started = true
         hold.activate()
         NIOPipeBootstrap(group: nodeLoopGroup)
-            .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 NodeActor.assumeIsolated {
                     try! channel.pipeline.syncOperations.addHandler(StandardInputHandler(stream: self))
@@ -60,16 +59,13 @@ private final class StandardInputHandler: ChannelInboundHandler {
         NodeActor.assumeIsolated { _ = stream.emit(.data, chunk) }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard case ChannelEvent.inputClosed = event else { return }
-        let stream = self.stream
-        NodeActor.assumeIsolated { _ = stream.emit(.end) }
-        context.close(promise: nil)
-    }
-
+    /// End of input closes an input-only pipe channel; that close is stdin's `end`.
     func channelInactive(context: ChannelHandlerContext) {
         let stream = self.stream
-        NodeActor.assumeIsolated { stream.finish() }
+        NodeActor.assumeIsolated {
+            stream.emit(.end)
+            stream.finish()
+        }
     }
 }
 

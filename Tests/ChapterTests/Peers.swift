@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// The repository's root folder (tests read the chapters and run the Node twins from it).
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A peer program nobody here wrote (node, curl, openssl …), found on PATH.
+///
+/// Outside CI a missing peer skips the test with a message; with `CI=true` it is a failure,
+/// because CI installs every peer.
+func requirePeer(_ name: String) throws -> String {
+    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .map { "\($0)/\(name)" }
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    if let path { return path }
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        Issue.record("\(name) is required under CI=true: .ci/run installs it")
+        throw MissingPeer(name: name)
+    }
+    try Test.cancel("\(name) is not installed: skipping this interop test")
+}
+
+struct MissingPeer: Error {
+    let name: String
+}
+
+/// The port a server printed in the book's line 正在监听N端口.
+func listeningPort(in output: String) throws -> Int {
+    let match = try #require(output.firstMatch(of: /正在监听(\d+)端口/), "no 正在监听…端口 line in: \(output)")
+    return try #require(Int(match.1))
+}

@@ -1,0 +1,14 @@
+import Testing
+
+/// `swift run tour`, the README's first command, runs every chapter's demo and succeeds.
+@Suite(.timeLimit(.minutes(2)))
+struct TourTests {
+    @Test func theTourRunsEveryChapterAndSucceeds() async throws {
+        let tour = try RunningProgram.built("tour")
+        #expect(try await tour.waitForExit(seconds: 90) == 0, "\(tour.standardOutput)\(tour.standardError)")
+        #expect(tour.standardOutput.contains("Chapter 1"))
+        #expect(tour.standardOutput.contains("client received: 你好"))
+        #expect(tour.standardOutput.contains("server close"))
+        #expect(tour.standardOutput.contains("every demo ran"))
+    }
+}
