@@ -106,7 +106,9 @@ import NodeNet
                 writes += 1
                 accepted = socket.write(chunk)
             }
-            show("socket(server-side)", "write() returned false", "after \(writes) writes, writableLength=\(socket.writableLength)")
+            show(
+                "socket(server-side)", "write() returned false",
+                "after \(writes) writes, writableLength=\(socket.writableLength)")
             socket.once(.drain) {
                 show("socket(server-side)", "drain", "writableLength=\(socket.writableLength)")
                 socket.end()

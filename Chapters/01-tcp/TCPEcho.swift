@@ -28,7 +28,8 @@ struct Serve: ParsableCommand {
 }
 
 struct Client: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "A telnet for the server: stdin → socket → stdout.")
+    static let configuration = CommandConfiguration(
+        abstract: "A telnet for the server: stdin → socket → stdout.")
     @Argument(help: "The server's host.") var host = "127.0.0.1"
     @Argument(help: "The server's port.") var port = 3000
 
@@ -39,7 +40,8 @@ struct Client: ParsableCommand {
 }
 
 struct Events: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Every event of §1.3, caused and printed in order.")
+    static let configuration = CommandConfiguration(
+        abstract: "Every event of §1.3, caused and printed in order.")
     @Option(help: "The TCP port (0 picks a free one).") var port = 0
 
     func run() {

@@ -16,7 +16,9 @@ let chapters: [(String, [Stop])] = [
         [
             Stop(title: "§1.2 the book's server and a client", program: "tcp-echo", arguments: ["demo"]),
             Stop(title: "§1.3 every server and connection event", program: "tcp-echo", arguments: ["events"]),
-            Stop(title: "§1.3 Nagle's algorithm, on and off", program: "tcp-echo", arguments: ["nagle", "--writes", "50"]),
+            Stop(
+                title: "§1.3 Nagle's algorithm, on and off", program: "tcp-echo",
+                arguments: ["nagle", "--writes", "50"]),
         ]
     )
 ]
@@ -41,7 +43,9 @@ for (chapter, stops) in chapters {
         do {
             try child.run()
             child.waitUntilExit()
-            if child.terminationStatus != 0 { failures.append("\(command) exited with \(child.terminationStatus)") }
+            if child.terminationStatus != 0 {
+                failures.append("\(command) exited with \(child.terminationStatus)")
+            }
         } catch {
             failures.append("\(command) could not start: \(error)")
         }

@@ -21,7 +21,8 @@ import Testing
         #expect(!blocks.isEmpty, "\(chapter.lastPathComponent) shows no Swift code")
         for block in blocks {
             guard let file = block.1, let name = block.2 else {
-                Issue.record("a swift block in \(chapter.lastPathComponent) has no <!-- excerpt: FILE#NAME --> line")
+                Issue.record(
+                    "a swift block in \(chapter.lastPathComponent) has no <!-- excerpt: FILE#NAME --> line")
                 continue
             }
             let source = try String(contentsOf: chapter.appendingPathComponent(String(file)), encoding: .utf8)
@@ -36,8 +37,13 @@ import Testing
     /// The lines between `// excerpt: name` and `// end excerpt`, as they stand in the file.
     private func excerpt(_ name: String, in source: String) -> String? {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "// excerpt: \(name)" }),
-            let end = lines[start...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "// end excerpt" })
+        guard
+            let start = lines.firstIndex(where: {
+                $0.trimmingCharacters(in: .whitespaces) == "// excerpt: \(name)"
+            }),
+            let end = lines[start...].firstIndex(where: {
+                $0.trimmingCharacters(in: .whitespaces) == "// end excerpt"
+            })
         else { return nil }
         return lines[(start + 1)..<end].map { $0 + "\n" }.joined()
     }

@@ -50,7 +50,8 @@ final class RunningProgram: @unchecked Sendable {
     static func built(_ product: String, _ arguments: [String] = [], environment: [String: String] = [:])
         throws -> RunningProgram
     {
-        try RunningProgram(buildFolder.appendingPathComponent(product).path, arguments, environment: environment)
+        try RunningProgram(
+            buildFolder.appendingPathComponent(product).path, arguments, environment: environment)
     }
 
     /// The folder holding the test bundle, where SwiftPM also puts the executables.
@@ -103,7 +104,9 @@ final class RunningProgram: @unchecked Sendable {
         }
         let deadline = Task {
             try await Task.sleep(for: .seconds(seconds))
-            self.fail(id, ProgramFailure(message: "timed out after \(seconds) s waiting for \(what)", self.snapshot))
+            self.fail(
+                id, ProgramFailure(message: "timed out after \(seconds) s waiting for \(what)", self.snapshot)
+            )
         }
         defer { deadline.cancel() }
         return try await withCheckedThrowingContinuation { continuation in

@@ -47,7 +47,8 @@ struct TCPEchoProgramTests {
         let expected = [
             "server listening", "server error EADDRINUSE", "socket(client) connect", "server connection",
             "socket(server-side) data \"ping\"", "socket(client) data \"pong\"", "socket(client) finish",
-            "socket(server-side) end", "socket(server-side) finish", "socket(server-side) close hadError=false",
+            "socket(server-side) end", "socket(server-side) finish",
+            "socket(server-side) close hadError=false",
             "socket(client) end", "socket(client) close hadError=false",
             "socket(server-side) write() returned false", "socket(server-side) drain writableLength=0",
             "socket(client) error ECONNRESET", "socket(client) close hadError=true",
@@ -108,7 +109,8 @@ struct TCPEchoNodeInteropTests {
 
     @Test func theSwiftClientTalksToNodesServer() async throws {
         let node = try requirePeer("node")
-        let server = try RunningProgram(node, [twins.appendingPathComponent("server.js").path, "0", "127.0.0.1"])
+        let server = try RunningProgram(
+            node, [twins.appendingPathComponent("server.js").path, "0", "127.0.0.1"])
         let port = try listeningPort(in: try await server.waitForOutput(containing: "端口"))
         let client = try RunningProgram.built("tcp-echo", ["client", "127.0.0.1", "\(port)"])
         try await client.waitForOutput(containing: "欢迎光临《深入浅出node.js》")
@@ -129,7 +131,8 @@ struct TCPEchoNodeInteropTests {
         // The conversation scene, side by side: the order of these events is Node's contract.
         let conversation = [
             "socket(server-side) data \"ping\"", "socket(client) data \"pong\"", "socket(client) finish",
-            "socket(server-side) end", "socket(server-side) finish", "socket(server-side) close hadError=false",
+            "socket(server-side) end", "socket(server-side) finish",
+            "socket(server-side) close hadError=false",
             "socket(client) end", "socket(client) close hadError=false",
         ]
         for output in [twin.standardOutput, swift.standardOutput] {

@@ -75,7 +75,8 @@ import Testing
             // Writes until write() says stop, then waits for drain: the lesson of §1.3.
             @NodeActor func pump() {
                 while offset < total {
-                    let piece = Buffer((0..<chunk).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ (offset >> 16)) })
+                    let piece = Buffer(
+                        (0..<chunk).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ (offset >> 16)) })
                     sent.update(piece)
                     offset += chunk
                     if !client.write(piece) {
@@ -94,4 +95,3 @@ import Testing
         server.close()
     }
 }
-

@@ -68,7 +68,8 @@ extension NodeError {
     /// `server.close()` on a server that is not listening.
     static let serverNotRunning = NodeError(code: "ERR_SERVER_NOT_RUNNING", message: "Server is not running.")
     /// Writing to a socket whose peer ended it, with `allowHalfOpen` off (Node's EPIPE).
-    static let endedByPeer = NodeError(code: "EPIPE", message: "This socket has been ended by the other party")
+    static let endedByPeer = NodeError(
+        code: "EPIPE", message: "This socket has been ended by the other party")
     /// `listen()` on a server that is already listening.
     static let listenTwice = NodeError(
         code: "ERR_SERVER_ALREADY_LISTEN",

@@ -392,9 +392,12 @@ import NIOPosix
         channel.setOption(.socketOption(.so_keepalive), value: enable ? 1 : 0).whenFailure { _ in }
         if enable && initialDelay > 0 {
             let tcp = NIOBSDSocket.OptionLevel.tcp
-            let settings = [(TCP_KEEPIDLE, max(1, initialDelay / 1000)), (TCP_KEEPINTVL, 1), (TCP_KEEPCNT, 10)]
+            let settings = [
+                (TCP_KEEPIDLE, max(1, initialDelay / 1000)), (TCP_KEEPINTVL, 1), (TCP_KEEPCNT, 10),
+            ]
             for (name, value) in settings {
-                let option = ChannelOptions.Types.SocketOption(level: tcp, name: NIOBSDSocket.Option(rawValue: name))
+                let option = ChannelOptions.Types.SocketOption(
+                    level: tcp, name: NIOBSDSocket.Option(rawValue: name))
                 channel.setOption(option, value: value).whenFailure { _ in }
             }
         }

@@ -88,7 +88,9 @@ extension Event where Emitter: StandardInput, Payload == NodeError {
 public struct StandardOutput: Sendable {
     /// Writes `data` and flushes it.
     public func write(_ data: Buffer) {
-        data.storage.withUnsafeReadableBytes { _ = fwrite($0.baseAddress, 1, $0.count, CStandardStreams.output) }
+        data.storage.withUnsafeReadableBytes {
+            _ = fwrite($0.baseAddress, 1, $0.count, CStandardStreams.output)
+        }
         fflush(CStandardStreams.output)
     }
 
