@@ -44,10 +44,11 @@ let package = Package(
         // The tour runs the chapter programs themselves, so it depends on them to get them built.
         .executableTarget(name: "tour", dependencies: ["tcp-echo"]),
         .testTarget(name: "NodeNetTests", dependencies: ["NodeNet"] + nio),
+        // Tiny programs whose lifetimes the tests watch from outside (exits, exit codes).
+        .executableTarget(name: "lifetime-fixture", dependencies: ["NodeNet"], path: "Tests/LifetimeFixture"),
         .testTarget(
             name: "ChapterTests",
-            dependencies: ["NodeNet", "tcp-echo", "tour"],
-            resources: []
+            dependencies: ["NodeNet", "tcp-echo", "tour", "lifetime-fixture"]
         ),
     ]
 )

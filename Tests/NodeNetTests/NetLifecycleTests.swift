@@ -203,3 +203,48 @@ import Testing
         server.close()
     }
 }
+
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct NetMisuseTests {
+    @Test func listeningTwiceGivesAnError() async throws {
+        let (server, port) = try await listeningServer()
+        let error: NodeError = try await waitFor("error") { done in
+            server.on(.error, done)
+            server.listen(port, "127.0.0.1")
+        }
+        #expect(error.code == "ERR_SERVER_ALREADY_LISTEN")
+        #expect(server.listening, "the first listen goes on")
+        server.close()
+    }
+
+    @Test func aPeerVanishingMidWriteGivesAnErrorNotACrash() async throws {
+        let (server, port) = try await listeningServer { socket in
+            socket.pause()
+            socket.once(.end) {}
+            setTimeout(20) { socket.resetAndDestroy() }
+        }
+        let client = net.connect(port)
+        let log = EventLog()
+        try await waitFor("close") { done in
+            client.on(.error) { error in log.add("error \(error.code)") }
+            client.on(.close) { hadError in
+                log.add("close(\(hadError))")
+                done()
+            }
+            @NodeActor func writeMore() {
+                guard !client.destroyed else { return }
+                while client.write(Buffer.alloc(64 * 1024)) {}
+                client.once(.drain, writeMore)
+            }
+            client.on(.connect, writeMore)
+        }
+        #expect(log.entries.count == 2)
+        #expect(["error ECONNRESET", "error EPIPE"].contains(log.entries.first ?? ""))
+        #expect(log.entries.last == "close(true)")
+        // The server goes on serving others.
+        let other = net.connect(port)
+        try await waitFor("another client connects") { done in other.on(.connect, done) }
+        other.destroy()
+        server.close()
+    }
+}

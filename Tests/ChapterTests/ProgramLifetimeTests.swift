@@ -1,0 +1,61 @@
+import Testing
+
+/// Node's rule for when a program ends, seen from outside: it runs while a referenced handle is
+/// active, exits by itself when none is, and stops with code 1 on an error nobody handled.
+@Suite(.timeLimit(.minutes(1)))
+struct ProgramLifetimeTests {
+    private func run(_ scenario: String) async throws -> RunningProgram {
+        let program = try RunningProgram.built("lifetime-fixture", [scenario])
+        _ = try await program.waitForExit(seconds: 20)
+        return program
+    }
+
+    @Test func aScriptWithNothingPendingExitsAtOnce() async throws {
+        let program = try await run("nothing")
+        #expect(try await program.waitForExit() == 0)
+        #expect(program.standardOutput == "done\n")
+    }
+
+    @Test func aPendingTimerHoldsTheProgramUntilItFires() async throws {
+        let program = try await run("timer")
+        #expect(program.standardOutput == "timer fired\n")
+    }
+
+    @Test func anUnrefTimerDoesNotHoldTheProgram() async throws {
+        let program = try await run("unref-timer")
+        #expect(try await program.waitForExit() == 0)
+        #expect(program.standardOutput.isEmpty)
+    }
+
+    @Test func anUnrefServerDoesNotHoldTheProgram() async throws {
+        let program = try await run("unref-server")
+        #expect(try await program.waitForExit() == 0)
+    }
+
+    @Test func refUndoesUnref() async throws {
+        let program = try await run("ref-again")
+        #expect(program.standardOutput == "timer fired\n")
+    }
+
+    @Test func anAsyncScriptHoldsTheProgramAcrossAwait() async throws {
+        let program = try await run("async")
+        #expect(program.standardOutput == "resumed after await\n")
+    }
+
+    @Test func anUnhandledErrorStopsTheProgramWithCode1() async throws {
+        let program = try await run("uncaught")
+        #expect(try await program.waitForExit() == 1)
+        #expect(program.standardError.contains("connect ECONNREFUSED 127.0.0.1:1"))
+    }
+
+    @Test func anUncaughtExceptionListenerKeepsTheProgramGoing() async throws {
+        let program = try await run("uncaught-handled")
+        #expect(try await program.waitForExit() == 0)
+        #expect(program.standardOutput == "caught: ECONNREFUSED\n")
+    }
+
+    @Test func exitCodeIsTheProgramsStatus() async throws {
+        let program = try await run("exit-code")
+        #expect(try await program.waitForExit() == 3)
+    }
+}

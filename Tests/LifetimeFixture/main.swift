@@ -1,0 +1,45 @@
+import NodeNet
+
+// Small programs that each show one rule of a program's lifetime; the tests run them as processes,
+// since "the program exits by itself" can only be seen from outside.
+
+let scenario = CommandLine.arguments.dropFirst().first ?? ""
+
+switch scenario {
+case "nothing":
+    Node.run { print("done") }
+case "timer":
+    Node.run { setTimeout(20) { print("timer fired") } }
+case "unref-timer":
+    Node.run { setTimeout(60_000) { print("never") }.unref() }
+case "unref-server":
+    Node.run {
+        let server = net.createServer()
+        server.listen(0, "127.0.0.1") { print("listening") }
+        server.unref()
+    }
+case "ref-again":
+    Node.run {
+        let timer = setTimeout(20) { print("timer fired") }
+        timer.unref()
+        timer.ref()
+    }
+case "async":
+    Node.run {
+        await sleep(milliseconds: 20)
+        print("resumed after await")
+    }
+case "uncaught":
+    Node.run {
+        net.connect(1, "127.0.0.1")  // Nothing listens on port 1 and nobody listens for `error`.
+    }
+case "uncaught-handled":
+    Node.run {
+        process.on(.uncaughtException) { error in print("caught: \((error as? NodeError)?.code ?? "?")") }
+        net.connect(1, "127.0.0.1")
+    }
+case "exit-code":
+    Node.run { process.exitCode = 3 }
+default:
+    print("unknown scenario \(scenario)")
+}
