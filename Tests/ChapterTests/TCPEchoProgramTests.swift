@@ -32,13 +32,7 @@ struct TCPEchoProgramTests {
         let server = try RunningProgram.built("tcp-echo", ["--port", "0", "--host", "127.0.0.1"])
         let port = try listeningPort(in: try await server.waitForOutput(containing: "端口"))
         let client = try RunningProgram.built("tcp-echo", ["client", "127.0.0.1", "\(port)"])
-        try await client.waitForOutput(containing: greeting)
-        client.type("hello\n")
-        try await client.waitForOutput(containing: "你好")
-        client.closeInput()
-        #expect(try await client.waitForExit() == 0, "the client ends by itself once the server hangs up")
-        try await server.waitForOutput(containing: "连接断开")
-        server.stop()
+        try await telnetSession(client: client, server: server)
     }
 
     @Test func theEventsWalkthroughShowsEveryEventInOrder() async throws {
@@ -98,13 +92,7 @@ struct TCPEchoNodeInteropTests {
         let server = try RunningProgram.built("tcp-echo", ["--port", "0", "--host", "127.0.0.1"])
         let port = try listeningPort(in: try await server.waitForOutput(containing: "端口"))
         let client = try RunningProgram(node, [twins.appendingPathComponent("client.js").path, "\(port)"])
-        try await client.waitForOutput(containing: "欢迎光临《深入浅出node.js》")
-        client.type("hi\n")
-        try await client.waitForOutput(containing: "你好")
-        client.closeInput()
-        #expect(try await client.waitForExit() == 0)
-        try await server.waitForOutput(containing: "连接断开")
-        server.stop()
+        try await telnetSession(client: client, server: server)
     }
 
     @Test func theSwiftClientTalksToNodesServer() async throws {
@@ -113,13 +101,7 @@ struct TCPEchoNodeInteropTests {
             node, [twins.appendingPathComponent("server.js").path, "0", "127.0.0.1"])
         let port = try listeningPort(in: try await server.waitForOutput(containing: "端口"))
         let client = try RunningProgram.built("tcp-echo", ["client", "127.0.0.1", "\(port)"])
-        try await client.waitForOutput(containing: "欢迎光临《深入浅出node.js》")
-        client.type("hi\n")
-        try await client.waitForOutput(containing: "你好")
-        client.closeInput()
-        #expect(try await client.waitForExit() == 0)
-        try await server.waitForOutput(containing: "连接断开")
-        server.stop()
+        try await telnetSession(client: client, server: server)
     }
 
     @Test func nodesEventsTwinShowsTheSameOrder() async throws {
@@ -142,4 +124,16 @@ struct TCPEchoNodeInteropTests {
             #expect(Array(lines.prefix(conversation.count)) == conversation, "\(output)")
         }
     }
+}
+
+/// The §1.2 session between a running client and server: the greeting arrives, a line gets 你好,
+/// Ctrl-D ends the client's side, the server logs 连接断开, and the client exits by itself.
+func telnetSession(client: RunningProgram, server: RunningProgram) async throws {
+    try await client.waitForOutput(containing: "欢迎光临《深入浅出node.js》")
+    client.type("hello\n")
+    try await client.waitForOutput(containing: "你好")
+    client.closeInput()
+    #expect(try await client.waitForExit() == 0, "the client ends by itself once the server hangs up")
+    try await server.waitForOutput(containing: "连接断开")
+    server.stop()
 }
