@@ -6,6 +6,8 @@ import Testing
 final class RunningProgram: @unchecked Sendable {
     private let process = Process()
     private let input = Pipe()
+    private let stdout = Pipe()
+    private let stderr = Pipe()
     private let lock = NSLock()
     private var state = Snapshot()
     private var waiters: [Int: Waiter] = [:]
@@ -31,8 +33,6 @@ final class RunningProgram: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdout = Pipe()
-        let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = input
@@ -73,6 +73,11 @@ final class RunningProgram: @unchecked Sendable {
     }
 
     private func exited(_ status: Int32) {
+        // Read what is left in the pipes first: the exit must not overtake the last lines.
+        for (pipe, isError) in [(stdout, false), (stderr, true)] {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            received(pipe.fileHandleForReading.readDataToEndOfFile(), isError: isError)
+        }
         update { $0.exitCode = status }
     }
 
