@@ -248,3 +248,39 @@ import Testing
         server.close()
     }
 }
+
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct NetDefaultsTests {
+    @Test func listenWithoutAHostTakesEveryInterfaceLikeNode() async throws {
+        let server = net.createServer { socket in socket.end("hi") }
+        try await waitFor("listening") { done in server.listen(0, nil, done) }
+        let address = try #require(server.address())
+        #expect(address.address == "::")
+        #expect(address.family == "IPv6")
+        let reply: String = try await waitFor("an IPv4 client's reply") { done in
+            net.connect(address.port, "127.0.0.1").on(.data) { done($0.toString()) }
+        }
+        #expect(reply == "hi")
+        server.close()
+    }
+
+    @Test func setEncodingKeepsACharacterSplitAcrossWritesWhole() async throws {
+        let bytes = Buffer("你好").bytes
+        let (server, port) = try await listeningServer { socket in
+            // 你 arrives in two pieces, with a turn of the loop between them.
+            socket.write(Buffer(bytes[0..<2])) { _ in
+                setTimeout(5) { socket.end(Buffer(bytes[2...])) }
+            }
+        }
+        let chunks: [String] = try await waitFor("end") { done in
+            var chunks: [String] = []
+            let client = net.connect(port)
+            client.setEncoding(.utf8)
+            client.on(.data) { chunks.append($0.toString()) }
+            client.on(.end) { done(chunks) }
+        }
+        #expect(chunks.joined() == "你好")
+        #expect(!chunks.contains { $0.contains("\u{FFFD}") }, "\(chunks)")
+        server.close()
+    }
+}
