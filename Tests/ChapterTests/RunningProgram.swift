@@ -30,8 +30,10 @@ final class RunningProgram: @unchecked Sendable {
     /// Starts `executable` (a path) with `arguments`.
     init(_ executable: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws {
         name = ([URL(fileURLWithPath: executable).lastPathComponent] + arguments).joined(separator: " ")
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        // Under coreutils' timeout, so that nothing a test starts outlives it by long, even when
+        // the test fails before it stops the program; timeout passes our SIGTERM on to the child.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["--kill-after=5", "120", executable] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = stdout
         process.standardError = stderr

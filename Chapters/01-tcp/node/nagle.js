@@ -28,8 +28,17 @@ async function round(noDelay) {
 
   const chunk = Buffer.alloc(size, 'n');
   const start = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) client.write(chunk);
-  client.end();
+  // One write per millisecond, as the Swift program does, so the receiver reads in between.
+  await new Promise((done) => {
+    let left = count;
+    const writeNext = () => {
+      if (left === 0) { client.end(); return done(); }
+      left -= 1;
+      client.write(chunk);
+      setTimeout(writeNext, 1);
+    };
+    writeNext();
+  });
   const t = await received;
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
 
