@@ -1,7 +1,12 @@
 import NIOCore
+import NIOPosix
 import Testing
 
 @testable import NodeNet
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite(.timeLimit(.minutes(1)))
 @NodeActor struct NagleDefaultTests {
@@ -30,6 +35,32 @@ import Testing
         client.setNoDelay()
         try await waitFor("one turn") { done in setImmediate(done) }
         #expect(try await noDelay(of: client) != 0)
+        client.destroy()
+        server.close()
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct KeepAliveTests {
+    @Test func setKeepAliveConfiguresProbesAsNodeDoes() async throws {
+        let (server, port) = try await listeningServer()
+        let client = net.connect(port)
+        try await waitFor("connect") { done in client.on(.connect, done) }
+        let channel = try #require(client.channel)
+        #expect(try await channel.getOption(.socketOption(.so_keepalive)).get() == 0)
+        client.setKeepAlive(true, initialDelay: 3000)
+        try await waitFor("one turn") { done in setImmediate(done) }
+        #expect(try await channel.getOption(.socketOption(.so_keepalive)).get() != 0)
+        let tcp = NIOBSDSocket.OptionLevel.tcp
+        func tcpOption(_ name: Int32) async throws -> Int {
+            let option = ChannelOptions.Types.SocketOption(
+                level: tcp, name: NIOBSDSocket.Option(rawValue: name))
+            return try await channel.getOption(option).get()
+        }
+        // Node: TCP_KEEPIDLE = initialDelay in seconds, TCP_KEEPINTVL = 1, TCP_KEEPCNT = 10.
+        #expect(try await tcpOption(TCP_KEEPIDLE) == 3)
+        #expect(try await tcpOption(TCP_KEEPINTVL) == 1)
+        #expect(try await tcpOption(TCP_KEEPCNT) == 10)
         client.destroy()
         server.close()
     }
