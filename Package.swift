@@ -18,6 +18,23 @@ func chapter(_ name: String, folder: String) -> Target {
     )
 }
 
+/// Which copy of the exercises the `Kata` module is built from: the reference solutions by default
+/// (so `swift test` is green), the student's files for `swift run kata`, the untouched stubs for
+/// `kata verify`. Each mode builds in its own scratch folder, so they never mix.
+let kataMode = Context.environment["NODENET_KATA"] ?? "solutions"
+let kataTarget: Target =
+    switch kataMode {
+    case "student":
+        .target(
+            name: "Kata",
+            dependencies: ["NodeNet"],
+            path: "Exercises",
+            exclude: ["README.md", "kata.json", "Stubs", "Solutions"]
+        )
+    case "stubs": .target(name: "Kata", dependencies: ["NodeNet"], path: "Exercises/Stubs")
+    default: .target(name: "Kata", dependencies: ["NodeNet"], path: "Exercises/Solutions")
+    }
+
 let package = Package(
     name: "NodeNetSwift",
     platforms: [.macOS(.v14)],
@@ -25,6 +42,7 @@ let package = Package(
         .library(name: "NodeNet", targets: ["NodeNet"]),
         .executable(name: "tcp-echo", targets: ["tcp-echo"]),
         .executable(name: "tour", targets: ["tour"]),
+        .executable(name: "kata", targets: ["kata"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -43,7 +61,14 @@ let package = Package(
         chapter("tcp-echo", folder: "01-tcp"),
         // The tour runs the chapter programs themselves, so it depends on them to get them built.
         .executableTarget(name: "tour", dependencies: ["tcp-echo"]),
-        .testTarget(name: "NodeNetTests", dependencies: ["NodeNet"] + nio),
+        kataTarget,
+        // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
+        .target(name: "KataRunner"),
+        .executableTarget(name: "kata", dependencies: ["KataRunner", argumentParser]),
+        .testTarget(name: "KataRunnerTests", dependencies: ["KataRunner"], exclude: ["Fixtures"]),
+        .testTarget(name: "KataTests", dependencies: ["Kata", "NodeNet", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["NodeNet"], path: "Tests/TestSupport"),
+        .testTarget(name: "NodeNetTests", dependencies: ["NodeNet", "TestSupport"] + nio),
         // Tiny programs whose lifetimes the tests watch from outside (exits, exit codes).
         .executableTarget(name: "lifetime-fixture", dependencies: ["NodeNet"], path: "Tests/LifetimeFixture"),
         .testTarget(

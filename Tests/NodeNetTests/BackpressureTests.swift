@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import NodeNet
@@ -67,6 +68,9 @@ import Testing
             }
         }
         let sent = try crypto.createHash("sha256")
+        let patterns = (0..<4).map { seed in
+            Buffer((0..<chunk).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ (seed &* 0x55)) })
+        }
         var falseReturns = 0
         try await waitFor("every byte received", seconds: 90) { done in
             server.once(.connection) { socket in socket.on(.end) { done() } }
@@ -75,8 +79,8 @@ import Testing
             // Writes until write() says stop, then waits for drain: the lesson of §1.3.
             @NodeActor func pump() {
                 while offset < total {
-                    let piece = Buffer(
-                        (0..<chunk).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ (offset >> 16)) })
+                    // Four distinct patterns, built once: the loop thread is shared with other tests.
+                    let piece = patterns[(offset / chunk) % patterns.count]
                     sent.update(piece)
                     offset += chunk
                     if !client.write(piece) {

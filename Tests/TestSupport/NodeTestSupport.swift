@@ -1,18 +1,19 @@
-import Testing
-
-@testable import NodeNet
+/// Helpers shared by the runtime tests and the kata tests: every wait has a deadline.
+import NodeNet
 
 /// A test waited longer than its deadline for an event.
-struct TimedOut: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(what)" }
+public struct TimedOut: Error, CustomStringConvertible {
+    /// What was awaited.
+    public let what: String
+    /// The message a failing test shows.
+    public var description: String { "timed out waiting for \(what)" }
 }
 
 /// Waits until `start` calls the function it is given, or fails after `seconds`.
 ///
 /// Every wait in these tests goes through here, so no test can hang: each has a hard deadline.
 @NodeActor
-func waitFor<T: Sendable>(
+public func waitFor<T: Sendable>(
     _ what: String,
     seconds: Int = 10,
     _ start: (@escaping @NodeActor (T) -> Void) -> Void
@@ -35,7 +36,7 @@ func waitFor<T: Sendable>(
 
 /// Waits for a `Void` completion.
 @NodeActor
-func waitFor(_ what: String, seconds: Int = 10, _ start: (@escaping @NodeActor () -> Void) -> Void)
+public func waitFor(_ what: String, seconds: Int = 10, _ start: (@escaping @NodeActor () -> Void) -> Void)
     async throws
 {
     let _: Bool = try await waitFor(what, seconds: seconds) { done in start { done(true) } }
@@ -43,7 +44,7 @@ func waitFor(_ what: String, seconds: Int = 10, _ start: (@escaping @NodeActor (
 
 /// A server on a free loopback port, listening.
 @NodeActor
-func listeningServer(
+public func listeningServer(
     _ options: ServerOptions = ServerOptions(),
     _ onConnection: @escaping @NodeActor (Socket) -> Void = { _ in }
 ) async throws -> (Server, Int) {
@@ -53,19 +54,26 @@ func listeningServer(
 }
 
 /// An ordered record of events, shared by both ends of a connection in a test.
-@NodeActor final class EventLog {
-    private(set) var entries: [String] = []
-    func add(_ entry: String) { entries.append(entry) }
+@NodeActor public final class EventLog {
+    /// The entries, oldest first.
+    public private(set) var entries: [String] = []
+    /// An empty log.
+    public init() {}
+    /// Appends one entry.
+    public func add(_ entry: String) { entries.append(entry) }
 }
 
 /// Calls `whenDone` once `tick()` has been called `count` times.
-@NodeActor final class Countdown {
+@NodeActor public final class Countdown {
     private var left: Int
-    var whenDone: (@NodeActor () -> Void)?
+    /// What to call when the count reaches zero.
+    public var whenDone: (@NodeActor () -> Void)?
 
-    init(_ count: Int) { left = count }
+    /// Counts down from `count`.
+    public init(_ count: Int) { left = count }
 
-    func tick() {
+    /// Counts one.
+    public func tick() {
         left -= 1
         if left == 0 { whenDone?() }
     }
