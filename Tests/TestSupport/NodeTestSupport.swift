@@ -1,6 +1,10 @@
 /// Helpers shared by the runtime tests and the kata tests: every wait has a deadline.
 import NodeNet
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A test waited longer than its deadline for an event.
 public struct TimedOut: Error, CustomStringConvertible {
     /// What was awaited.
@@ -77,4 +81,31 @@ public func listeningServer(
         left -= 1
         if left == 0 { whenDone?() }
     }
+}
+
+/// A loopback port that refuses connections for as long as this value lives: a socket is bound to
+/// it but never listens, so no other test can be given the port meanwhile.
+public final class ReservedPort {
+    private let descriptor: Int32
+    /// The port number.
+    public let number: Int
+
+    /// Reserves a free port on 127.0.0.1.
+    public init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else { throw NodeError(code: "ERESERVE", message: "could not reserve a port") }
+        number = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
 }
