@@ -165,20 +165,9 @@ struct Reset: ParsableCommand {
     func run() throws {
         let context = try Context()
         let (folder, exercise) = try context.exercise(name)
-        let root = context.workspace.root
-        let mine = root.appendingPathComponent(
-            context.workspace.path(of: exercise, in: folder, copy: .student))
-        let stub = root.appendingPathComponent(context.workspace.path(of: exercise, in: folder, copy: .stubs))
-        let saved = root.appendingPathComponent("Exercises/.saved")
-        try FileManager.default.createDirectory(at: saved, withIntermediateDirectories: true)
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-        // Not a .swift name, so the saved copy is never compiled into the exercises.
-        let keep = saved.appendingPathComponent("\(exercise.file).\(stamp).saved")
-        if FileManager.default.fileExists(atPath: mine.path) {
-            try FileManager.default.moveItem(at: mine, to: keep)
-            say("Your version is kept as \(keep.path.replacingOccurrences(of: root.path + "/", with: "")).")
+        if let kept = try context.workspace.reset(exercise, in: folder) {
+            say("Your version is kept as \(kept).")
         }
-        try FileManager.default.copyItem(at: stub, to: mine)
         say("\(exercise.name) is back to its starting point.")
     }
 }

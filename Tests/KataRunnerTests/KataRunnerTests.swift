@@ -135,4 +135,20 @@ import Testing
             ]
         )
     }
+
+    @Test func resetRestoresTheStubAndKeepsTheStudentsVersion() throws {
+        let scratch = try scratchWorkspace()
+        defer { try? FileManager.default.removeItem(at: scratch.root) }
+        let (folder, exercise) = try #require(manifest.find("pump"))
+        let file = scratch.root.appendingPathComponent(scratch.path(of: exercise, in: folder, copy: .student))
+        let stub = try Data(contentsOf: file)
+        let when = Date(timeIntervalSince1970: 1_800_000_000)
+        for attempt in ["first try", "second try"] {
+            try Data("// \(attempt)\n".utf8).write(to: file)
+            let kept = try #require(try scratch.reset(exercise, in: folder, at: when))
+            #expect(try Data(contentsOf: file) == stub, "the file is the stub again")
+            let saved = try String(contentsOf: scratch.root.appendingPathComponent(kept), encoding: .utf8)
+            #expect(saved == "// \(attempt)\n", "the student's \(attempt) is kept, not overwritten")
+        }
+    }
 }
