@@ -31,6 +31,13 @@ struct Context {
         return found
     }
 
+    /// Builds the student's files and runs one exercise's tests; returns its state.
+    func state(of exercise: KataManifest.Exercise) throws -> KataProgress.State {
+        let run = try workspace.test(.student, suite: exercise.suite)
+        let progress = KataProgress(manifest: manifest, run: run, workspace: workspace)
+        return progress.entries.first { $0.exercise == exercise }?.state ?? .unknown
+    }
+
     /// Builds the student's files and runs every exercise's tests.
     func progress() throws -> KataProgress {
         say("Building and testing your exercises (the first time takes a minute or two)…")
@@ -122,10 +129,8 @@ struct Run: ParsableCommand {
         let context = try Context()
         let (folder, exercise) = try context.exercise(name)
         say("Testing \(context.workspace.path(of: exercise, in: folder, copy: .student))…")
-        let run = try context.workspace.test(.student, suite: exercise.suite)
-        let progress = KataProgress(manifest: context.manifest, run: run, workspace: context.workspace)
-        guard let entry = progress.entries.first(where: { $0.exercise == exercise }) else { return }
-        switch entry.state {
+        let state = try context.state(of: exercise)
+        switch state {
         case .done: say("✔ \(exercise.name) passes. `swift run kata` shows what is next.")
         case .failing(let messages):
             say((messages.map { "✘ " + $0 } + ["Stuck? swift run kata hint \(name)"]).joined(separator: "\n"))
@@ -133,7 +138,7 @@ struct Run: ParsableCommand {
         case .unknown:
             say("Its tests did not run: another exercise's file does not compile. Run `swift run kata`.")
         }
-        if entry.state != .done { throw ExitCode(1) }
+        if state != .done { throw ExitCode(1) }
     }
 }
 
@@ -179,9 +184,7 @@ struct Solution: ParsableCommand {
     func run() throws {
         let context = try Context()
         let (folder, exercise) = try context.exercise(name)
-        let run = try context.workspace.test(.student, suite: exercise.suite)
-        let progress = KataProgress(manifest: context.manifest, run: run, workspace: context.workspace)
-        guard progress.entries.first(where: { $0.exercise == exercise })?.state == .done else {
+        guard try context.state(of: exercise) == .done else {
             say(
                 "Make \(name) pass first: the solution is shown once your own works. (`swift run kata hint \(name)`)"
             )
