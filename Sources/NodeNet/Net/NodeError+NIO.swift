@@ -35,6 +35,7 @@ extension NodeError {
         case let error as NIOConnectionError:
             return error.connectionErrors.lazy.compactMap { errno(of: $0.error) }.first
         case ChannelError.connectTimeout: return ETIMEDOUT
+        case ChannelError.writeMessageTooLarge: return EMSGSIZE  // NIO's name for the kernel's EMSGSIZE.
         default: return nil
         }
     }

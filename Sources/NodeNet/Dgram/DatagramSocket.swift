@@ -1,0 +1,306 @@
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A UDP socket, Node's `dgram.Socket`: an EventEmitter, not a stream. Each `message` is one whole
+/// datagram; nothing connects, nothing is retried, and order is not kept.
+///
+/// Events: `listening`, `message((msg, rinfo))`, `close`, `error`.
+@NodeActor public final class DatagramSocket: EventEmitter {
+    /// `udp4` or `udp6`.
+    public enum Kind: String, Sendable {
+        /// IPv4.
+        case udp4
+        /// IPv6.
+        case udp6
+    }
+
+    /// The address family this socket was created for.
+    public let kind: Kind
+    private let reuseAddress: Bool
+    private var channel: (any Channel)?
+    private var state = State.unbound
+    private var sendsWhileBinding: [() -> Void] = []
+    private let hold = LoopHold()
+
+    private enum State { case unbound, binding, bound, closed }
+
+    init(kind: Kind, reuseAddress: Bool) {
+        self.kind = kind
+        self.reuseAddress = reuseAddress
+    }
+
+    /// Binds to `port` (0: any free one) on `address` (default: every interface), then emits
+    /// `listening`; `callback` is added as a `listening` listener. Binding twice throws
+    /// `ERR_SOCKET_ALREADY_BOUND`; a busy port is an `error` event (EADDRINUSE).
+    @discardableResult
+    public func bind(_ port: Int = 0, _ address: String? = nil, _ callback: (@NodeActor () -> Void)? = nil)
+        throws -> DatagramSocket
+    {
+        guard state != .closed else { throw NodeError.dgramNotRunning }
+        guard state == .unbound else { throw NodeError.alreadyBound }
+        if let callback { once(.listening, callback) }
+        state = .binding
+        hold.activate()
+        let host = address ?? (kind == .udp4 ? "0.0.0.0" : "::")
+        DatagramBootstrap(group: nodeLoopGroup)
+            .channelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
+            .channelInitializer { channel in
+                NodeActor.assumeIsolated {
+                    try! channel.pipeline.syncOperations.addHandler(DatagramHandler(socket: self))
+                }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+            .bind(host: host, port: port)
+            .assumeIsolated()
+            .whenComplete { result in
+                NodeActor.assumeIsolated { self.didBind(result, address: "\(host):\(port)") }
+            }
+        return self
+    }
+
+    private func didBind(_ result: Result<any Channel, any Error>, address: String) {
+        switch result {
+        case .success(let channel) where state == .closed:
+            channel.close(promise: nil)
+        case .success(let channel):
+            self.channel = channel
+            state = .bound
+            emit(.listening)
+            let queued = sendsWhileBinding
+            sendsWhileBinding = []
+            for send in queued { send() }
+        case .failure(let error):
+            state = .unbound
+            hold.deactivate()
+            sendsWhileBinding = []
+            emit(.error, NodeError(error, syscall: "bind", address: address))
+        }
+    }
+
+    /// Sends one datagram to `port` on `address` (default: loopback). An unbound socket is bound
+    /// to a free port first, as in Node. `callback` gets the error, if any, and the bytes sent; with
+    /// no callback an error becomes an `error` event. Throws `ERR_SOCKET_DGRAM_NOT_RUNNING` after
+    /// `close()`.
+    public func send(
+        _ message: Buffer,
+        _ port: Int,
+        _ address: String? = nil,
+        _ callback: (@NodeActor (NodeError?, Int) -> Void)? = nil
+    ) throws {
+        guard state != .closed else { throw NodeError.dgramNotRunning }
+        let host = address ?? (kind == .udp4 ? "127.0.0.1" : "::1")
+        let deliver = { self.transmit(message, to: host, port, callback) }
+        switch state {
+        case .bound: deliver()
+        case .binding: sendsWhileBinding.append(deliver)
+        case .unbound:
+            sendsWhileBinding.append(deliver)
+            try bind()
+        case .closed: break
+        }
+    }
+
+    /// Sends the UTF-8 bytes of `text`.
+    public func send(
+        _ text: String,
+        _ port: Int,
+        _ address: String? = nil,
+        _ callback: (@NodeActor (NodeError?, Int) -> Void)? = nil
+    ) throws {
+        try send(Buffer(text), port, address, callback)
+    }
+
+    private func transmit(
+        _ message: Buffer,
+        to host: String,
+        _ port: Int,
+        _ callback: (@NodeActor (NodeError?, Int) -> Void)?
+    ) {
+        guard let channel else { return }
+        let report: @NodeActor (NodeError?) -> Void = { error in
+            if let callback {
+                callback(error, error == nil ? message.count : 0)
+            } else if let error {
+                self.emit(.error, error)
+            }
+        }
+        let target: SocketAddress
+        do {
+            target = try SocketAddress(ipAddress: host, port: port)
+        } catch {
+            return nextTick { report(NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")) }
+        }
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            NodeActor.assumeIsolated {
+                switch result {
+                case .success: report(nil)
+                case .failure(let error):
+                    report(NodeError(error, syscall: "send", address: "\(host):\(port)"))
+                }
+            }
+        }
+        channel.writeAndFlush(
+            AddressedEnvelope(remoteAddress: target, data: message.storage), promise: promise)
+    }
+
+    func didReceive(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        guard state == .bound else { return }  // Nothing is delivered after close().
+        let sender = AddressInfo(envelope.remoteAddress)
+        let info = RemoteInfo(
+            address: sender.address,
+            family: sender.family,
+            port: sender.port,
+            size: envelope.data.readableBytes
+        )
+        emit(.message, (Buffer(envelope.data), info))
+    }
+
+    func didFail(_ error: any Error) {
+        emit(.error, NodeError(error, syscall: "recvmsg"))
+    }
+
+    /// Our own address, once bound (`listening`).
+    public func address() -> AddressInfo? {
+        channel?.localAddress.map(AddressInfo.init)
+    }
+
+    /// Closes the socket: `close` fires, and no `message` after it. `callback` is added as a
+    /// `close` listener. Closing twice throws `ERR_SOCKET_DGRAM_NOT_RUNNING`.
+    public func close(_ callback: (@NodeActor () -> Void)? = nil) throws {
+        guard state != .closed else { throw NodeError.dgramNotRunning }
+        if let callback { once(.close, callback) }
+        state = .closed
+        sendsWhileBinding = []
+        channel?.close(promise: nil)
+        channel = nil
+        hold.deactivate()
+        nextTick { self.emit(.close) }
+    }
+
+    // MARK: Options (Node's are synchronous, and fail with EBADF before the socket is bound)
+
+    private func setOption(_ name: String, level: Int32, _ option: Int32, _ value: Int) throws {
+        guard let options = channel?.syncOptions, state == .bound else {
+            throw NodeError(errno: EBADF, syscall: name)
+        }
+        let socketOption = ChannelOptions.Types.SocketOption(
+            level: NIOBSDSocket.OptionLevel(rawValue: level),
+            name: NIOBSDSocket.Option(rawValue: option)
+        )
+        try options.setOption(socketOption, value: value)
+    }
+
+    /// Allows sending to broadcast addresses (SO_BROADCAST).
+    public func setBroadcast(_ flag: Bool) throws {
+        try setOption("setBroadcast", level: SOL_SOCKET, SO_BROADCAST, flag ? 1 : 0)
+    }
+
+    /// How many routers a multicast datagram may cross (IP_MULTICAST_TTL; Node's default is 1).
+    public func setMulticastTTL(_ ttl: Int) throws {
+        if kind == .udp4 {
+            try setOption("setMulticastTTL", level: Int32(IPPROTO_IP), IP_MULTICAST_TTL, ttl)
+        } else {
+            try setOption("setMulticastTTL", level: Int32(IPPROTO_IPV6), IPV6_MULTICAST_HOPS, ttl)
+        }
+    }
+
+    /// Whether our own multicast datagrams come back to us (IP_MULTICAST_LOOP).
+    public func setMulticastLoopback(_ flag: Bool) throws {
+        if kind == .udp4 {
+            try setOption("setMulticastLoopback", level: Int32(IPPROTO_IP), IP_MULTICAST_LOOP, flag ? 1 : 0)
+        } else {
+            try setOption(
+                "setMulticastLoopback", level: Int32(IPPROTO_IPV6), IPV6_MULTICAST_LOOP, flag ? 1 : 0)
+        }
+    }
+
+    /// Joins the multicast group `group`, on the interface whose address is `interface` (default:
+    /// the system's choice).
+    public func addMembership(_ group: String, _ interface: String? = nil) throws {
+        try changeMembership(group, interface, join: true)
+    }
+
+    /// Leaves a multicast group joined with ``addMembership(_:_:)``.
+    public func dropMembership(_ group: String, _ interface: String? = nil) throws {
+        try changeMembership(group, interface, join: false)
+    }
+
+    private func changeMembership(_ group: String, _ interface: String?, join: Bool) throws {
+        let name = join ? "addMembership" : "dropMembership"
+        guard let multicast = channel as? any MulticastChannel, state == .bound else {
+            throw NodeError(errno: EBADF, syscall: name)
+        }
+        let groupAddress = try SocketAddress(ipAddress: group, port: 0)
+        let device = try interface.map { address in
+            try System.enumerateDevices().first { $0.address?.ipAddress == address }
+                ?? { throw NodeError(errno: EINVAL, syscall: name, detail: address) }()
+        }
+        let promise = nodeLoop.makePromise(of: Void.self)
+        if join {
+            multicast.joinGroup(groupAddress, device: device, promise: promise)
+        } else {
+            multicast.leaveGroup(groupAddress, device: device, promise: promise)
+        }
+        // On the loop, NIO completes these at once; a failure is Node's synchronous throw.
+        var failure: (any Error)?
+        promise.futureResult.assumeIsolated().whenFailure { failure = $0 }
+        if let failure { throw NodeError(failure, syscall: name) }
+    }
+
+    /// Keeps the program alive while the socket is bound (the default).
+    @discardableResult
+    public func ref() -> DatagramSocket {
+        hold.ref()
+        return self
+    }
+
+    /// Lets the program end even though this socket is bound.
+    @discardableResult
+    public func unref() -> DatagramSocket {
+        hold.unref()
+        return self
+    }
+}
+
+extension Event where Emitter: DatagramSocket, Payload == Void {
+    /// The socket is bound and receiving.
+    public static var listening: Self { Self("listening") }
+    /// The socket was closed with `close()`; no `message` follows.
+    public static var close: Self { Self("close") }
+}
+
+extension Event where Emitter: DatagramSocket, Payload == (Buffer, RemoteInfo) {
+    /// One datagram arrived: its bytes, and who sent it (`{ msg, rinfo in … }`).
+    public static var message: Self { Self("message") }
+}
+
+extension Event where Emitter: DatagramSocket, Payload == NodeError {
+    /// Binding or sending failed. With no listener, the program stops, as in Node.
+    public static var error: Self { Self("error") }
+}
+
+/// The SwiftNIO end of a ``DatagramSocket``.
+final class DatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    private let socket: DatagramSocket
+
+    init(socket: DatagramSocket) { self.socket = socket }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let socket = self.socket
+        NodeActor.assumeIsolated { socket.didReceive(envelope) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let socket = self.socket
+        NodeActor.assumeIsolated { socket.didFail(error) }
+    }
+}

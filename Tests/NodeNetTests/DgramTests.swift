@@ -1,0 +1,140 @@
+import TestSupport
+import Testing
+
+@testable import NodeNet
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct DgramTests {
+    /// A udp4 socket bound to a free loopback port.
+    private func boundSocket(reuseAddr: Bool = false) async throws -> (DatagramSocket, Int) {
+        let socket = dgram.createSocket(.udp4, reuseAddr: reuseAddr)
+        try await waitFor("listening") { done in try! socket.bind(0, "127.0.0.1", done) }
+        return (socket, socket.address()!.port)
+    }
+
+    @Test func aMessageCarriesItsBytesAndWhoSentIt() async throws {
+        let (server, port) = try await boundSocket()
+        let (client, clientPort) = try await boundSocket()
+        let (message, info): (Buffer, RemoteInfo) = try await waitFor("message") { done in
+            server.once(.message, done)
+            try! client.send("ping", port)
+        }
+        #expect(message.toString() == "ping")
+        #expect(info == RemoteInfo(address: "127.0.0.1", family: "IPv4", port: clientPort, size: 4))
+        let reply: String = try await waitFor("reply") { done in
+            client.once(.message) { msg, _ in done(msg.toString()) }
+            try! server.send("pong", info.port, info.address)
+        }
+        #expect(reply == "pong")
+        try server.close()
+        try client.close()
+    }
+
+    @Test func sendingFromAnUnboundSocketBindsItFirst() async throws {
+        let (server, port) = try await boundSocket()
+        let client = dgram.createSocket(.udp4)
+        let log = EventLog()
+        client.on(.listening) { log.add("listening") }
+        let sender: RemoteInfo = try await waitFor("message") { done in
+            server.once(.message) { _, info in done(info) }
+            try! client.send("hi", port) { error, bytes in log.add("sent \(bytes) \(error == nil)") }
+        }
+        #expect(log.entries == ["listening", "sent 2 true"])
+        #expect(client.address()?.port == sender.port)
+        try server.close()
+        try client.close()
+    }
+
+    @Test func oneSocketTalksToManyPeers() async throws {
+        let (hub, _) = try await boundSocket()
+        var peers: [(DatagramSocket, Int)] = []
+        for _ in 0..<3 { peers.append(try await boundSocket()) }
+        for (peer, _) in peers {
+            peer.on(.message) { msg, info in try! peer.send("re: " + msg.toString(), info.port, info.address)
+            }
+        }
+        let replies: [String] = try await waitFor("three replies") { done in
+            var replies: [String] = []
+            hub.on(.message) { msg, _ in
+                replies.append(msg.toString())
+                if replies.count == 3 { done(replies.sorted()) }
+            }
+            for (index, (_, port)) in peers.enumerated() { try! hub.send("peer \(index)", port) }
+        }
+        #expect(replies == ["re: peer 0", "re: peer 1", "re: peer 2"])
+        try hub.close()
+        for (peer, _) in peers { try peer.close() }
+    }
+
+    @Test func aBusyPortGivesEADDRINUSEUnlessBothReuseTheAddress() async throws {
+        let (first, port) = try await boundSocket()
+        let error: NodeError = try await waitFor("error") { done in
+            let second = dgram.createSocket(.udp4)
+            second.on(.error, done)
+            try! second.bind(port, "127.0.0.1")
+        }
+        #expect(error.code == "EADDRINUSE")
+        #expect(error.message == "bind EADDRINUSE 127.0.0.1:\(port)")
+        try first.close()
+
+        let (shared, sharedPort) = try await boundSocket(reuseAddr: true)
+        let again = dgram.createSocket(.udp4, reuseAddr: true)
+        try await waitFor("listening with reuseAddr") { done in try! again.bind(sharedPort, "127.0.0.1", done)
+        }
+        try shared.close()
+        try again.close()
+    }
+
+    @Test func theLargestDatagramIs65507BytesLikeNode() async throws {
+        let (server, port) = try await boundSocket()
+        let (client, _) = try await boundSocket()
+        let fits: NodeError? = try await waitFor("send of 65507") { done in
+            try! client.send(Buffer.alloc(65507), port) { error, _ in done(error) }
+        }
+        #expect(fits == nil)
+        let tooBig: NodeError? = try await waitFor("send of 65508") { done in
+            try! client.send(Buffer.alloc(65508), port) { error, _ in done(error) }
+        }
+        #expect(tooBig?.code == "EMSGSIZE")
+        try server.close()
+        try client.close()
+    }
+
+    @Test func afterCloseNoMessageArrivesAndSendThrows() async throws {
+        let (server, port) = try await boundSocket()
+        let (client, _) = try await boundSocket()
+        let log = EventLog()
+        server.on(.message) { _, _ in log.add("message") }
+        try await waitFor("close") { done in try! server.close(done) }
+        #expect(throws: NodeError.dgramNotRunning) { try server.send("x", port) }
+        #expect(throws: NodeError.dgramNotRunning) { try server.close() }
+        // A datagram to the closed port goes nowhere; the socket stays silent.
+        try await waitFor("a send to the closed port") { done in
+            try! client.send("late", port) { _, _ in done() }
+        }
+        try await waitFor("a turn of the loop") { done in setTimeout(5, done) }
+        #expect(log.entries.isEmpty)
+        try client.close()
+    }
+
+    @Test func optionsBeforeBindFailWithEBADFLikeNode() throws {
+        let socket = dgram.createSocket(.udp4)
+        #expect(throws: NodeError(errno: EBADF, syscall: "setBroadcast")) { try socket.setBroadcast(true) }
+        #expect(throws: NodeError(errno: EBADF, syscall: "addMembership")) {
+            try socket.addMembership("239.1.2.3")
+        }
+    }
+
+    @Test func bindingTwiceThrows() async throws {
+        let (socket, _) = try await boundSocket()
+        #expect(throws: NodeError.alreadyBound) { try socket.bind() }
+        try socket.setBroadcast(true)
+        try socket.setMulticastTTL(2)
+        try socket.setMulticastLoopback(true)
+        try socket.close()
+    }
+}
