@@ -41,6 +41,7 @@ let package = Package(
     products: [
         .library(name: "NodeNet", targets: ["NodeNet"]),
         .executable(name: "tcp-echo", targets: ["tcp-echo"]),
+        .executable(name: "udp-socket", targets: ["udp-socket"]),
         .executable(name: "tour", targets: ["tour"]),
         .executable(name: "kata", targets: ["kata"]),
     ],
@@ -59,8 +60,9 @@ let package = Package(
         .systemLibrary(name: "CStdio", path: "Sources/CStdio"),
         .target(name: "NodeNet", dependencies: nio + ["COpenSSL", "CStdio"]),
         chapter("tcp-echo", folder: "01-tcp"),
+        chapter("udp-socket", folder: "02-udp"),
         // The tour runs the chapter programs themselves, so it depends on them to get them built.
-        .executableTarget(name: "tour", dependencies: ["tcp-echo"]),
+        .executableTarget(name: "tour", dependencies: ["tcp-echo", "udp-socket"]),
         kataTarget,
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner"),
@@ -73,7 +75,7 @@ let package = Package(
         .executableTarget(name: "lifetime-fixture", dependencies: ["NodeNet"], path: "Tests/LifetimeFixture"),
         .testTarget(
             name: "ChapterTests",
-            dependencies: ["NodeNet", "tcp-echo", "tour", "lifetime-fixture"]
+            dependencies: ["NodeNet", "tcp-echo", "udp-socket", "tour", "lifetime-fixture"]
         ),
     ]
 )

@@ -20,7 +20,18 @@ let chapters: [(String, [Stop])] = [
                 title: "§1.3 Nagle's algorithm, on and off", program: "tcp-echo",
                 arguments: ["nagle", "--writes", "50"]),
         ]
-    )
+    ),
+    (
+        "Chapter 2 · 构建UDP服务 · UDP",
+        [
+            Stop(title: "§2 a datagram server and client", program: "udp-socket", arguments: ["demo"]),
+            Stop(title: "§2.1 the four events of a UDP socket", program: "udp-socket", arguments: ["events"]),
+            Stop(title: "§2 one socket, many peers", program: "udp-socket", arguments: ["peers"]),
+            Stop(
+                title: "§2 unreliable, counted: a lossy relay", program: "udp-socket",
+                arguments: ["loss", "100", "30"]),
+        ]
+    ),
 ]
 
 /// Writes at once: the demos write to the same terminal, so nothing may wait in a buffer.

@@ -9,6 +9,9 @@ struct TourTests {
         #expect(tour.standardOutput.contains("Chapter 1"))
         #expect(tour.standardOutput.contains("client received: 你好"))
         #expect(tour.standardOutput.contains("server close"))
+        #expect(tour.standardOutput.contains("Chapter 2"))
+        #expect(tour.standardOutput.contains("event: message \"ping\""))
+        #expect(tour.standardOutput.contains("sent 100, relayed 68, dropped 32, received 68"))
         #expect(tour.standardOutput.contains("every demo ran"))
     }
 }

@@ -137,4 +137,30 @@ import Testing
         try socket.setMulticastLoopback(true)
         try socket.close()
     }
+
+    @Test func multicastOnLoopbackReachesAMember() async throws {
+        let member = dgram.createSocket(.udp4, reuseAddr: true)
+        try await waitFor("member listening") { done in try! member.bind(0, nil, done) }
+        let sender = dgram.createSocket(.udp4)
+        try await waitFor("sender listening") { done in try! sender.bind(0, "127.0.0.1", done) }
+        do {
+            try member.addMembership("239.77.77.77", "127.0.0.1")
+            // Loopback only: nothing of this test leaves the machine.
+            try sender.setMulticastInterface("127.0.0.1")
+            try sender.setMulticastLoopback(true)
+            try sender.setMulticastTTL(1)
+        } catch let error as NodeError {
+            try? member.close()
+            try? sender.close()
+            try Test.cancel("this kernel does not allow multicast on loopback: \(error.message)")
+        }
+        let received: String = try await waitFor("the group's datagram", seconds: 5) { done in
+            member.once(.message) { message, _ in done(message.toString()) }
+            try! sender.send("to the group", member.address()!.port, "239.77.77.77")
+        }
+        #expect(received == "to the group")
+        try member.dropMembership("239.77.77.77", "127.0.0.1")
+        try member.close()
+        try sender.close()
+    }
 }

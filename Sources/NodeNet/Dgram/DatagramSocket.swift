@@ -38,9 +38,8 @@ import NIOPosix
     /// Binds to `port` (0: any free one) on `address` (default: every interface), then emits
     /// `listening`; `callback` is added as a `listening` listener. Binding twice throws
     /// `ERR_SOCKET_ALREADY_BOUND`; a busy port is an `error` event (EADDRINUSE).
-    @discardableResult
     public func bind(_ port: Int = 0, _ address: String? = nil, _ callback: (@NodeActor () -> Void)? = nil)
-        throws -> DatagramSocket
+        throws
     {
         guard state != .closed else { throw NodeError.dgramNotRunning }
         guard state == .unbound else { throw NodeError.alreadyBound }
@@ -61,7 +60,6 @@ import NIOPosix
             .whenComplete { result in
                 NodeActor.assumeIsolated { self.didBind(result, address: "\(host):\(port)") }
             }
-        return self
     }
 
     private func didBind(_ result: Result<any Channel, any Error>, address: String) {
@@ -219,6 +217,21 @@ import NIOPosix
             try setOption(
                 "setMulticastLoopback", level: Int32(IPPROTO_IPV6), IPV6_MULTICAST_LOOP, flag ? 1 : 0)
         }
+    }
+
+    /// Sends multicast datagrams out of the interface whose IPv4 address is `interface`
+    /// (IP_MULTICAST_IF), e.g. `127.0.0.1` to keep them on this machine.
+    public func setMulticastInterface(_ interface: String) throws {
+        guard let provider = channel as? any SocketOptionProvider, state == .bound, kind == .udp4 else {
+            throw NodeError(errno: EBADF, syscall: "setMulticastInterface")
+        }
+        var address = in_addr()
+        guard inet_pton(AF_INET, interface, &address) == 1 else {
+            throw NodeError(errno: EINVAL, syscall: "setMulticastInterface", detail: interface)
+        }
+        var failure: (any Error)?
+        provider.setIPMulticastIF(address).assumeIsolated().whenFailure { failure = $0 }
+        if let failure { throw NodeError(failure, syscall: "setMulticastInterface") }
     }
 
     /// Joins the multicast group `group`, on the interface whose address is `interface` (default:
