@@ -49,6 +49,9 @@ import NIOPosix
         let host = address ?? (kind == .udp4 ? "0.0.0.0" : "::")
         DatagramBootstrap(group: nodeLoopGroup)
             .channelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
+            // NIO reads into 2048-byte buffers by default and would cut larger datagrams short;
+            // a UDP payload can be up to 65507 bytes (IPv4), so read into buffers that can hold one.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
             .channelInitializer { channel in
                 NodeActor.assumeIsolated {
                     try! channel.pipeline.syncOperations.addHandler(DatagramHandler(socket: self))
