@@ -32,6 +32,16 @@ struct ProgramLifetimeTests {
         #expect(try await program.waitForExit() == 0)
     }
 
+    @Test func anUnrefUDPSocketDoesNotHoldTheProgramButABoundOneDoes() async throws {
+        let unref = try await run("unref-udp")
+        #expect(try await unref.waitForExit() == 0)
+        #expect(
+            unref.standardOutput == "bound\n",
+            "as in Node: the bind completes, then nothing holds the program")
+        let held = try await run("ref-udp")
+        #expect(held.standardOutput == "bound\n", "a bound socket holds the program until it is closed")
+    }
+
     @Test func refUndoesUnref() async throws {
         let program = try await run("ref-again")
         #expect(program.standardOutput == "timer fired\n")

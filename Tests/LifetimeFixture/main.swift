@@ -18,6 +18,20 @@ case "unref-server":
         server.listen(0, "127.0.0.1") { print("listening") }
         server.unref()
     }
+case "unref-udp":
+    Node.run {
+        let socket = dgram.createSocket(.udp4)
+        try? socket.bind(0, "127.0.0.1") { print("bound") }
+        socket.unref()
+    }
+case "ref-udp":
+    Node.run {
+        let socket = dgram.createSocket(.udp4)
+        try? socket.bind(0, "127.0.0.1") {
+            print("bound")
+            setTimeout(20) { try? socket.close() }
+        }
+    }
 case "ref-again":
     Node.run {
         let timer = setTimeout(20) { print("timer fired") }

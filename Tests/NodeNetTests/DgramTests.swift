@@ -155,7 +155,13 @@ import Testing
         } catch let error as NodeError {
             try? member.close()
             try? sender.close()
-            try Test.cancel("this kernel does not allow multicast on loopback: \(error.message)")
+            let reason = "this kernel does not allow multicast on loopback: \(error.message)"
+            // CI's machines allow it: there, a refusal is a regression, not an environment to skip.
+            if getenv("CI").map({ String(cString: $0) }) == "true" {
+                Issue.record(Comment(rawValue: reason))
+                return
+            }
+            try Test.cancel(Comment(rawValue: reason))
         }
         let received: String = try await waitFor("the group's datagram", seconds: 5) { done in
             member.once(.message) { message, _ in done(message.toString()) }
@@ -165,5 +171,25 @@ import Testing
         try member.dropMembership("239.77.77.77", "127.0.0.1")
         try member.close()
         try sender.close()
+    }
+
+    @Test func udp6SocketsTalkOverIPv6Loopback() async throws {
+        let server = dgram.createSocket(.udp6)
+        let bound: NodeError? = try await waitFor("listening or error") { done in
+            server.once(.listening) { done(nil) }
+            server.once(.error) { done($0) }
+            try! server.bind(0, "::1")
+        }
+        if let bound { try Test.cancel("no IPv6 loopback here: \(bound.message)") }
+        let client = dgram.createSocket(.udp6)
+        let (message, info): (Buffer, RemoteInfo) = try await waitFor("message") { done in
+            server.once(.message, done)
+            try! client.send("v6", server.address()!.port)  // udp6 sends to ::1 by default.
+        }
+        #expect(message.toString() == "v6")
+        #expect(info.family == "IPv6")
+        #expect(info.address == "::1")
+        try server.close()
+        try client.close()
     }
 }

@@ -237,8 +237,8 @@ import NIOPosix
         if let failure { throw NodeError(failure, syscall: "setMulticastInterface") }
     }
 
-    /// Joins the multicast group `group`, on the interface whose address is `interface` (default:
-    /// the system's choice).
+    /// Joins the IPv4 multicast group `group`, on the interface whose address is `interface`
+    /// (default: the system's choice).
     public func addMembership(_ group: String, _ interface: String? = nil) throws {
         try changeMembership(group, interface, join: true)
     }
@@ -250,23 +250,25 @@ import NIOPosix
 
     private func changeMembership(_ group: String, _ interface: String?, join: Bool) throws {
         let name = join ? "addMembership" : "dropMembership"
-        guard let multicast = channel as? any MulticastChannel, state == .bound else {
+        guard let provider = channel as? any SocketOptionProvider, state == .bound else {
             throw NodeError(errno: EBADF, syscall: name)
         }
-        let groupAddress = try SocketAddress(ipAddress: group, port: 0)
-        let device = try interface.map { address in
-            try System.enumerateDevices().first { $0.address?.ipAddress == address }
-                ?? { throw NodeError(errno: EINVAL, syscall: name, detail: address) }()
+        var request = ip_mreq()
+        guard kind == .udp4, inet_pton(AF_INET, group, &request.imr_multiaddr) == 1 else {
+            throw NodeError(errno: EINVAL, syscall: name, detail: group)
         }
-        let promise = nodeLoop.makePromise(of: Void.self)
-        if join {
-            multicast.joinGroup(groupAddress, device: device, promise: promise)
-        } else {
-            multicast.leaveGroup(groupAddress, device: device, promise: promise)
+        // By interface address, as Node does (IP_ADD_MEMBERSHIP): SwiftNIO's joinGroup insists on
+        // a device flagged MULTICAST, which Linux's loopback is not, though the kernel allows it.
+        request.imr_interface.s_addr = INADDR_ANY
+        if let interface, inet_pton(AF_INET, interface, &request.imr_interface) != 1 {
+            throw NodeError(errno: EINVAL, syscall: name, detail: interface)
         }
-        // On the loop, NIO completes these at once; a failure is Node's synchronous throw.
         var failure: (any Error)?
-        promise.futureResult.assumeIsolated().whenFailure { failure = $0 }
+        provider.unsafeSetSocketOption(
+            level: NIOBSDSocket.OptionLevel(rawValue: Int32(IPPROTO_IP)),
+            name: NIOBSDSocket.Option(rawValue: join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP),
+            value: request
+        ).assumeIsolated().whenFailure { failure = $0 }
         if let failure { throw NodeError(failure, syscall: name) }
     }
 
