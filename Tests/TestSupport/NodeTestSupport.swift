@@ -109,3 +109,59 @@ public final class ReservedPort {
 
     deinit { close(descriptor) }
 }
+
+/// An HTTP server on a free loopback port, listening.
+@NodeActor
+public func listeningHTTPServer(
+    _ options: HTTPServerOptions = HTTPServerOptions(),
+    _ onRequest: @escaping @NodeActor (IncomingMessage, ServerResponse) -> Void = { _, res in res.end("ok") }
+) async throws -> (HTTPServer, Int) {
+    let server = http.createServer(options, onRequest)
+    try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+    return (server, server.address()!.port)
+}
+
+/// What a raw TCP client received: the text, and whether the server closed the connection.
+public struct RawReply: Sendable {
+    /// Everything received, with any `Date:` value replaced by `D` so replies compare exactly.
+    public let text: String
+    /// Whether the server closed the connection (rather than `until` being satisfied).
+    public let closed: Bool
+}
+
+/// Writes `request` on a new connection and reads until `until` accepts what has arrived or the
+/// server closes; the connection is then destroyed. Fails after `seconds`.
+@NodeActor
+public func rawExchange(
+    _ port: Int,
+    _ request: String,
+    seconds: Int = 10,
+    until: @escaping @NodeActor (String) -> Bool = { _ in false }
+) async throws -> RawReply {
+    try await waitFor("reply to \(request.prefix(40).debugDescription)", seconds: seconds) { done in
+        let socket = net.connect(port)
+        var received = ""
+        var finished = false
+        @NodeActor func finish(_ closed: Bool) {
+            guard !finished else { return }
+            finished = true
+            socket.destroy()
+            done(RawReply(text: withoutDate(received), closed: closed))
+        }
+        socket.on(.data) { data in
+            received += data.toString()
+            if until(received) { finish(false) }
+        }
+        socket.on(.error) { _ in }
+        socket.on(.close) { _ in finish(true) }
+        socket.write(request)
+    }
+}
+
+/// `text` with each `Date:` header's value replaced by `D`.
+public func withoutDate(_ text: String) -> String {
+    // "\r\n" is one Character in Swift, so this splits on line ends.
+    text.split(separator: "\r\n", omittingEmptySubsequences: false)
+        .map { $0.hasPrefix("Date: ") ? "Date: D" : String($0) }
+        .joined(separator: "\r\n")
+}

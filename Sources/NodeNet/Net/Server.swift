@@ -5,7 +5,7 @@ import NIOPosix
 ///
 /// Events: `listening`, `connection(socket)`, `close` (once closed *and* every connection has
 /// ended), `error`.
-@NodeActor public final class Server: EventEmitter {
+@NodeActor public class Server: EventEmitter {
     let options: ServerOptions
     private var channel: (any Channel)?
     private var state = State.idle
@@ -72,9 +72,13 @@ import NIOPosix
 
     private func accept(_ channel: any Channel) {
         let socket = Socket(server: self, channel: channel)
+        prepare(socket, channel)
         connections += 1
         if options.pauseOnConnect { socket.pause() }
     }
+
+    /// Lets a server built on this one (HTTP) add its protocol to a new connection's pipeline.
+    func prepare(_ socket: Socket, _ channel: any Channel) {}
 
     /// Called by a socket of this server once it has connected (its handler saw `channelActive`).
     func connected(_ socket: Socket) {

@@ -236,6 +236,16 @@ import NIOPosix
         return self
     }
 
+    /// Takes the bytes read but not delivered, and leaves the socket as a new one is: nobody
+    /// reading, nothing flowing until a `data` listener or `resume`. For a protocol handing the
+    /// socket over (an HTTP upgrade), which passes the bytes on itself.
+    func takeUnreadForHandover() -> Buffer {
+        let bytes = Buffer.concat(unread)
+        unread = []
+        flowing = nil
+        return bytes
+    }
+
     /// A `data` listener starts the flow of data, as in Node.
     public override func listenerAdded(_ event: String) {
         if event == "data" && flowing == nil { resume() }

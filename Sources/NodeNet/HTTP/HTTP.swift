@@ -1,0 +1,69 @@
+/// Node's `http` module: `http.createServer`, `http.request`, `http.get`, `http.STATUS_CODES`.
+public struct HTTPModule: Sendable {
+    /// Creates an HTTP server; `requestListener` is added as a `request` listener.
+    @NodeActor
+    public func createServer(
+        _ options: HTTPServerOptions = HTTPServerOptions(),
+        _ requestListener: (@NodeActor (IncomingMessage, ServerResponse) -> Void)? = nil
+    ) -> HTTPServer {
+        let server = HTTPServer(options: options)
+        if let requestListener {
+            server.on(.request) { request, response in requestListener(request, response) }
+        }
+        return server
+    }
+
+    /// Same as ``createServer(_:_:)`` with Node's default options.
+    @NodeActor
+    public func createServer(
+        _ requestListener: @escaping @NodeActor (IncomingMessage, ServerResponse) -> Void
+    )
+        -> HTTPServer
+    {
+        createServer(HTTPServerOptions(), requestListener)
+    }
+
+    /// The standard reason phrase of each status code, as `http.STATUS_CODES`.
+    public var STATUS_CODES: [Int: String] { StatusCodes.reasons }
+}
+
+/// `const http = require('http')`.
+public let http = HTTPModule()
+
+/// The options of `http.createServer`, with Node 20's defaults. Times are in milliseconds.
+public struct HTTPServerOptions: Sendable {
+    /// The most bytes of request line and headers (URL, names and values) a request may have;
+    /// more is answered `431 Request Header Fields Too Large`.
+    public var maxHeaderSize = 16384
+    /// How long a client may take to send a whole request head; then `408 Request Timeout`.
+    public var headersTimeout = 60_000
+    /// How long a client may take to send a whole request, body included; then `408`.
+    public var requestTimeout = 300_000
+    /// How long an idle keep-alive connection is kept open (Node closes it a second later).
+    public var keepAliveTimeout = 5_000
+    /// The most requests one connection may carry (0: no limit); later ones are answered 503.
+    public var maxRequestsPerSocket = 0
+    /// Whether an HTTP/1.1 request without `Host` is answered `400 Bad Request`.
+    public var requireHostHeader = true
+    /// Whether Nagle's algorithm is off on each connection (Node's `http` default: true).
+    public var noDelay = true
+
+    /// Node's defaults, changed by name: `HTTPServerOptions(keepAliveTimeout: 1000)`.
+    public init(
+        maxHeaderSize: Int = 16384,
+        headersTimeout: Int = 60_000,
+        requestTimeout: Int = 300_000,
+        keepAliveTimeout: Int = 5_000,
+        maxRequestsPerSocket: Int = 0,
+        requireHostHeader: Bool = true,
+        noDelay: Bool = true
+    ) {
+        self.maxHeaderSize = maxHeaderSize
+        self.headersTimeout = headersTimeout
+        self.requestTimeout = requestTimeout
+        self.keepAliveTimeout = keepAliveTimeout
+        self.maxRequestsPerSocket = maxRequestsPerSocket
+        self.requireHostHeader = requireHostHeader
+        self.noDelay = noDelay
+    }
+}

@@ -1,0 +1,190 @@
+import NIOHTTP1
+
+/// A message that arrived: the request on a server (`req`), the response on a client (`res`).
+///
+/// The head is read in full before the message is handed out; the body follows as `data` events,
+/// then `end`. Nobody listening to `data` leaves the body unread: reading (and the client) waits,
+/// and once the server's response is finished an unread request body is thrown away, so the
+/// connection can carry the next request.
+///
+/// Events: `data(Buffer)`, `end`, `aborted` (the connection closed before the body was complete),
+/// `error`, `close`.
+@NodeActor public final class IncomingMessage: EventEmitter {
+    /// The request method (`GET`, `POST`, …); empty on a client's response.
+    public let method: String
+    /// The request target as sent (`/path?query`, or `host:port` for CONNECT); empty on a response.
+    public let url: String
+    /// The response status code; 0 on a request.
+    public let statusCode: Int
+    /// The response reason phrase; empty on a request.
+    public let statusMessage: String
+    /// `"1.1"` or `"1.0"`.
+    public let httpVersion: String
+    /// The 1 of `HTTP/1.1`.
+    public let httpVersionMajor: Int
+    /// The second 1 of `HTTP/1.1`.
+    public let httpVersionMinor: Int
+    /// Header names lower-cased; repeats folded as Node folds them (see ``headersDistinct``).
+    public let headers: [String: String]
+    /// Every value of every header, names lower-cased (`set-cookie` is only here).
+    public let headersDistinct: [String: [String]]
+    /// Names and values as received, alternating: `["Host", "example.com", …]`.
+    public let rawHeaders: [String]
+    /// Trailer headers of a chunked body, once `end` has fired.
+    public private(set) var trailers: [String: String] = [:]
+    /// The connection the message came on.
+    public let socket: Socket
+    /// Whether the whole body has been received.
+    public private(set) var complete = false
+    /// Whether the connection closed before the body was complete.
+    public private(set) var aborted = false
+
+    private var flowing: Bool?
+    private var buffered: [Buffer] = []
+    private var bufferedBytes = 0
+    private var ended = false
+    private var endEmitted = false
+    private var closed = false
+    /// Asks the connection to stop or restart reading while the body waits for a reader.
+    var onBackPressure: (@NodeActor (_ paused: Bool) -> Void)?
+
+    private static let highWaterMark = 16384
+
+    init(request head: HTTPRequestHead, socket: Socket) {
+        method = head.method.rawValue
+        url = head.uri
+        statusCode = 0
+        statusMessage = ""
+        let pairs = head.headers.map { ($0.name, $0.value) }
+        (httpVersionMajor, httpVersionMinor) = (head.version.major, head.version.minor)
+        httpVersion = "\(head.version.major).\(head.version.minor)"
+        (headers, headersDistinct) = IncomingHeaders.fold(pairs)
+        rawHeaders = pairs.flatMap { [$0.0, $0.1] }
+        self.socket = socket
+        super.init()
+    }
+
+    init(response head: HTTPResponseHead, socket: Socket) {
+        method = ""
+        url = ""
+        statusCode = Int(head.status.code)
+        statusMessage = head.status.reasonPhrase
+        let pairs = head.headers.map { ($0.name, $0.value) }
+        (httpVersionMajor, httpVersionMinor) = (head.version.major, head.version.minor)
+        httpVersion = "\(head.version.major).\(head.version.minor)"
+        (headers, headersDistinct) = IncomingHeaders.fold(pairs)
+        rawHeaders = pairs.flatMap { [$0.0, $0.1] }
+        self.socket = socket
+        super.init()
+    }
+
+    // MARK: From the parser
+
+    func push(_ chunk: Buffer) {
+        if flowing == true && buffered.isEmpty {
+            emit(.data, chunk)
+            return
+        }
+        buffered.append(chunk)
+        bufferedBytes += chunk.count
+        if bufferedBytes >= Self.highWaterMark { onBackPressure?(true) }
+    }
+
+    func pushEnd(trailers: HTTPHeaders?) {
+        complete = true
+        ended = true
+        if let trailers { self.trailers = IncomingHeaders.fold(trailers.map { ($0.name, $0.value) }).headers }
+        if flowing == true && buffered.isEmpty { emitEnd() }
+    }
+
+    /// The connection closed: a body still coming is cut short.
+    func connectionClosed() {
+        if !complete {
+            aborted = true
+            emit(.aborted)
+            if listenerCount(.error) > 0 { emit(.error, .aborted) }
+        }
+        emitClose()
+    }
+
+    private func emitEnd() {
+        guard !endEmitted else { return }
+        endEmitted = true
+        emit(.end)
+        nextTick { self.emitClose() }
+    }
+
+    private func emitClose() {
+        guard !closed else { return }
+        closed = true
+        emit(.close)
+    }
+
+    // MARK: Reading
+
+    /// Stops `data` events; the connection stops reading once a little has piled up.
+    @discardableResult
+    public func pause() -> IncomingMessage {
+        flowing = false
+        return self
+    }
+
+    /// Starts or restarts `data` events.
+    @discardableResult
+    public func resume() -> IncomingMessage {
+        guard flowing != true else { return self }
+        flowing = true
+        nextTick { self.deliverBuffered() }
+        return self
+    }
+
+    private func deliverBuffered() {
+        while flowing == true, !buffered.isEmpty {
+            let chunk = buffered.removeFirst()
+            bufferedBytes -= chunk.count
+            emit(.data, chunk)
+        }
+        guard flowing == true else { return }
+        onBackPressure?(false)
+        if ended { emitEnd() }
+    }
+
+    /// Whether the body has been or is being read (a `data` listener, `resume`).
+    var isConsumed: Bool { flowing != nil }
+
+    /// Throws away a body nobody read, as Node's `_dump` does, so the next request can be parsed.
+    func dump() {
+        guard !endEmitted else { return }
+        removeAll(of: "data")
+        resume()
+    }
+
+    /// A `data` listener starts the flow, as in Node.
+    public override func listenerAdded(_ event: String) {
+        if event == "data" && flowing == nil { resume() }
+    }
+}
+
+extension Event where Emitter: IncomingMessage, Payload == Buffer {
+    /// A piece of the body.
+    public static var data: Self { Self("data") }
+}
+
+extension Event where Emitter: IncomingMessage, Payload == Void {
+    /// The whole body has been delivered.
+    public static var end: Self { Self("end") }
+    /// The connection closed before the body was complete.
+    public static var aborted: Self { Self("aborted") }
+    /// The message is done with: read to the end, or cut short.
+    public static var close: Self { Self("close") }
+}
+
+extension Event where Emitter: IncomingMessage, Payload == NodeError {
+    /// The body was cut short (`ECONNRESET`, "aborted"); only emitted when someone listens.
+    public static var error: Self { Self("error") }
+}
+
+extension NodeError {
+    /// A message's connection closed before its body was complete.
+    static let aborted = NodeError(code: "ECONNRESET", message: "aborted")
+}

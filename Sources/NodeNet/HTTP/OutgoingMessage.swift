@@ -1,0 +1,306 @@
+/// What ``ServerResponse`` and ``ClientRequest`` share, as in Node: headers set one by one, a head
+/// stored once and sent with the first body bytes, and the body framed by `Content-Length` or
+/// chunked encoding, whichever the head promised.
+///
+/// Events: `drain` (a `write` returned false, and the connection has since caught up), `finish`
+/// (the last byte is handed to the connection), `close`, `error`.
+@NodeActor public class OutgoingMessage: EventEmitter {
+    var headerList = OutgoingHeaders()
+    /// The stored head (Node's `_header`), built once by `writeHead` or by the first write.
+    var storedHead: Buffer?
+    private var headFlushed = false
+    var chunkedEncoding = false
+    var useChunkedEncodingByDefault = true
+    /// Whether the peer may keep the connection open after this message.
+    public var shouldKeepAlive = true
+    var maxRequestsOnConnectionReached = false
+    /// Set when the connection must close after this message (`Connection: close` was written).
+    var last = false
+    var hasBody = true
+    /// Whether to add a `Date` header if none is set (responses: true).
+    public var sendDate = false
+    /// What `Keep-Alive: timeout=…, max=…` says; nil writes no such header (clients).
+    var keepAliveHint: (timeout: Int, max: Int?)?
+    var contentLength: Int?
+
+    /// The connection this message is written to, once it is its turn.
+    public internal(set) var socket: Socket?
+    private var pending: [(Buffer, (@NodeActor (NodeError?) -> Void)?)] = []
+    private var pendingBytes = 0
+    private var needDrain = false
+
+    /// Whether `end()` has been called.
+    public private(set) var writableEnded = false
+    /// Whether every byte has been handed to the connection (`finish` has fired).
+    public private(set) var writableFinished = false
+
+    /// Whether the head has been built (it goes out with the first body bytes); headers can no
+    /// longer change.
+    public var headersSent: Bool { storedHead != nil }
+
+    // MARK: Headers
+
+    /// Sets a header, replacing any earlier value; the name keeps its case on the wire.
+    @discardableResult
+    public func setHeader(_ name: String, _ value: String) -> Self {
+        setHeader(name, [value])
+    }
+
+    /// Sets a header that is written once per value (`Set-Cookie`).
+    @discardableResult
+    public func setHeader(_ name: String, _ values: [String]) -> Self {
+        guard ensureHeadersNotSent("set") else { return self }
+        guard let problem = HeaderValidation.problem(name: name, values: values) else {
+            headerList[name] = values
+            return self
+        }
+        emit(.error, problem)
+        return self
+    }
+
+    /// A header's value, in any case of `name`; several values are joined with ", ".
+    public func getHeader(_ name: String) -> String? {
+        headerList[name]?.joined(separator: ", ")
+    }
+
+    /// Every value of a header.
+    public func getHeaderValues(_ name: String) -> [String]? {
+        headerList[name]
+    }
+
+    /// Whether a header is set.
+    public func hasHeader(_ name: String) -> Bool { headerList[name] != nil }
+
+    /// The lower-cased names of the headers set so far.
+    public func getHeaderNames() -> [String] { headerList.names }
+
+    /// Removes a header, so that even the automatic one (`Date`, `Content-Length`) is not written
+    /// if it is one of those.
+    public func removeHeader(_ name: String) {
+        guard ensureHeadersNotSent("remove") else { return }
+        headerList[name] = nil
+        if name.caseInsensitiveEquals("date") { sendDate = false }
+    }
+
+    private func ensureHeadersNotSent(_ verb: String) -> Bool {
+        guard headersSent else { return true }
+        emit(.error, .headersSent(verb))
+        return false
+    }
+
+    // MARK: The head
+
+    /// Builds the head from `firstLine` and the headers, as Node's `_storeHeader` does, deciding
+    /// on the way whether the connection stays open and how the body is framed.
+    func storeHead(firstLine: String) {
+        var head = firstLine
+        var sawConnection = false
+        var sawContentLength = false
+        var sawTransferEncoding = false
+        var sawDate = false
+        for (name, value) in headerList.lines {
+            head += "\(name): \(value)\r\n"
+            switch name.lowercased() {
+            case "connection":
+                sawConnection = true
+                if value.hasToken("close") { last = true } else { shouldKeepAlive = true }
+            case "content-length": sawContentLength = true
+            case "transfer-encoding":
+                sawTransferEncoding = true
+                if value.hasToken("chunked") { chunkedEncoding = true }
+            case "date": sawDate = true
+            default: break
+            }
+        }
+        if sendDate && !sawDate { head += "Date: \(HTTPDate.now())\r\n" }
+        if !sawConnection {
+            let sendKeepAlive = shouldKeepAlive && (sawContentLength || useChunkedEncodingByDefault)
+            if sendKeepAlive && maxRequestsOnConnectionReached {
+                // Node announces the close but keeps reading: a request already on its way is
+                // answered 503 rather than lost.
+                head += "Connection: close\r\n"
+            } else if sendKeepAlive {
+                head += "Connection: keep-alive\r\n"
+                if let hint = keepAliveHint {
+                    head +=
+                        "Keep-Alive: timeout=\(hint.timeout / 1000)" + (hint.max.map { ", max=\($0)" } ?? "")
+                        + "\r\n"
+                }
+            } else {
+                last = true
+                head += "Connection: close\r\n"
+            }
+        }
+        if !sawContentLength && !sawTransferEncoding {
+            if !hasBody {
+                chunkedEncoding = false
+            } else if !useChunkedEncodingByDefault {
+                // HTTP/1.0 has no chunks: the body ends when the connection does.
+                last = true
+            } else if let contentLength {
+                head += "Content-Length: \(contentLength)\r\n"
+            } else {
+                head += "Transfer-Encoding: chunked\r\n"
+                chunkedEncoding = true
+            }
+        }
+        storedHead = Buffer(head + "\r\n")
+    }
+
+    /// Builds the head with what is known so far; called by the first `write` or `end`.
+    func implicitHead() {
+        fatalError("\(type(of: self)) must say how its head starts")
+    }
+
+    // MARK: The body
+
+    /// Sends a piece of the body (the head goes first). Returns false when the connection has
+    /// more queued than it likes: wait for `drain`. `callback` runs once the bytes are handed over.
+    @discardableResult
+    public func write(_ chunk: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
+        guard !writableEnded else {
+            emit(.error, .writeAfterEnd)
+            if let callback { nextTick { callback(.writeAfterEnd) } }
+            return false
+        }
+        if storedHead == nil { implicitHead() }
+        return writeBody(chunk, callback)
+    }
+
+    /// Sends the UTF-8 bytes of `text` as a piece of the body.
+    @discardableResult
+    public func write(_ text: String, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
+        write(Buffer(text), callback)
+    }
+
+    private func writeBody(_ chunk: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)?) -> Bool {
+        guard hasBody else {
+            // A HEAD response or a 204 has no body: the bytes are dropped, as Node drops them.
+            if let callback { nextTick { callback(nil) } }
+            return true
+        }
+        guard !chunk.isEmpty else {
+            if let callback { nextTick { callback(nil) } }
+            return true
+        }
+        if chunkedEncoding {
+            send(Buffer(String(chunk.count, radix: 16) + "\r\n"))
+            send(chunk)
+            return send(Buffer("\r\n"), callback)
+        }
+        return send(chunk, callback)
+    }
+
+    /// Sends `chunk` if given and finishes the message. `callback` runs at `finish`.
+    public func end(_ chunk: Buffer? = nil, _ callback: (@NodeActor () -> Void)? = nil) {
+        if let callback { once(.finish, callback) }
+        guard !writableEnded else { return }
+        if storedHead == nil {
+            contentLength = chunk?.count ?? 0
+            implicitHead()
+        }
+        if let chunk { _ = writeBody(chunk, nil) }
+        writableEnded = true
+        let finishing: @NodeActor (NodeError?) -> Void = { error in
+            if error == nil { self.didFinish() }
+        }
+        if chunkedEncoding && hasBody {
+            send(Buffer("0\r\n\r\n"), finishing)
+        } else {
+            send(Buffer([UInt8]()), finishing)
+        }
+    }
+
+    /// Sends the UTF-8 bytes of `text` and finishes the message.
+    public func end(_ text: String, _ callback: (@NodeActor () -> Void)? = nil) {
+        end(Buffer(text), callback)
+    }
+
+    private func didFinish() {
+        guard !writableFinished else { return }
+        writableFinished = true
+        emit(.finish)
+        finished()
+    }
+
+    /// Called once `finish` has fired; the server's response hands the connection on.
+    func finished() {}
+
+    // MARK: The connection
+
+    /// Writes raw bytes (the head goes first, once); queued until the message has its connection.
+    @discardableResult
+    func send(_ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
+        var data = data
+        if !headFlushed, let storedHead {
+            headFlushed = true
+            data = data.isEmpty ? storedHead : Buffer.concat([storedHead, data])
+        }
+        guard let socket else {
+            pending.append((data, callback))
+            pendingBytes += data.count
+            let below = pendingBytes < 16384
+            if !below { needDrain = true }
+            return below
+        }
+        return writeToSocket(socket, data, callback)
+    }
+
+    /// Writes bytes that are not part of the message (`100 Continue`), ahead of the head.
+    func sendRaw(_ data: Buffer) {
+        if let socket { _ = writeToSocket(socket, data, nil) } else { pending.append((data, nil)) }
+    }
+
+    private func writeToSocket(
+        _ socket: Socket, _ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)?
+    ) -> Bool {
+        guard !socket.destroyed, !socket.writableEnded else {
+            // The peer is gone; Node drops what is written to a closed connection.
+            if let callback { nextTick { callback(.writeAfterDestroy) } }
+            return false
+        }
+        // Even an empty write goes through the socket: its callback then runs after every
+        // earlier byte is handed over, which is when `finish` may fire.
+        let below = socket.write(data, callback)
+        if !below { needDrain = true }
+        return below
+    }
+
+    /// Gives the message its connection and sends what was queued.
+    func attach(_ socket: Socket) {
+        self.socket = socket
+        let queued = pending
+        pending = []
+        pendingBytes = 0
+        for (data, callback) in queued { _ = writeToSocket(socket, data, callback) }
+    }
+
+    /// The connection has caught up: `drain` if a `write` returned false.
+    func socketDrained() {
+        guard needDrain else { return }
+        needDrain = false
+        emit(.drain)
+    }
+}
+
+extension Event where Emitter: OutgoingMessage, Payload == Void {
+    /// A `write` returned false earlier, and the connection has since caught up.
+    public static var drain: Self { Self("drain") }
+    /// The whole message has been handed to the connection.
+    public static var finish: Self { Self("finish") }
+    /// The message is done with, or its connection closed first.
+    public static var close: Self { Self("close") }
+}
+
+extension Event where Emitter: OutgoingMessage, Payload == NodeError {
+    /// Misuse (headers after they were sent, write after end) or a failed connection.
+    public static var error: Self { Self("error") }
+}
+
+extension NodeError {
+    static func headersSent(_ verb: String) -> NodeError {
+        NodeError(
+            code: "ERR_HTTP_HEADERS_SENT",
+            message: "Cannot \(verb) headers after they are sent to the client")
+    }
+}

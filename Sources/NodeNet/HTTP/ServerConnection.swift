@@ -1,0 +1,271 @@
+import NIOCore
+import NIOHTTP1
+
+/// One TCP connection of an ``HTTPServer``: it turns parsed requests into `request` events,
+/// answers them in order, and applies the server's timeouts and limits.
+///
+/// Requests may arrive back to back (pipelining); their responses queue, and only the first in
+/// the queue writes to the socket, so answers go out in the order the requests came.
+@NodeActor final class ServerConnection {
+    let server: HTTPServer
+    let socket: Socket
+    private let channel: any Channel
+    private var parser: ServerParser?
+
+    /// The request whose body is being read.
+    private var incoming: IncomingMessage?
+    private var incomingIsUpgrade = false
+    /// Responses not yet finished; the first one owns the socket.
+    private var outgoing: [ServerResponse] = []
+    private var requestCount = 0
+    /// Between the first byte of a request and its end.
+    private var readingRequest = false
+    private var failed = false
+    /// Handed to an `upgrade` or `connect` listener: no longer HTTP.
+    private(set) var upgraded = false
+
+    private var headersTimer: Timeout?
+    private var requestTimer: Timeout?
+    private var keepAliveTimer: Timeout?
+    private var socketListeners: [Listener] = []
+    private var readPausedBy: Set<String> = []
+
+    init(server: HTTPServer, socket: Socket, channel: any Channel) {
+        self.server = server
+        self.socket = socket
+        self.channel = channel
+        installParser(replaying: nil)
+        socketListeners = [
+            socket.on(.error) { [weak self] error in self?.fail(error) },
+            socket.on(.drain) { [weak self] in self?.outgoing.first?.socketDrained() },
+        ]
+        socket.on(.close) { [weak self] _ in self?.closed() }
+    }
+
+    /// Whether no request is being read or answered (a keep-alive connection between requests).
+    var isIdle: Bool { !readingRequest && incoming == nil && outgoing.isEmpty && !upgraded }
+
+    // MARK: Parsing
+
+    private func installParser(replaying leftover: Buffer?) {
+        let parser = ServerParser(connection: self, maxHeaderSize: server.maxHeaderSize)
+        self.parser = parser
+        try! parser.install(in: channel)
+        if let leftover, !leftover.isEmpty { channel.pipeline.fireChannelRead(leftover.storage) }
+    }
+
+    /// The first bytes of a request arrived (or more bytes of one).
+    func bytesArrived() {
+        keepAliveTimer?.close()
+        keepAliveTimer = nil
+        guard !readingRequest, !failed else { return }
+        readingRequest = true
+        let headersTimeout = min(server.headersTimeout, server.requestTimeout)
+        if headersTimeout > 0 { headersTimer = timer(headersTimeout) { $0.timedOut() } }
+        if server.requestTimeout > 0 { requestTimer = timer(server.requestTimeout) { $0.timedOut() } }
+    }
+
+    private func timer(_ milliseconds: Int, _ fire: @escaping @NodeActor (ServerConnection) -> Void)
+        -> Timeout
+    {
+        // The socket keeps the program alive; the connection's timers do not add to that.
+        setTimeout(milliseconds) { [weak self] in if let self { fire(self) } }.unref()
+    }
+
+    private func stopRequestTimers() {
+        headersTimer?.close()
+        requestTimer?.close()
+        headersTimer = nil
+        requestTimer = nil
+    }
+
+    private func timedOut() {
+        fail(.requestTimeout)
+    }
+
+    func didReceiveHead(_ head: HTTPRequestHead) {
+        headersTimer?.close()
+        headersTimer = nil
+        requestCount += 1
+        let req = IncomingMessage(request: head, socket: socket)
+        req.onBackPressure = { [weak self] paused in self?.pauseReading(paused, by: "body") }
+        incoming = req
+        let upgrade =
+            head.method == .CONNECT
+            || (head.headers.contains(name: "upgrade")
+                && head.headers["connection"].contains { $0.hasToken("upgrade") })
+        let event = head.method == .CONNECT ? "connect" : "upgrade"
+        incomingIsUpgrade = upgrade && (event == "connect" || server.count(of: event) > 0)
+        // An upgrade or CONNECT is handed over once its head is complete (at `end`).
+        if incomingIsUpgrade { return }
+
+        let res = ServerResponse(req: req, connection: self)
+        res.shouldKeepAlive = head.isKeepAlive
+        if server.keepAliveTimeout > 0 {
+            res.keepAliveHint = (
+                server.keepAliveTimeout, server.maxRequestsPerSocket > 0 ? server.maxRequestsPerSocket : nil
+            )
+        }
+        outgoing.append(res)
+        if outgoing.count == 1 { res.attach(socket) }
+
+        if server.maxRequestsPerSocket > 0 {
+            if requestCount > server.maxRequestsPerSocket {
+                server.emit(.dropRequest, (req, socket))
+                res.setHeader("Connection", "close")
+                res.writeHead(503)
+                res.end()
+                return
+            }
+            res.maxRequestsOnConnectionReached = requestCount == server.maxRequestsPerSocket
+        }
+        if server.requireHostHeader && head.version == .http1_1 && !head.headers.contains(name: "host") {
+            res.setHeader("Connection", "close")
+            res.writeHead(400)
+            res.end()
+            return
+        }
+        if let expect = head.headers.first(name: "expect"), head.version == .http1_1 {
+            if expect.lowercased() == "100-continue" {
+                res.expectsContinue = true
+                if server.count(of: "checkContinue") > 0 {
+                    server.emit(.checkContinue, (req, res))
+                    return
+                }
+                res.writeContinue()
+            } else {
+                if server.count(of: "checkExpectation") > 0 {
+                    server.emit(.checkExpectation, (req, res))
+                } else {
+                    res.writeHead(417)
+                    res.end()
+                }
+                return
+            }
+        }
+        server.emit(.request, (req, res))
+    }
+
+    func didReceiveBody(_ bytes: ByteBuffer) {
+        incoming?.push(Buffer(bytes))
+    }
+
+    func didReceiveEnd(_ trailers: HTTPHeaders?) {
+        readingRequest = false
+        stopRequestTimers()
+        guard let req = incoming else { return }
+        incoming = nil
+        req.pushEnd(trailers: trailers)
+        let upgradeRequested =
+            req.method == "CONNECT" || (req.headers["connection"]?.hasToken("upgrade") ?? false)
+        guard upgradeRequested else { return }
+        // The parser stops after an upgrade request; the bytes after it are not HTTP, or, when
+        // nobody took the upgrade, belong to the next request.
+        let handOver = incomingIsUpgrade
+        nextTick {
+            guard !self.socket.destroyed else { return }
+            if handOver { self.handOver(req) } else { self.restartParser() }
+        }
+    }
+
+    /// Takes the parser out and passes on the bytes it had not parsed.
+    private func removeParser(then completion: @escaping @NodeActor (Buffer) -> Void) {
+        guard let parser else { return }
+        self.parser = nil
+        parser.remove(from: channel) { completion(self.socket.takeUnreadForHandover()) }
+    }
+
+    private func restartParser() {
+        removeParser { leftover in self.installParser(replaying: leftover) }
+    }
+
+    private func handOver(_ req: IncomingMessage) {
+        upgraded = true
+        removeParser { head in self.emitHandOver(req, head) }
+    }
+
+    private func emitHandOver(_ req: IncomingMessage, _ head: Buffer) {
+        for listener in socketListeners { socket.off(listener) }
+        if req.method == "CONNECT" {
+            if server.count(of: "connect") > 0 {
+                server.emit(.connect, (req, socket, head))
+            } else {
+                socket.destroy()
+            }
+        } else {
+            server.emit(.upgrade, (req, socket, head))
+        }
+    }
+
+    // MARK: Answering
+
+    func responseFinished(_ res: ServerResponse) {
+        guard let index = outgoing.firstIndex(where: { $0 === res }) else { return }
+        outgoing.remove(at: index)
+        nextTick { res.emit(.close) }
+        if !res.req.isConsumed { res.req.dump() }
+        if res.last {
+            // Everything is written; FIN, then close.
+            socket.end(nil) { self.socket.destroy() }
+            return
+        }
+        if let next = outgoing.first {
+            next.attach(socket)
+        } else if isIdle {
+            becameIdle()
+        }
+    }
+
+    private func becameIdle() {
+        if !server.listening {
+            socket.destroy()
+        } else if server.keepAliveTimeout > 0 {
+            // Node waits one second longer than the `Keep-Alive: timeout=` it announced.
+            keepAliveTimer = timer(server.keepAliveTimeout + 1000) { $0.socket.destroy() }
+        }
+    }
+
+    private func pauseReading(_ paused: Bool, by reason: String) {
+        let wasPaused = !readPausedBy.isEmpty
+        if paused { readPausedBy.insert(reason) } else { readPausedBy.remove(reason) }
+        if readPausedBy.isEmpty && wasPaused {
+            channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        } else if !readPausedBy.isEmpty && !wasPaused {
+            channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
+    }
+
+    // MARK: Failing
+
+    /// A parse error, a timeout or a socket error: `clientError`, or Node's default answer.
+    func fail(_ error: NodeError) {
+        guard !failed, !upgraded else { return }
+        failed = true
+        stopRequestTimers()
+        keepAliveTimer?.close()
+        if server.count(of: "clientError") > 0 {
+            server.emit(.clientError, (error, socket))
+            return
+        }
+        // Node answers only when nothing was written yet, then closes.
+        if !socket.destroyed && !socket.writableEnded && socket.bytesWritten == 0,
+            let answer = ClientErrorAnswer.bytes(for: error)
+        {
+            socket.write(answer)
+        }
+        socket.destroy()
+    }
+
+    private func closed() {
+        stopRequestTimers()
+        keepAliveTimer?.close()
+        incoming?.connectionClosed()
+        incoming = nil
+        for res in outgoing {
+            res.req.connectionClosed()
+            res.emit(.close)
+        }
+        outgoing = []
+        server.connectionClosed(self)
+    }
+}

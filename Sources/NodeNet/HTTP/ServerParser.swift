@@ -1,0 +1,95 @@
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP parser in a server connection's pipeline: SwiftNIO's request decoder (llhttp, the
+/// parser Node uses) between two small handlers that report to the ``ServerConnection``.
+///
+/// Pipeline: `RequestStart` → decoder → `RequestParts` → the socket's own handler. Removing all
+/// three turns the connection back into a plain byte stream (after an upgrade).
+@NodeActor final class ServerParser {
+    private let start: RequestStart
+    private let decoder: ByteToMessageHandler<HTTPRequestDecoder>
+    private let parts: RequestParts
+
+    init(connection: ServerConnection, maxHeaderSize: Int) {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = maxHeaderSize
+        limits.maxHeaderListSize = maxHeaderSize
+        start = RequestStart(connection: connection)
+        decoder = ByteToMessageHandler(
+            HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: limits))
+        parts = RequestParts(connection: connection)
+    }
+
+    func install(in channel: any Channel) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(parts, position: .first)
+        try pipeline.addHandler(decoder, position: .first)
+        try pipeline.addHandler(start, position: .first)
+    }
+
+    /// Takes the parser out; bytes it held that were not HTTP go on to the socket, and then
+    /// `completion` runs (the decoder hands its left-overs on in a later turn of the loop).
+    func remove(from channel: any Channel, then completion: @escaping @NodeActor () -> Void) {
+        let pipeline = channel.pipeline.syncOperations
+        // The parts handler goes first, so that the decoder's left-over bytes reach the socket.
+        for handler in [parts, start] as [any RemovableChannelHandler] {
+            if let context = try? pipeline.context(handler: handler) {
+                pipeline.removeHandler(context: context, promise: nil)
+            }
+        }
+        guard let context = try? pipeline.context(handler: decoder) else { return completion() }
+        let removed = channel.eventLoop.makePromise(of: Void.self)
+        removed.futureResult.assumeIsolated().whenComplete { _ in NodeActor.assumeIsolated { completion() } }
+        pipeline.removeHandler(context: context, promise: removed)
+    }
+}
+
+/// Notes that bytes arrived, which starts a request's timers.
+private final class RequestStart: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    private let connection: ServerConnection
+
+    init(connection: ServerConnection) {
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let connection = self.connection
+        NodeActor.assumeIsolated { connection.bytesArrived() }
+        context.fireChannelRead(data)
+    }
+}
+
+/// Hands each decoded part of a request to the connection, and parse errors as `clientError`.
+private final class RequestParts: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    private let connection: ServerConnection
+
+    init(connection: ServerConnection) {
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        let connection = self.connection
+        NodeActor.assumeIsolated {
+            switch part {
+            case .head(let head): connection.didReceiveHead(head)
+            case .body(let bytes): connection.didReceiveBody(bytes)
+            case .end(let trailers): connection.didReceiveEnd(trailers)
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parseError = NodeError(parseError: error) else {
+            // Not the parser's: a socket error, which the socket reports.
+            context.fireErrorCaught(error)
+            return
+        }
+        let connection = self.connection
+        NodeActor.assumeIsolated { connection.fail(parseError) }
+    }
+}
