@@ -23,7 +23,8 @@ public struct HTTPModule: Sendable {
         createServer(HTTPServerOptions(), requestListener)
     }
 
-    /// The standard reason phrase of each status code, as `http.STATUS_CODES`.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    /// The standard reason phrase of each status code: Node's `http.STATUS_CODES`, by its name.
     public var STATUS_CODES: [Int: String] { StatusCodes.reasons }
 }
 

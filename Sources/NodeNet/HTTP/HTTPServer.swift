@@ -28,7 +28,9 @@ import NIOCore
         keepAliveTimeout = options.keepAliveTimeout
         maxRequestsPerSocket = options.maxRequestsPerSocket
         requireHostHeader = options.requireHostHeader
-        super.init(options: ServerOptions(noDelay: options.noDelay))
+        var tcp = ServerOptions(noDelay: options.noDelay)
+        tcp.readSize = 65536
+        super.init(options: tcp)
     }
 
     override func prepare(_ socket: Socket, _ channel: any Channel) {

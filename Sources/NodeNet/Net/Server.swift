@@ -39,7 +39,7 @@ import NIOPosix
         state = .binding
         hold.activate()
         let host = host ?? "::"
-        let bootstrap = ServerBootstrap(group: nodeLoopGroup)
+        var bootstrap = ServerBootstrap(group: nodeLoopGroup)
             .serverChannelOption(.backlog, value: Int32(options.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -51,6 +51,10 @@ import NIOPosix
                 NodeActor.assumeIsolated { self.accept(channel) }
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
+        if let size = options.readSize {
+            let allocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: size, maximum: size)
+            bootstrap = bootstrap.childChannelOption(.recvAllocator, value: allocator)
+        }
         bootstrap.bind(host: host, port: port).assumeIsolated().whenComplete { result in
             NodeActor.assumeIsolated { self.didBind(result, host: host, port: port) }
         }

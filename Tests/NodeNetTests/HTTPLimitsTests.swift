@@ -1,0 +1,131 @@
+import NodeNet
+import TestSupport
+import Testing
+
+/// Every limit has Node's default and can be changed; a client over a limit is answered and cut
+/// off while the others are served.
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct HTTPLimitsTests {
+    private func request(header length: Int) -> String {
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: length))\r\n\r\n"
+    }
+
+    @Test func headersOverSixteenKiBAre431() async throws {
+        let (server, port) = try await listeningHTTPServer()
+        let under = try await rawExchange(port, request(header: 15000)) { $0.hasSuffix("ok") }
+        #expect(under.text.hasPrefix("HTTP/1.1 200 OK"))
+        let over = try await rawExchange(port, request(header: 17000))
+        #expect(over.text == "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n")
+        #expect(over.closed)
+        server.close()
+    }
+
+    @Test func maxHeaderSizeIsAnOption() async throws {
+        let (server, port) = try await listeningHTTPServer(HTTPServerOptions(maxHeaderSize: 1000))
+        let over = try await rawExchange(port, request(header: 2000))
+        #expect(over.text.hasPrefix("HTTP/1.1 431 "))
+        server.close()
+    }
+
+    @Test func aSlowHeadIsCutAtHeadersTimeoutWhileOthersAreServed() async throws {
+        let log = EventLog()
+        let (server, port) = try await listeningHTTPServer(HTTPServerOptions(headersTimeout: 300)) {
+            req, res in
+            log.add("served \(req.url)")
+            res.end("ok")
+        }
+        server.on(.connection) { _ in log.add("connection") }
+        let slow = net.connect(port)
+        let slowReply: String = try await waitFor("408") { done in
+            var text = ""
+            slow.on(.data) { text += $0.toString() }
+            slow.on(.close) { _ in done(text) }
+            // Half a head, never finished: a slowloris.
+            slow.write("GET /slow HTTP/1.1\r\nHost: x\r\n") { _ in
+                Task {
+                    let other = try await rawExchange(port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n") {
+                        $0.hasSuffix("ok")
+                    }
+                    log.add("other got \(other.text.prefix(15))")
+                }
+            }
+        }
+        #expect(slowReply == "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n")
+        #expect(log.entries.contains("other got HTTP/1.1 200 OK"), "\(log.entries)")
+        #expect(!log.entries.contains("served /slow"))
+        server.close()
+    }
+
+    @Test func aSlowBodyIsCutAtRequestTimeout() async throws {
+        let (server, port) = try await listeningHTTPServer(HTTPServerOptions(requestTimeout: 300)) {
+            req, res in
+            req.on(.data) { _ in }
+            req.on(.end) { res.end("ok") }
+        }
+        let reply = try await rawExchange(port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        #expect(reply.text == "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n")
+        #expect(reply.closed)
+        server.close()
+    }
+
+    @Test func anIdleKeepAliveConnectionIsClosedAfterKeepAliveTimeout() async throws {
+        let (server, port) = try await listeningHTTPServer(HTTPServerOptions(keepAliveTimeout: 100))
+        let started = ContinuousClock.now
+        let reply = try await rawExchange(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(reply.text.contains("Keep-Alive: timeout=0\r\n"), "Node writes whole seconds, rounded down")
+        #expect(reply.closed)
+        // Node closes one second after the timeout it announces.
+        #expect(ContinuousClock.now - started >= .milliseconds(1000))
+        server.close()
+    }
+
+    @Test func closeEndsIdleConnectionsAtOnceAndBusyOnesAfterTheirResponse() async throws {
+        var pending: ServerResponse?
+        let (server, port) = try await listeningHTTPServer { req, res in
+            if req.url == "/busy" { pending = res } else { res.end("ok") }
+        }
+        let idle = net.connect(port)
+        let busy = net.connect(port)
+        try await waitFor("idle answered and busy waiting") { done in
+            let both = Countdown(2)
+            both.whenDone = done
+            idle.on(.data) { _ in both.tick() }
+            idle.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            busy.write("GET /busy HTTP/1.1\r\nHost: x\r\n\r\n")
+            server.on(.request) { req, _ in if req.url == "/busy" { both.tick() } }
+        }
+        let log = EventLog()
+        idle.on(.close) { _ in log.add("idle closed") }
+        busy.on(.data) { data in log.add("busy got \(data.toString().suffix(4))") }
+        busy.on(.close) { _ in log.add("busy closed") }
+        try await waitFor("server close and busy closed") { done in
+            let both = Countdown(2)
+            both.whenDone = done
+            busy.on(.close) { _ in both.tick() }
+            server.close { _ in
+                log.add("server closed")
+                both.tick()
+            }
+            setTimeout(50) {
+                log.add("answering busy")
+                pending?.end("done")
+            }
+        }
+        #expect(log.entries.first == "idle closed")
+        let busyEvents = log.entries.filter { $0.hasPrefix("answering") || $0.hasPrefix("busy") }
+        #expect(busyEvents == ["answering busy", "busy got done", "busy closed"])
+        #expect(log.entries.firstIndex(of: "server closed")! > log.entries.firstIndex(of: "answering busy")!)
+    }
+
+    @Test func closeAllConnectionsCutsBusyOnes() async throws {
+        let (server, port) = try await listeningHTTPServer { _, _ in }
+        let socket = net.connect(port)
+        try await waitFor("closed") { done in
+            socket.resume()
+            socket.on(.close) { _ in done() }
+            server.on(.request) { _, _ in server.closeAllConnections() }
+            socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        server.close()
+    }
+}
