@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(name: "lifetime-fixture", dependencies: ["NodeNet"], path: "Tests/LifetimeFixture"),
         .testTarget(
             name: "ChapterTests",
-            dependencies: ["NodeNet", "tcp-echo", "udp-socket", "tour", "lifetime-fixture"]
+            dependencies: ["NodeNet", "TestSupport", "tcp-echo", "udp-socket", "tour", "lifetime-fixture"]
         ),
     ]
 )

@@ -138,7 +138,19 @@ public func rawExchange(
     seconds: Int = 10,
     until: @escaping @NodeActor (String) -> Bool = { _ in false }
 ) async throws -> RawReply {
-    try await waitFor("reply to \(request.prefix(40).debugDescription)", seconds: seconds) { done in
+    try await rawExchange(port, Buffer(request), seconds: seconds, until: until)
+}
+
+/// ``rawExchange(_:_:seconds:until:)`` with bytes that need not be UTF-8.
+@NodeActor
+public func rawExchange(
+    _ port: Int,
+    _ request: Buffer,
+    seconds: Int = 10,
+    until: @escaping @NodeActor (String) -> Bool = { _ in false }
+) async throws -> RawReply {
+    try await waitFor("reply to \(request.toString().prefix(40).debugDescription)", seconds: seconds) {
+        done in
         let socket = net.connect(port)
         var received = ""
         var finished = false
