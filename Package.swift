@@ -43,6 +43,7 @@ let package = Package(
         .library(name: "NodeNet", targets: ["NodeNet"]),
         .executable(name: "tcp-echo", targets: ["tcp-echo"]),
         .executable(name: "udp-socket", targets: ["udp-socket"]),
+        .executable(name: "http-events", targets: ["http-events"]),
         .executable(name: "tour", targets: ["tour"]),
         .executable(name: "kata", targets: ["kata"]),
     ],
@@ -62,8 +63,9 @@ let package = Package(
         .target(name: "NodeNet", dependencies: nio + ["COpenSSL", "CStdio"]),
         chapter("tcp-echo", folder: "01-tcp"),
         chapter("udp-socket", folder: "02-udp"),
+        chapter("http-events", folder: "03-http"),
         // The tour runs the chapter programs themselves, so it depends on them to get them built.
-        .executableTarget(name: "tour", dependencies: ["tcp-echo", "udp-socket"]),
+        .executableTarget(name: "tour", dependencies: ["tcp-echo", "udp-socket", "http-events"]),
         kataTarget,
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner"),
@@ -76,7 +78,9 @@ let package = Package(
         .executableTarget(name: "lifetime-fixture", dependencies: ["NodeNet"], path: "Tests/LifetimeFixture"),
         .testTarget(
             name: "ChapterTests",
-            dependencies: ["NodeNet", "TestSupport", "tcp-echo", "udp-socket", "tour", "lifetime-fixture"]
+            dependencies: [
+                "NodeNet", "TestSupport", "tcp-echo", "udp-socket", "http-events", "tour", "lifetime-fixture",
+            ]
         ),
     ]
 )

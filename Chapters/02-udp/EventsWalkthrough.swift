@@ -48,10 +48,3 @@ import NodeNet
     try b.close()
     try c.close()
 }
-
-/// Waits until `start` calls the function it is given.
-@NodeActor func until(_ start: (@escaping @NodeActor () -> Void) -> Void) async {
-    await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
-        start { finished.resume() }
-    }
-}

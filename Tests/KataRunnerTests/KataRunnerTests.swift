@@ -45,7 +45,7 @@ import Testing
         #expect(progress.doneCount == manifest.all.count)
         #expect(progress.next == nil)
         let board = Board.render(progress, manifest: manifest)
-        #expect(board.contains("Kata: 9 of 9 done"))
+        #expect(board.contains("Kata: \(manifest.all.count) of \(manifest.all.count) done"))
         #expect(!board.contains("▶"))
         #expect(Board.nextSteps(progress, workspace: workspace).contains("Every exercise passes"))
     }

@@ -156,11 +156,11 @@ import Testing
             var text = ""
             socket.on(.data) { data in
                 text += data.toString()
+                // Once the tunnel is open, bytes go straight to the connect listener's socket.
+                if text.hasSuffix("|") { socket.write("later") }
                 if text.hasSuffix("later") { done(text) }
             }
-            socket.write("CONNECT db:5432 HTTP/1.1\r\nHost: db:5432\r\n\r\nearly") { _ in
-                setTimeout(10) { socket.write("later") }
-            }
+            socket.write("CONNECT db:5432 HTTP/1.1\r\nHost: db:5432\r\n\r\nearly")
         }
         #expect(reply == "HTTP/1.1 200 Connection Established\r\n\r\ndb:5432 head=early|later")
         socket.destroy()
@@ -215,6 +215,21 @@ import Testing
             Task { _ = try await rawExchange(port, "FOO / HTTP/1.1\r\nHost: x\r\n\r\n") }
         }
         #expect(code == "HPE_INVALID_METHOD")
+        server.close()
+    }
+
+    @Test func aResetConnectionIsAClientErrorToo() async throws {
+        // clientError is not only for bad requests: the socket's own errors arrive there.
+        let (server, port) = try await listeningHTTPServer()
+        let code: String = try await waitFor("clientError") { done in
+            server.on(.clientError) { error, socket in
+                socket.destroy()
+                done(error.code)
+            }
+            let socket = net.connect(port)
+            socket.write("GET / HTTP/1.1\r\nHo") { _ in socket.resetAndDestroy() }
+        }
+        #expect(code == "ECONNRESET")
         server.close()
     }
 

@@ -66,5 +66,6 @@ public protocol CustomTestStringConvertibleShim: CustomStringConvertible {
 }
 
 extension CustomTestStringConvertibleShim {
+    /// The case's name.
     public var description: String { name }
 }

@@ -23,6 +23,56 @@ public struct HTTPModule: Sendable {
         createServer(HTTPServerOptions(), requestListener)
     }
 
+    /// Starts a request; `callback` is added as a `response` listener. Write the body, then call
+    /// `end()`: nothing is sent before `end()`, a `write` or `flushHeaders()`.
+    @NodeActor @discardableResult
+    public func request(
+        _ options: RequestOptions, _ callback: (@NodeActor (IncomingMessage) -> Void)? = nil
+    ) -> ClientRequest {
+        let request = ClientRequest(options: options)
+        if let callback { request.on(.response, callback) }
+        return request
+    }
+
+    /// Starts a request to an `http://` URL, with `options` for the rest (method, headers, agent).
+    /// A URL that cannot be read gives the request an `ERR_INVALID_URL` error.
+    @NodeActor @discardableResult
+    public func request(
+        _ url: String,
+        _ options: RequestOptions = RequestOptions(),
+        _ callback: (@NodeActor (IncomingMessage) -> Void)? = nil
+    ) -> ClientRequest {
+        var merged = options
+        if let target = RequestOptions(url: url) {
+            (merged.host, merged.port, merged.path) = (target.host, target.port, target.path)
+        } else {
+            merged.host = ""
+        }
+        return request(merged, callback)
+    }
+
+    /// A `GET` that is ended at once: `http.get(url) { res in … }`.
+    @NodeActor @discardableResult
+    public func get(_ url: String, _ callback: (@NodeActor (IncomingMessage) -> Void)? = nil) -> ClientRequest
+    {
+        let request = request(url, RequestOptions(), callback)
+        request.end()
+        return request
+    }
+
+    /// A `GET` with options, ended at once.
+    @NodeActor @discardableResult
+    public func get(_ options: RequestOptions, _ callback: (@NodeActor (IncomingMessage) -> Void)? = nil)
+        -> ClientRequest
+    {
+        let request = request(options, callback)
+        request.end()
+        return request
+    }
+
+    /// Node 20's `http.globalAgent`: keep-alive, idle connections closed after 5 s.
+    @NodeActor public var globalAgent: Agent { Agent.global }
+
     // swift-format-ignore: AlwaysUseLowerCamelCase
     /// The standard reason phrase of each status code: Node's `http.STATUS_CODES`, by its name.
     public var STATUS_CODES: [Int: String] { StatusCodes.reasons }

@@ -14,6 +14,8 @@
     /// Whether the peer may keep the connection open after this message.
     public var shouldKeepAlive = true
     var maxRequestsOnConnectionReached = false
+    /// A client request with an agent may keep the connection without a length (Node: `this.agent`).
+    var keepAliveWithoutLength = false
     /// Set when the connection must close after this message (`Connection: close` was written).
     var last = false
     var hasBody = true
@@ -114,7 +116,8 @@
         }
         if sendDate && !sawDate { head += "Date: \(HTTPDate.now())\r\n" }
         if !sawConnection {
-            let sendKeepAlive = shouldKeepAlive && (sawContentLength || useChunkedEncodingByDefault)
+            let sendKeepAlive =
+                shouldKeepAlive && (sawContentLength || useChunkedEncodingByDefault || keepAliveWithoutLength)
             if sendKeepAlive && maxRequestsOnConnectionReached {
                 // Node announces the close but keeps reading: a request already on its way is
                 // answered 503 rather than lost.

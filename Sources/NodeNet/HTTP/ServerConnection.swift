@@ -21,6 +21,7 @@ import NIOHTTP1
     /// Between the first byte of a request and its end.
     private var readingRequest = false
     private var failed = false
+    private var closing = false
     /// Handed to an `upgrade` or `connect` listener: no longer HTTP.
     private(set) var upgraded = false
 
@@ -40,6 +41,9 @@ import NIOHTTP1
             socket.on(.drain) { [weak self] in self?.outgoing.first?.socketDrained() },
         ]
         socket.on(.close) { [weak self] _ in self?.closed() }
+        // The parser reads the socket, so it flows: the client's FIN is the socket's `end`, and
+        // (no half-open HTTP) the socket then ends too, as Node's `socketOnEnd` does.
+        socket.resume()
     }
 
     /// Whether no request is being read or answered (a keep-alive connection between requests).
@@ -172,11 +176,16 @@ import NIOHTTP1
     private func removeParser(then completion: @escaping @NodeActor (Buffer) -> Void) {
         guard let parser else { return }
         self.parser = nil
+        // Paused, the socket keeps the decoder's left-over bytes instead of emitting them.
+        socket.pause()
         parser.remove(from: channel) { completion(self.socket.takeUnreadForHandover()) }
     }
 
     private func restartParser() {
-        removeParser { leftover in self.installParser(replaying: leftover) }
+        removeParser { leftover in
+            self.socket.resume()
+            self.installParser(replaying: leftover)
+        }
     }
 
     private func handOver(_ req: IncomingMessage) {
@@ -205,7 +214,9 @@ import NIOHTTP1
         nextTick { res.emit(.close) }
         if !res.req.isConsumed { res.req.dump() }
         if res.last {
-            // Everything is written; FIN, then close.
+            // Everything is written; FIN, then close. What the client still sends is not read
+            // as HTTP any more (an unsent body, a cut request): no `clientError` for it.
+            closing = true
             socket.end(nil) { self.socket.destroy() }
             return
         }
@@ -239,7 +250,7 @@ import NIOHTTP1
 
     /// A parse error, a timeout or a socket error: `clientError`, or Node's default answer.
     func fail(_ error: NodeError) {
-        guard !failed, !upgraded else { return }
+        guard !failed, !upgraded, !closing else { return }
         failed = true
         stopRequestTimers()
         keepAliveTimer?.close()

@@ -1,0 +1,97 @@
+/// Keeps connections to servers for reuse, and limits how many are open at once (Node's
+/// `http.Agent`).
+///
+/// A request goes to a free kept-alive connection to its host if there is one, to a new
+/// connection if fewer than `maxSockets` are busy, or else waits in line. A kept connection does
+/// not keep the program alive, and is closed after `timeout` ms unused.
+@NodeActor public final class Agent {
+    /// Whether connections are kept for later requests (`Connection: keep-alive`).
+    public let keepAlive: Bool
+    /// The most busy connections per host.
+    public let maxSockets: Int
+    /// The most idle connections kept per host.
+    public let maxFreeSockets: Int
+    /// How long (ms) an idle kept connection stays open; nil: until the server closes it.
+    public let timeout: Int?
+
+    private var busy: [String: [ClientConnection]] = [:]
+    private var idle: [String: [ClientConnection]] = [:]
+    private var waiting: [String: [ClientRequest]] = [:]
+
+    /// An agent with Node's defaults for `new http.Agent()` (no keep-alive).
+    public init(
+        keepAlive: Bool = false, maxSockets: Int = .max, maxFreeSockets: Int = 256, timeout: Int? = nil
+    ) {
+        self.keepAlive = keepAlive
+        self.maxSockets = maxSockets
+        self.maxFreeSockets = maxFreeSockets
+        self.timeout = timeout
+    }
+
+    /// `http.globalAgent` in Node 20: keep-alive, idle connections closed after 5 s.
+    public static let global = Agent(keepAlive: true, timeout: 5000)
+
+    /// Busy connections per `host:port:`.
+    public var sockets: [String: Int] { busy.mapValues(\.count).filter { $0.value > 0 } }
+    /// Idle kept connections per `host:port:`.
+    public var freeSockets: [String: Int] { idle.mapValues(\.count).filter { $0.value > 0 } }
+    /// Requests waiting for a connection per `host:port:`.
+    public var requests: [String: Int] { waiting.mapValues(\.count).filter { $0.value > 0 } }
+
+    func addRequest(_ request: ClientRequest) {
+        let key = "\(request.host):\(request.port):"
+        if let connection = idle[key]?.popLast() {
+            connection.socket.ref()
+            connection.socket.setTimeout(0)
+            busy[key, default: []].append(connection)
+            connection.assign(request)
+        } else if busy[key, default: []].count < maxSockets {
+            let socket = net.connect(request.port, request.host)
+            let connection = ClientConnection(socket: socket, key: key, agent: self)
+            socket.on(.connect) { connection.connected() }
+            busy[key, default: []].append(connection)
+            connection.assign(request)
+        } else {
+            waiting[key, default: []].append(request)
+        }
+    }
+
+    /// A connection finished its request and may carry another.
+    func free(_ connection: ClientConnection) {
+        let key = connection.key
+        busy[key]?.removeAll { $0 === connection }
+        if let next = waiting[key]?.first {
+            waiting[key]?.removeFirst()
+            busy[key, default: []].append(connection)
+            connection.assign(next)
+            return
+        }
+        guard idle[key, default: []].count < maxFreeSockets else {
+            connection.socket.end()
+            return
+        }
+        idle[key, default: []].append(connection)
+        connection.socket.unref()
+        // An idle kept connection that times out is closed (see ClientConnection).
+        if let timeout { connection.socket.setTimeout(timeout) }
+    }
+
+    /// A connection closed or was handed over: it is no longer the agent's.
+    func forget(_ connection: ClientConnection) {
+        let key = connection.key
+        busy[key]?.removeAll { $0 === connection }
+        idle[key]?.removeAll { $0 === connection }
+        // A closed connection makes room for a waiting request.
+        if let next = waiting[key]?.first, busy[key, default: []].count < maxSockets {
+            waiting[key]?.removeFirst()
+            addRequest(next)
+        }
+    }
+
+    /// Closes every connection, busy or idle.
+    public func destroy() {
+        for connection in (busy.values.flatMap { $0 } + idle.values.flatMap { $0 }) {
+            connection.socket.destroy()
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import NIOCore
+import NIOHTTP1
+
+/// One TCP connection of an ``Agent``: it carries one ``ClientRequest`` at a time and turns the
+/// answer into the request's `response` (or `continue`, `information`, `upgrade`, `connect`).
+@NodeActor final class ClientConnection {
+    let socket: Socket
+    let key: String
+    private let agent: Agent
+    private var parser: ClientParser?
+    private(set) var request: ClientRequest?
+    private var response: IncomingMessage?
+    private var handOverResponse: IncomingMessage?
+    private var socketListeners: [Listener] = []
+
+    init(socket: Socket, key: String, agent: Agent) {
+        self.socket = socket
+        self.key = key
+        self.agent = agent
+        socketListeners = [
+            socket.on(.error) { [weak self] error in self?.fail(error) },
+            socket.on(.drain) { [weak self] in self?.request?.socketDrained() },
+        ]
+        socket.on(.close) { [weak self] _ in self?.closed() }
+        // Idle while carrying a request: the request's `timeout`. Idle while kept: closed.
+        socket.on(.timeout) { [weak self] in
+            guard let self else { return }
+            if let request = self.request { request.emit(.timeout) } else { self.socket.destroy() }
+        }
+        // The parser reads the socket, so it flows: the server's FIN is the socket's `end`.
+        socket.resume()
+    }
+
+    /// Whether the socket is connected and its parser in place.
+    var isReady: Bool { parser != nil }
+
+    /// Puts the parser on the connected socket (before anything queued is written).
+    func connected() {
+        guard let channel = socket.channel else { return }
+        let parser = ClientParser(connection: self)
+        try? parser.install(in: channel)
+        self.parser = parser
+        if let request { parser.announce(request.requestHead) }
+    }
+
+    /// Gives the connection its next request.
+    func assign(_ request: ClientRequest) {
+        self.request = request
+        response = nil
+        parser?.announce(request.requestHead)
+        request.assigned(to: socket)
+    }
+
+    // MARK: From the parser
+
+    func didReceiveHead(_ head: HTTPResponseHead) {
+        guard let request else { return }
+        let code = Int(head.status.code)
+        if code == 100 {
+            request.emit(.continue)
+            return
+        }
+        if (102..<200).contains(code) {
+            request.emit(.information, InformationalResponse(head))
+            return
+        }
+        let res = IncomingMessage(response: head, socket: socket)
+        if request.method == "CONNECT" {
+            if (200..<300).contains(code) {
+                // The tunnel is open; its answer has no end to wait for.
+                nextTick { self.handOver(res) }
+                return
+            }
+            // A refusal: its body is HTTP after all. Released on the next turn, once the decoder
+            // has finished with the head.
+            nextTick { self.parser?.releaseConnectGuard() }
+        }
+        if code == 101 {
+            handOverResponse = res
+            return
+        }
+        response = res
+        request.responseArrived(res)
+    }
+
+    func didReceiveBody(_ bytes: ByteBuffer) {
+        response?.push(Buffer(bytes))
+    }
+
+    func didReceiveEnd(_ trailers: HTTPHeaders?) {
+        if let res = handOverResponse {
+            handOverResponse = nil
+            nextTick { self.handOver(res) }
+            return
+        }
+        guard let res = response, let request else { return }
+        response = nil
+        self.request = nil
+        res.pushEnd(trailers: trailers)
+        let keepAlive =
+            agent.keepAlive && request.shouldKeepAlive
+            && !(res.headers["connection"]?.hasToken("close") ?? false)
+            && (res.httpVersionMinor >= 1 || (res.headers["connection"]?.hasToken("keep-alive") ?? false))
+        request.completed()
+        if keepAlive { agent.free(self) } else { socket.end(nil) { self.socket.destroy() } }
+    }
+
+    private func handOver(_ res: IncomingMessage) {
+        guard let request, let parser, let channel = socket.channel else { return }
+        self.parser = nil
+        self.request = nil
+        for listener in socketListeners { socket.off(listener) }
+        agent.forget(self)
+        socket.pause()
+        parser.remove(from: channel) {
+            let head = self.socket.takeUnreadForHandover()
+            let event: Event<ClientRequest, (IncomingMessage, Socket, Buffer)> =
+                request.method == "CONNECT" ? .connect : .upgrade
+            if request.listenerCount(event) > 0 {
+                request.emit(event, (res, self.socket, head))
+            } else {
+                self.socket.destroy()
+            }
+            request.completed()
+        }
+    }
+
+    // MARK: Failing
+
+    func fail(_ error: NodeError) {
+        if let request {
+            self.request = nil
+            request.failed(error)
+        }
+        socket.destroy()
+    }
+
+    private func closed() {
+        if let response {
+            self.response = nil
+            response.connectionClosed()
+        } else if let request {
+            // Node's words for a connection that closed before any answer came.
+            request.failed(NodeError(code: "ECONNRESET", message: "socket hang up"))
+        }
+        request = nil
+        agent.forget(self)
+    }
+}
+
+/// A `1xx` answer other than `100 Continue` (`102 Processing`, `103 Early Hints`).
+public struct InformationalResponse: Sendable {
+    /// The status code.
+    public let statusCode: Int
+    /// The reason phrase.
+    public let statusMessage: String
+    /// The headers, names lower-cased.
+    public let headers: [String: String]
+
+    init(_ head: HTTPResponseHead) {
+        statusCode = Int(head.status.code)
+        statusMessage = head.status.reasonPhrase
+        headers = IncomingHeaders.fold(head.headers.map { ($0.name, $0.value) }).headers
+    }
+}

@@ -1,0 +1,201 @@
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP parser in a client connection's pipeline: SwiftNIO's response decoder (llhttp)
+/// between two small handlers.
+///
+/// The decoder must see each request's head to know which responses have no body (to `HEAD`,
+/// `CONNECT`), so the socket's raw writes are wrapped as request parts on their way past it, and
+/// unwrapped again below it. Pipeline, head side first: `RequestBytes` → decoder →
+/// `ResponseParts` → the socket's own handler. Before all of them, `ConnectGuard` holds back what
+/// follows a CONNECT response's head, which llhttp would otherwise try to read as HTTP.
+@NodeActor final class ClientParser {
+    private let connectGuard = ConnectGuard()
+    private let requestBytes = RequestBytes()
+    private let decoder = ByteToMessageHandler(
+        HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward))
+    private let parts: ResponseParts
+
+    init(connection: ClientConnection) {
+        parts = ResponseParts(connection: connection)
+    }
+
+    func install(in channel: any Channel) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(parts, position: .first)
+        try pipeline.addHandler(decoder, position: .first)
+        try pipeline.addHandler(requestBytes, position: .first)
+        try pipeline.addHandler(connectGuard, position: .first)
+    }
+
+    /// Tells the decoder which request the next response answers.
+    func announce(_ head: HTTPRequestHead) {
+        guard head.method == .CONNECT else { return parts.announce(head) }
+        // SwiftNIO's decoder would read no body after any CONNECT answer, but a refusal (407)
+        // has one. Announced as a GET, the body of a refusal is read; the guard stops a 2xx.
+        var asGet = head
+        asGet.method = .GET
+        parts.announce(asGet)
+        connectGuard.arm()
+    }
+
+    /// The CONNECT was refused: what followed the head is HTTP after all (the refusal's body).
+    func releaseConnectGuard() {
+        connectGuard.release()
+    }
+
+    /// Takes the parser out; the bytes after the response head go on to the socket, and then
+    /// `completion` runs. Nothing may write to the socket meanwhile (nobody has it yet).
+    func remove(from channel: any Channel, then completion: @escaping @NodeActor () -> Void) {
+        let pipeline = channel.pipeline.syncOperations
+        for handler in [parts, requestBytes] as [any RemovableChannelHandler] {
+            if let context = try? pipeline.context(handler: handler) {
+                pipeline.removeHandler(context: context, promise: nil)
+            }
+        }
+        let connectGuard = self.connectGuard
+        let removeGuard: @NodeActor () -> Void = {
+            // Removing the guard passes on what it held back, after the decoder's own left-overs.
+            if let context = try? pipeline.context(handler: connectGuard) {
+                pipeline.removeHandler(context: context, promise: nil)
+            }
+            completion()
+        }
+        guard let context = try? pipeline.context(handler: decoder) else { return removeGuard() }
+        let removed = channel.eventLoop.makePromise(of: Void.self)
+        removed.futureResult.assumeIsolated().whenComplete { _ in NodeActor.assumeIsolated { removeGuard() } }
+        pipeline.removeHandler(context: context, promise: removed)
+    }
+}
+
+/// While a CONNECT is outstanding, lets bytes through only up to the end of the response head
+/// (the first empty line) and keeps the rest: after a `200` they belong to the tunnel.
+private final class ConnectGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    private var armed = false
+    private var headEnded = false
+    private var lineEndsSeen: [UInt8] = []
+    private var held: ByteBuffer?
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func arm() {
+        armed = true
+        headEnded = false
+        lineEndsSeen = []
+    }
+
+    func release() {
+        armed = false
+        if let held, let context {
+            self.held = nil
+            context.fireChannelRead(wrapInboundOut(held))
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        if let held {
+            self.held = nil
+            context.fireChannelRead(wrapInboundOut(held))
+        }
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard armed else { return context.fireChannelRead(data) }
+        var bytes = unwrapInboundIn(data)
+        if headEnded {
+            hold(bytes)
+        } else if let end = headEnd(in: bytes), let head = bytes.readSlice(length: end) {
+            headEnded = true
+            // Held first: the head's answer may release the guard while it is being read.
+            if bytes.readableBytes > 0 { hold(bytes) }
+            context.fireChannelRead(wrapInboundOut(head))
+        } else {
+            context.fireChannelRead(data)
+        }
+    }
+
+    private func hold(_ bytes: ByteBuffer) {
+        if held == nil { held = bytes } else { held!.writeImmutableBuffer(bytes) }
+    }
+
+    /// Where the head ends in `bytes` (just after CR LF CR LF), counting what earlier chunks ended with.
+    private func headEnd(in bytes: ByteBuffer) -> Int? {
+        let pattern: [UInt8] = [13, 10, 13, 10]
+        for (offset, byte) in bytes.readableBytesView.enumerated() {
+            lineEndsSeen.append(byte)
+            if lineEndsSeen.count > 4 { lineEndsSeen.removeFirst() }
+            if lineEndsSeen == pattern { return offset + 1 }
+        }
+        return nil
+    }
+}
+
+/// Below the decoder: request parts back to bytes (a head announcement writes nothing).
+private final class RequestBytes: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .body(.byteBuffer(let bytes)): context.write(wrapOutboundOut(bytes), promise: promise)
+        case .head, .end, .body: promise?.succeed()
+        }
+    }
+}
+
+/// Above the decoder: response parts to the connection; the socket's bytes wrapped as request
+/// parts, so the decoder (which watches writes) lets them by.
+private final class ResponseParts: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = HTTPClientRequestPart
+    private let connection: ClientConnection
+    private var context: ChannelHandlerContext?
+
+    init(connection: ClientConnection) {
+        self.connection = connection
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func announce(_ head: HTTPRequestHead) {
+        context?.write(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(wrapOutboundOut(.body(.byteBuffer(unwrapOutboundIn(data)))), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        let connection = self.connection
+        NodeActor.assumeIsolated {
+            switch part {
+            case .head(let head): connection.didReceiveHead(head)
+            case .body(let bytes): connection.didReceiveBody(bytes)
+            case .end(let trailers): connection.didReceiveEnd(trailers)
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parseError = NodeError(parseError: error) else {
+            context.fireErrorCaught(error)
+            return
+        }
+        let connection = self.connection
+        NodeActor.assumeIsolated { connection.fail(parseError) }
+    }
+}

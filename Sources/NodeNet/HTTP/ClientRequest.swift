@@ -1,0 +1,145 @@
+import NIOHTTP1
+
+/// A request a program sends (Node's `http.request`): headers can change until the first
+/// `write`, the body is written like a response's, and the answer comes as `response`.
+///
+/// Events: `socket`, `response(res)`, `continue` (after `Expect: 100-continue`), `information`
+/// (other `1xx`), `upgrade(res, socket, head)`, `connect(res, socket, head)`, `timeout`, `error`,
+/// `finish`, `close`.
+@NodeActor public final class ClientRequest: OutgoingMessage {
+    /// `GET`, `POST`, …
+    public let method: String
+    /// The request target: path and query (or `host:port` for CONNECT).
+    public let path: String
+    /// The server's host name or address.
+    public let host: String
+    /// The server's port.
+    public let port: Int
+    let agent: Agent
+    private var timeout: Int?
+    private var responded = false
+    private var done = false
+
+    init(options: RequestOptions) {
+        method = options.method.uppercased()
+        path = options.path
+        host = options.host
+        port = options.port
+        agent = options.agent ?? Agent(keepAlive: false)
+        super.init()
+        for (name, value) in options.headers { setHeader(name, value) }
+        if !hasHeader("host") { setHeader("Host", port == 80 ? host : "\(host):\(port)") }
+        useChunkedEncodingByDefault = !["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"].contains(
+            method)
+        shouldKeepAlive = agent.keepAlive
+        keepAliveWithoutLength = true
+        timeout = options.timeout
+        // With `Expect: 100-continue` the head goes out alone, so the server can answer it first.
+        if getHeader("expect")?.lowercased() == "100-continue" { flushHeaders() }
+        if host.isEmpty {
+            nextTick { self.failed(NodeError(code: "ERR_INVALID_URL", message: "Invalid URL")) }
+        } else {
+            nextTick { self.agent.addRequest(self) }
+        }
+    }
+
+    /// What the response decoder needs to know of this request (its method).
+    var requestHead: HTTPRequestHead {
+        HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
+    }
+
+    override func implicitHead() {
+        storeHead(firstLine: "\(method) \(path) HTTP/1.1\r\n")
+    }
+
+    /// Sends the head now, before any body (Node's `flushHeaders`).
+    public func flushHeaders() {
+        if storedHead == nil { implicitHead() }
+        send(Buffer([UInt8]()))
+    }
+
+    /// Emits `timeout` after `milliseconds` without activity on the connection; the request is not
+    /// aborted (call `destroy()` in the listener).
+    @discardableResult
+    public func setTimeout(_ milliseconds: Int, _ callback: (@NodeActor () -> Void)? = nil) -> ClientRequest {
+        if let callback { once(.timeout, callback) }
+        timeout = milliseconds
+        if let socket { applyTimeout(to: socket) }
+        return self
+    }
+
+    private func applyTimeout(to socket: Socket) {
+        // The connection turns the socket's `timeout` into this request's.
+        if let timeout { socket.setTimeout(timeout) }
+    }
+
+    /// Abandons the request: closes its connection, and emits `error` with `error` if given.
+    public func destroy(_ error: NodeError? = nil) {
+        guard !done else { return }
+        if let socket { socket.destroy() } else { failed(error ?? .requestAborted) }
+        if let error { failed(error) }
+    }
+
+    // MARK: From the connection
+
+    func assigned(to socket: Socket) {
+        emit(.socket, socket)
+        applyTimeout(to: socket)
+        attach(socket)
+    }
+
+    func responseArrived(_ res: IncomingMessage) {
+        responded = true
+        // Nobody reading the answer: it is read and dropped, so the connection can be reused.
+        if !emit(.response, res) { res.dump() }
+    }
+
+    func completed() {
+        guard !done else { return }
+        done = true
+        socket?.setTimeout(0)
+        nextTick { self.emit(.close) }
+    }
+
+    func failed(_ error: NodeError) {
+        guard !done else { return }
+        done = true
+        emit(.error, error)
+        nextTick { self.emit(.close) }
+    }
+}
+
+extension Event where Emitter: ClientRequest, Payload == IncomingMessage {
+    /// The response's head has arrived; its body follows on `res`.
+    public static var response: Self { Self("response") }
+}
+
+extension Event where Emitter: ClientRequest, Payload == Void {
+    /// The server answered `100 Continue`: send the body now.
+    public static var `continue`: Self { Self("continue") }
+    /// The connection was idle for the time given to `setTimeout`.
+    public static var timeout: Self { Self("timeout") }
+}
+
+extension Event where Emitter: ClientRequest, Payload == Socket {
+    /// The request has been given a connection.
+    public static var socket: Self { Self("socket") }
+}
+
+extension Event where Emitter: ClientRequest, Payload == InformationalResponse {
+    /// A `1xx` answer other than 100 and 101 (`103 Early Hints`).
+    public static var information: Self { Self("information") }
+}
+
+extension Event where Emitter: ClientRequest, Payload == (IncomingMessage, Socket, Buffer) {
+    /// The server switched protocols (`101`): the socket and the bytes after the head are yours.
+    public static var upgrade: Self { Self("upgrade") }
+    /// The proxy opened the tunnel (`2xx` to CONNECT): the socket and the bytes after the head
+    /// are yours.
+    public static var connect: Self { Self("connect") }
+}
+
+extension NodeError {
+    /// A request destroyed before it had a connection.
+    static let requestAborted = NodeError(code: "ECONNRESET", message: "socket hang up")
+}

@@ -1,0 +1,58 @@
+/// The options of `http.request`, with Node 20's defaults.
+public struct RequestOptions: Sendable {
+    /// The server's host name or address.
+    public var host = "localhost"
+    /// The server's port.
+    public var port = 80
+    /// The request method.
+    public var method = "GET"
+    /// The request target: path and query (`host:port` for CONNECT).
+    public var path = "/"
+    /// Headers to send, in this order (`Host` is added unless given).
+    public var headers: [(String, String)] = []
+    /// The agent that finds a connection: ``Agent/global`` (keep-alive) by default; nil sends the
+    /// request on a connection of its own, closed after (Node's `agent: false`).
+    public var agent: Agent?
+    /// Emit `timeout` after this many ms of silence on the connection.
+    public var timeout: Int?
+
+    /// Options changed by name: `RequestOptions(port: 1337, method: "POST", path: "/upload")`.
+    @NodeActor
+    public init(
+        host: String = "localhost",
+        port: Int = 80,
+        method: String = "GET",
+        path: String = "/",
+        headers: [(String, String)] = [],
+        agent: Agent? = .global,
+        timeout: Int? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.agent = agent
+        self.timeout = timeout
+    }
+
+    /// The options an `http://host:port/path` URL gives; nil if it is not such a URL.
+    @NodeActor
+    public init?(url: String) {
+        guard url.hasPrefix("http://") else { return nil }
+        let rest = url.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        var path = String(rest.dropFirst(authority.count))
+        if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
+        var host = String(authority)
+        var port = 80
+        if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
+            guard let number = Int(authority[authority.index(after: colon)...]) else { return nil }
+            port = number
+            host = String(authority[..<colon])
+        }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.init(host: host, port: port, path: path)
+    }
+}

@@ -1,0 +1,11 @@
+/// Waits until `start` calls the function it is given: Swift's spelling of Node's
+/// `await new Promise(resolve => server.listen(0, resolve))`.
+///
+/// ```swift
+/// await until { done in server.listen(0, "127.0.0.1", done) }
+/// ```
+@NodeActor public func until(_ start: (@escaping @NodeActor () -> Void) -> Void) async {
+    await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+        start { finished.resume() }
+    }
+}
