@@ -6,7 +6,7 @@ import NodeNet
     static let configuration = CommandConfiguration(
         commandName: "http-events",
         abstract: "Chapter 3 (HTTP): a server that prints every §3.3 event, and a demo that fires each one.",
-        subcommands: [Serve.self, Wire.self, Demo.self],
+        subcommands: [Serve.self, Wire.self, Demo.self, Client.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -29,6 +29,17 @@ struct Wire: ParsableCommand {
 
     func run() {
         Node.run { await showTheWire() }
+    }
+}
+
+struct Client: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "http.request against the server (its own, or --url): every event from the client's side.")
+    @Option(help: "An http:// URL of a running server (default: start one here).") var url: String?
+
+    func run() {
+        let url = url
+        Node.run { await driveEveryEvent(url: url) }
     }
 }
 

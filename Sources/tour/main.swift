@@ -32,6 +32,20 @@ let chapters: [(String, [Stop])] = [
                 arguments: ["loss", "100", "30"]),
         ]
     ),
+    (
+        "Chapter 3 · 构建HTTP服务 · HTTP",
+        [
+            Stop(
+                title: "§3.2 a request and a response on the wire", program: "http-events",
+                arguments: ["wire"]),
+            Stop(
+                title: "§3.3 every server event, from raw requests", program: "http-events",
+                arguments: ["demo"]),
+            Stop(
+                title: "§3.3 the same events through http.request", program: "http-events",
+                arguments: ["client"]),
+        ]
+    ),
 ]
 
 /// Writes at once: the demos write to the same terminal, so nothing may wait in a buffer.

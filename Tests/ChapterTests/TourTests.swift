@@ -12,6 +12,9 @@ struct TourTests {
         #expect(tour.standardOutput.contains("Chapter 2"))
         #expect(tour.standardOutput.contains("event: message \"ping\""))
         #expect(tour.standardOutput.contains("sent 100, relayed 68, dropped 32, received 68"))
+        #expect(tour.standardOutput.contains("Chapter 3"))
+        #expect(tour.standardOutput.contains("HTTP/1.1 200 OK⏎"))
+        #expect(tour.standardOutput.contains("client: POST /upload → 417 Expectation Failed"))
         #expect(tour.standardOutput.contains("every demo ran"))
     }
 }
