@@ -12,13 +12,13 @@ import NodeNet
     // excerpt: request
     let server = http.createServer { req, res in
         let id = connections.request(on: req.socket)
+        // Counted now: requests that arrive together all fire `request` before any fires `end`.
+        let nth = connections.requests(on: req.socket)
         print("request #\(id) \(req.method) \(req.url) HTTP/\(req.httpVersion)")
         req.on(.data) { _ in }
         req.on(.end) {
             res.setHeader("Content-Type", "text/plain; charset=utf-8")
-            res.end(
-                "hello from http-events: request \(connections.requests(on: req.socket)) on connection #\(id)\n"
-            )
+            res.end("hello from http-events: request \(nth) on connection #\(id)\n")
         }
     }
     // end excerpt
@@ -86,6 +86,8 @@ import NodeNet
         if !head.isEmpty { socket.write(head) }
         socket.on(.data) { chunk in socket.write(chunk) }
         socket.on(.end) { socket.end() }
+        // The socket is ours now, errors included: a reset client must not end the server.
+        socket.on(.error) { _ in socket.destroy() }
     }
     // end excerpt
 
@@ -122,7 +124,7 @@ let uploadLimit = 1024
 /// A CONNECT tunnel: a TCP connection to `target` (host:port), joined to the client's socket.
 @NodeActor func openTunnel(from client: Socket, to target: String, head: Buffer) {
     let parts = target.split(separator: ":")
-    guard parts.count == 2, let port = Int(parts[1]) else {
+    guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
         client.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")
         return
     }

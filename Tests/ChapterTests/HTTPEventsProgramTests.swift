@@ -114,6 +114,32 @@ struct HTTPEventsProgramTests {
                 """)
     }
 
+    /// Ports and dates differ from run to run; the rest must not.
+    private func masked(_ text: String) -> String {
+        withoutDate(text.replacing(/:\d{2,5}/, with: ":PORT"))
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("Date: ") ? "Date: D⏎" : String($0) }
+            .joined(separator: "\n")
+    }
+
+    private func sameOutput(_ arguments: [String], twin: String) async throws {
+        let node = try requirePeer("node")
+        let swift = try RunningProgram.built("http-events", arguments)
+        let nodeTwin = try RunningProgram(node, [twins.appendingPathComponent(twin).path])
+        #expect(try await swift.waitForExit() == 0, "\(swift.standardError)")
+        #expect(try await nodeTwin.waitForExit() == 0, "\(nodeTwin.standardError)")
+        #expect(masked(swift.standardOutput) == masked(nodeTwin.standardOutput))
+        #expect(swift.standardOutput.contains("HTTP/1.1"), "the programs ran: \(swift.standardOutput)")
+    }
+
+    @Test func theDemoPrintsWhatNodesDemoPrints() async throws {
+        try await sameOutput(["demo"], twin: "demo.js")
+    }
+
+    @Test func theWirePrintsWhatNodesWirePrints() async throws {
+        try await sameOutput(["wire"], twin: "wire.js")
+    }
+
     @Test func theSwiftClientDrivesNodesTwinServer() async throws {
         let node = try requirePeer("node")
         let server = try RunningProgram(

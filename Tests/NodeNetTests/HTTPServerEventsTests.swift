@@ -23,6 +23,24 @@ import Testing
         server.close()
     }
 
+    @Test func requestsThatArriveTogetherAllFireBeforeAnyEnds() async throws {
+        // As in Node: `end` comes a tick after the body, so a pipelined batch is parsed first.
+        let log = EventLog()
+        let (server, port) = try await listeningHTTPServer { req, res in
+            log.add("request \(req.url)")
+            req.resume()
+            req.on(.end) {
+                log.add("end \(req.url)")
+                res.end("ok")
+            }
+        }
+        _ = try await rawExchange(
+            port, "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n"
+        ) { $0.components("\r\n\r\nok") == 2 }
+        #expect(log.entries == ["request /1", "request /2", "end /1", "end /2"])
+        server.close()
+    }
+
     @Test func pipelinedResponsesKeepRequestOrder() async throws {
         let (server, port) = try await listeningHTTPServer { req, res in
             // The first answer is the slowest; it must still come first.

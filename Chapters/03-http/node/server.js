@@ -23,11 +23,13 @@ function startEventsServer(port, host, onListening = () => {}) {
 
   const server = http.createServer((req, res) => {
     const id = request(req.socket);
+    // Counted now: requests that arrive together all fire 'request' before any fires 'end'.
+    const nth = requests(req.socket);
     console.log(`request #${id} ${requestLine(req)}`);
     req.on('data', () => {}); // read the body (if any), or 'end' never comes
     req.on('end', () => {
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      res.end(`hello from http-events: request ${requests(req.socket)} on connection #${id}\n`);
+      res.end(`hello from http-events: request ${nth} on connection #${id}\n`);
     });
   });
 
@@ -89,6 +91,8 @@ function startEventsServer(port, host, onListening = () => {}) {
     if (head.length > 0) socket.write(head);
     socket.on('data', (chunk) => socket.write(chunk));
     socket.on('end', () => socket.end());
+    // The socket is ours now, errors included: a reset client must not end the server.
+    socket.on('error', () => socket.destroy());
   });
 
   server.on('clientError', (err, socket) => {
@@ -114,7 +118,7 @@ function startEventsServer(port, host, onListening = () => {}) {
 // A CONNECT tunnel: a TCP connection to `target` (host:port), joined to the client's socket.
 function openTunnel(client, target, head) {
   const parts = target.split(':').filter((part) => part !== '');
-  if (parts.length !== 2 || !/^\d+$/.test(parts[1])) {
+  if (parts.length !== 2 || !/^\d+$/.test(parts[1]) || Number(parts[1]) > 65535) {
     client.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     return;
   }

@@ -94,7 +94,7 @@ import NIOHTTP1
         complete = true
         ended = true
         if let trailers { self.trailers = IncomingHeaders.fold(trailers.map { ($0.name, $0.value) }).headers }
-        if flowing == true && buffered.isEmpty { emitEnd() }
+        if flowing == true && buffered.isEmpty { nextTick { self.emitEnd() } }
     }
 
     /// The connection closed: a body still coming is cut short.
@@ -107,6 +107,8 @@ import NIOHTTP1
         emitClose()
     }
 
+    /// `end` comes a tick after the last byte, as a Node stream's does: requests that arrived
+    /// together all fire `request` before any fires `end`.
     private func emitEnd() {
         guard !endEmitted else { return }
         endEmitted = true

@@ -17,6 +17,13 @@ extension NodeError {
             self = nodeError
             return
         }
+        if let failure = error as? NIOConnectionError, failure.connectionErrors.isEmpty,
+            failure.dnsAError != nil || failure.dnsAAAAError != nil
+        {
+            // The name did not resolve: Node reports the resolver's call, with the host alone.
+            self.init(code: "ENOTFOUND", message: "getaddrinfo ENOTFOUND \(failure.host)")
+            return
+        }
         guard let errno = Self.errno(of: error) else {
             self.init(code: "ERR_SOCKET", message: "\(syscall) failed: \(error)")
             return
