@@ -140,6 +140,34 @@ struct HTTPEventsProgramTests {
         try await sameOutput(["wire"], twin: "wire.js")
     }
 
+    /// Drives a fresh Swift server with one client; the client's output and the server's log.
+    private func drive(_ client: (Int) throws -> RunningProgram) async throws -> (
+        client: String, server: String
+    ) {
+        let (server, port) = try await startServer()
+        defer { server.stop() }
+        let run = try client(port)
+        #expect(try await run.waitForExit() == 0, "\(run.standardError)")
+        let log = try await server.waitForOutput(containing: "connection #8 closed")
+        return (masked(run.standardOutput), masked(log))
+    }
+
+    @Test func theSwiftClientPrintsWhatNodesClientPrints() async throws {
+        let node = try requirePeer("node")
+        let swift = try await drive { port in
+            try RunningProgram.built("http-events", ["client", "--url", "http://127.0.0.1:\(port)"])
+        }
+        let twin = try await drive { port in
+            try RunningProgram(
+                node,
+                [self.twins.appendingPathComponent("client.js").path, "--url", "http://127.0.0.1:\(port)"])
+        }
+        #expect(swift.client == twin.client)
+        #expect(swift.client.contains("client: through the tunnel: ping"), "the client ran: \(swift.client)")
+        // The server's lines for neighbouring connections may interleave either way; the set must match.
+        #expect(swift.server.split(separator: "\n").sorted() == twin.server.split(separator: "\n").sorted())
+    }
+
     @Test func theSwiftClientDrivesNodesTwinServer() async throws {
         let node = try requirePeer("node")
         let server = try RunningProgram(

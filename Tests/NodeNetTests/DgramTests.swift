@@ -163,9 +163,11 @@ import Testing
             }
             try Test.cancel(Comment(rawValue: reason))
         }
-        let received: String = try await waitFor("the group's datagram", seconds: 5) { done in
+        let received: String = try await waitFor("the group's datagram") { done in
             member.once(.message) { message, _ in done(message.toString()) }
-            try! sender.send("to the group", member.address()!.port, "239.77.77.77")
+            try! sender.send("to the group", member.address()!.port, "239.77.77.77") { error, _ in
+                if let error { done("send failed: \(error.message)") }
+            }
         }
         #expect(received == "to the group")
         try member.dropMembership("239.77.77.77", "127.0.0.1")
