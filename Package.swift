@@ -6,6 +6,7 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
     .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOWebSocket", package: "swift-nio"),
 ]
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
@@ -44,6 +45,7 @@ let package = Package(
         .executable(name: "tcp-echo", targets: ["tcp-echo"]),
         .executable(name: "udp-socket", targets: ["udp-socket"]),
         .executable(name: "http-events", targets: ["http-events"]),
+        .executable(name: "websocket", targets: ["websocket"]),
         .executable(name: "tour", targets: ["tour"]),
         .executable(name: "kata", targets: ["kata"]),
     ],
@@ -64,8 +66,10 @@ let package = Package(
         chapter("tcp-echo", folder: "01-tcp"),
         chapter("udp-socket", folder: "02-udp"),
         chapter("http-events", folder: "03-http"),
+        chapter("websocket", folder: "04-websocket"),
         // The tour runs the chapter programs themselves, so it depends on them to get them built.
-        .executableTarget(name: "tour", dependencies: ["tcp-echo", "udp-socket", "http-events"]),
+        .executableTarget(
+            name: "tour", dependencies: ["tcp-echo", "udp-socket", "http-events", "websocket"]),
         kataTarget,
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner"),
@@ -79,7 +83,8 @@ let package = Package(
         .testTarget(
             name: "ChapterTests",
             dependencies: [
-                "NodeNet", "TestSupport", "tcp-echo", "udp-socket", "http-events", "tour", "lifetime-fixture",
+                "NodeNet", "TestSupport", "tcp-echo", "udp-socket", "http-events", "websocket", "tour",
+                "lifetime-fixture",
             ]
         ),
     ]

@@ -9,3 +9,13 @@
         start { finished.resume() }
     }
 }
+
+/// Waits until `start`'s callback is called, and returns what it was called with:
+/// `let port = await until { done in server.listen(0) { done(server.address()!.port) } }`.
+@NodeActor public func until<Value: Sendable>(_ start: (@escaping @NodeActor (Value) -> Void) -> Void) async
+    -> Value
+{
+    await withCheckedContinuation { (finished: CheckedContinuation<Value, Never>) in
+        start { finished.resume(returning: $0) }
+    }
+}

@@ -31,7 +31,7 @@ import NIOPosix
     public private(set) var readableEnded = false
 
     // Writing
-    private var pendingBeforeConnect: [(Buffer, (@NodeActor (NodeError?) -> Void)?)] = []
+    private var pendingBeforeConnect: [(OutboundMessage, (@NodeActor (NodeError?) -> Void)?)] = []
     private var needDrain = false
     private var finishEmitted = false
     private var shutdownRequested = false
@@ -258,6 +258,13 @@ import NIOPosix
     /// with the error if they cannot be.
     @discardableResult
     public func write(_ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
+        write(OutboundMessage(message: data.storage, count: data.count), callback)
+    }
+
+    /// Writes a message for a handler in front of the socket's own (a WebSocket frame for the
+    /// frame encoder), counted as `count` bytes, with the same buffering and `drain` as `write`.
+    @discardableResult
+    func write(_ data: OutboundMessage, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
         if readableEnded && !allowHalfOpen {
             // Node's writeAfterFIN: the peer is gone and we ended too; EPIPE, even once closed.
             nextTick {
@@ -295,14 +302,14 @@ import NIOPosix
         write(Buffer(text), callback)
     }
 
-    private func send(_ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)?) {
+    private func send(_ data: OutboundMessage, _ callback: (@NodeActor (NodeError?) -> Void)?) {
         guard let channel else { return }
         idle?.touch()
         let promise = channel.eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenComplete { result in
             NodeActor.assumeIsolated { self.didSend(data.count, result, callback) }
         }
-        channel.writeAndFlush(data.storage, promise: promise)
+        channel.writeAndFlush(data.message, promise: promise)
     }
 
     private func didSend(
@@ -448,4 +455,11 @@ import NIOPosix
         hold.unref()
         return self
     }
+}
+
+/// What a socket writes: bytes, or a message a handler in front of the socket's turns into bytes.
+struct OutboundMessage {
+    let message: any Sendable
+    /// How many bytes it counts for in `writableLength` and `bytesWritten`.
+    let count: Int
 }

@@ -1,0 +1,55 @@
+import NIOWebSocket
+
+/// The peer broke RFC 6455: the error the `ws` library reports for it (`WS_ERR_…`, same
+/// message), and the close code we send before closing the connection.
+struct ProtocolViolation: Error {
+    let closeCode: Int
+    let error: NodeError
+
+    init(_ closeCode: Int, _ code: String, _ message: String) {
+        self.closeCode = closeCode
+        error = NodeError(code: code, message: message)
+    }
+
+    /// The violation SwiftNIO's decoder or aggregator reported, if `error` is one.
+    init?(_ error: any Error) {
+        switch error {
+        case let violation as ProtocolViolation:
+            self = violation
+        case NIOWebSocketError.invalidFrameLength,
+            NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge:
+            self = .tooBig
+        case NIOWebSocketError.fragmentedControlFrame:
+            self.init(1002, "WS_ERR_EXPECTED_FIN", "Invalid WebSocket frame: FIN must be set")
+        case NIOWebSocketError.multiByteControlFrameLength:
+            self.init(
+                1002, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
+                "Invalid WebSocket frame: control frames must carry at most 125 bytes")
+        case NIOWebSocketFrameAggregator.Error.didReceiveFragmentBeforeReceivingTextOrBinaryFrame:
+            self.init(1002, "WS_ERR_INVALID_OPCODE", "Invalid WebSocket frame: invalid opcode 0")
+        case NIOWebSocketFrameAggregator.Error.receivedNewFrameWithoutFinishingPrevious:
+            self.init(
+                1002, "WS_ERR_INVALID_OPCODE",
+                "Invalid WebSocket frame: a new message began before the last one ended")
+        case is NIOWebSocketFrameAggregator.Error:
+            self.init(1002, "WS_ERR_INVALID_FRAGMENTS", "Invalid WebSocket frame: bad fragmentation")
+        default:
+            return nil
+        }
+    }
+
+    static let tooBig = ProtocolViolation(
+        1009, "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH", "Max payload size exceeded")
+    static let invalidUTF8 = ProtocolViolation(
+        1007, "WS_ERR_INVALID_UTF8", "Invalid WebSocket frame: invalid UTF-8 sequence")
+}
+
+/// Close codes (RFC 6455 §7.4).
+enum CloseCode {
+    /// Whether `code` may travel in a close frame, either way: the registered codes meant for
+    /// the wire, and 3000–4999 for libraries and applications. 1005, 1006 and 1015 only ever
+    /// describe a closed connection locally.
+    static func isValid(_ code: Int) -> Bool {
+        (1000...1003).contains(code) || (1007...1014).contains(code) || (3000...4999).contains(code)
+    }
+}

@@ -1,0 +1,16 @@
+/// Limits of one WebSocket connection, with the `ws` library's defaults (Node 20 has no
+/// WebSocket server of its own; `ws` is what Node programs use).
+public struct WebSocketOptions: Sendable {
+    /// The largest message (and frame) accepted; a bigger one closes the connection with 1009.
+    /// `ws`: 100 MiB.
+    public var maxPayload = 100 * 1024 * 1024
+    /// How long to wait, after our close frame, for the peer to answer and the TCP connection to
+    /// end, before cutting it (ms). `ws`: 30 s.
+    public var closeTimeout = 30_000
+
+    /// Options changed by name: `WebSocketOptions(maxPayload: 1024)`.
+    public init(maxPayload: Int = 100 * 1024 * 1024, closeTimeout: Int = 30_000) {
+        self.maxPayload = maxPayload
+        self.closeTimeout = closeTimeout
+    }
+}
