@@ -46,6 +46,16 @@ let chapters: [(String, [Stop])] = [
                 arguments: ["client"]),
         ]
     ),
+    (
+        "Chapter 4 · 构建WebSocket服务 · WebSocket",
+        [
+            Stop(title: "§4.1 the handshake, step by step", program: "websocket", arguments: ["handshake"]),
+            Stop(title: "§4.3 every frame, field by field", program: "websocket", arguments: ["frames"]),
+            Stop(
+                title: "§4 the book's client: an update every 50 ms", program: "websocket",
+                arguments: ["client", "--count", "5"]),
+        ]
+    ),
 ]
 
 /// Writes at once: the demos write to the same terminal, so nothing may wait in a buffer.

@@ -21,6 +21,18 @@ func requirePeer(_ name: String) throws -> String {
     try Test.cancel("\(name) is not installed: skipping this interop test")
 }
 
+/// Python 3 with `module` importable (CI installs it with pip); the interpreter's path.
+func requirePythonModule(_ module: String) async throws -> String {
+    let python = try requirePeer("python3")
+    let check = try RunningProgram(python, ["-c", "import \(module)"])
+    if try await check.waitForExit() == 0 { return python }
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        Issue.record("the Python package \(module) is required under CI=true: .ci/run installs it")
+        throw MissingPeer(name: module)
+    }
+    try Test.cancel("the Python package \(module) is not installed (pip install \(module)): skipping")
+}
+
 struct MissingPeer: Error {
     let name: String
 }

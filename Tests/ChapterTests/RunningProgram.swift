@@ -140,6 +140,12 @@ final class RunningProgram: @unchecked Sendable {
         try await wait("\"\(text)\" on stdout", seconds: seconds) { $0.output.contains(text) }.output
     }
 
+    /// Waits until stderr contains `text`; returns all of stderr so far.
+    @discardableResult
+    func waitForErrorOutput(containing text: String, seconds: Double = 20) async throws -> String {
+        try await wait("\"\(text)\" on stderr", seconds: seconds) { $0.errors.contains(text) }.errors
+    }
+
     /// Waits for the program to exit on its own; returns its exit status.
     func waitForExit(seconds: Double = 30) async throws -> Int32 {
         try await wait("exit", seconds: seconds) { $0.exitCode != nil }.exitCode!

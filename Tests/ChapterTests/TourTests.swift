@@ -15,6 +15,10 @@ struct TourTests {
         #expect(tour.standardOutput.contains("Chapter 3"))
         #expect(tour.standardOutput.contains("HTTP/1.1 200 OK⏎"))
         #expect(tour.standardOutput.contains("client: POST /upload → 417 Expectation Failed"))
+        #expect(tour.standardOutput.contains("Chapter 4"))
+        #expect(tour.standardOutput.contains("base64       s3pPLMBiTxaQ9kYGzzhZRbK+xOo="))
+        #expect(tour.standardOutput.contains("FIN 1 · RSV 000 · opcode 1 (text) · MASK 1 · length 5"))
+        #expect(tour.standardOutput.contains("client: echoed: {\"update\":5}"))
         #expect(tour.standardOutput.contains("every demo ran"))
     }
 }

@@ -19,7 +19,7 @@ public struct TimedOut: Error, CustomStringConvertible {
 @NodeActor
 public func waitFor<T: Sendable>(
     _ what: String,
-    seconds: Int = 10,
+    seconds: Int = 30,
     _ start: (@escaping @NodeActor (T) -> Void) -> Void
 ) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -40,7 +40,7 @@ public func waitFor<T: Sendable>(
 
 /// Waits for a `Void` completion.
 @NodeActor
-public func waitFor(_ what: String, seconds: Int = 10, _ start: (@escaping @NodeActor () -> Void) -> Void)
+public func waitFor(_ what: String, seconds: Int = 30, _ start: (@escaping @NodeActor () -> Void) -> Void)
     async throws
 {
     let _: Bool = try await waitFor(what, seconds: seconds) { done in start { done(true) } }
@@ -135,7 +135,7 @@ public struct RawReply: Sendable {
 public func rawExchange(
     _ port: Int,
     _ request: String,
-    seconds: Int = 10,
+    seconds: Int = 30,
     until: @escaping @NodeActor (String) -> Bool = { _ in false }
 ) async throws -> RawReply {
     try await rawExchange(port, Buffer(request), seconds: seconds, until: until)
@@ -146,7 +146,7 @@ public func rawExchange(
 public func rawExchange(
     _ port: Int,
     _ request: Buffer,
-    seconds: Int = 10,
+    seconds: Int = 30,
     until: @escaping @NodeActor (String) -> Bool = { _ in false }
 ) async throws -> RawReply {
     try await waitFor("reply to \(request.toString().prefix(40).debugDescription)", seconds: seconds) {

@@ -28,7 +28,9 @@ import NIOCore
         keepAliveTimeout = options.keepAliveTimeout
         maxRequestsPerSocket = options.maxRequestsPerSocket
         requireHostHeader = options.requireHostHeader
-        var tcp = ServerOptions(noDelay: options.noDelay)
+        // Half-open, as Node's http server makes its sockets: the connection decides what the
+        // client's FIN means (the end of HTTP, or nothing yet for an upgrade being handed over).
+        var tcp = ServerOptions(allowHalfOpen: true, noDelay: options.noDelay)
         tcp.readSize = 65536
         super.init(options: tcp)
     }

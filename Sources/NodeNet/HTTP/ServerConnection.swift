@@ -30,6 +30,9 @@ import NIOHTTP1
     private var keepAliveTimer: Timeout?
     private var socketListeners: [Listener] = []
     private var readPausedBy: Set<String> = []
+    /// The client's FIN, kept from the parser while an upgrade waits for its hand-over: at EOF
+    /// SwiftNIO's decoder drops the bytes after the head, which belong to the new protocol.
+    private var heldEOF = false
 
     init(server: HTTPServer, socket: Socket, channel: any Channel) {
         self.server = server
@@ -39,15 +42,22 @@ import NIOHTTP1
         socketListeners = [
             socket.on(.error) { [weak self] error in self?.fail(error) },
             socket.on(.drain) { [weak self] in self?.outgoing.first?.socketDrained() },
+            socket.on(.end) { [weak self] in self?.peerEnded() },
         ]
         socket.on(.close) { [weak self] _ in self?.closed() }
-        // The parser reads the socket, so it flows: the client's FIN is the socket's `end`, and
-        // (no half-open HTTP) the socket then ends too, as Node's `socketOnEnd` does.
+        // The parser reads the socket, so it flows: the client's FIN is the socket's `end`.
         socket.resume()
     }
 
     /// Whether no request is being read or answered (a keep-alive connection between requests).
     var isIdle: Bool { !readingRequest && incoming == nil && outgoing.isEmpty && !upgraded }
+
+    /// The client sent FIN. No half-open HTTP: our side ends too (after what is queued), as
+    /// Node's `socketOnEnd` does; but an upgrade about to be handed over is its new owner's.
+    private func peerEnded() {
+        guard !upgraded, !incomingIsUpgrade else { return }
+        socket.end()
+    }
 
     // MARK: Parsing
 
@@ -185,12 +195,29 @@ import NIOHTTP1
         removeParser { leftover in
             self.socket.resume()
             self.installParser(replaying: leftover)
+            self.releaseEOF()
         }
     }
 
     private func handOver(_ req: IncomingMessage) {
         upgraded = true
-        removeParser { head in self.emitHandOver(req, head) }
+        removeParser { head in
+            // The new owner finds the FIN waiting, after the bytes that came before it.
+            self.releaseEOF()
+            self.emitHandOver(req, head)
+        }
+    }
+
+    /// Whether to keep the client's FIN from the parser for now (see `heldEOF`).
+    func holdsEOF() -> Bool {
+        heldEOF = incomingIsUpgrade && !upgraded
+        return heldEOF
+    }
+
+    private func releaseEOF() {
+        guard heldEOF else { return }
+        heldEOF = false
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
     }
 
     private func emitHandOver(_ req: IncomingMessage, _ head: Buffer) {

@@ -45,7 +45,8 @@ import NIOHTTP1
     }
 }
 
-/// Notes that bytes arrived, which starts a request's timers.
+/// Notes that bytes arrived, which starts a request's timers; keeps the client's FIN from the
+/// decoder while an upgrade is being handed over.
 private final class RequestStart: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -59,6 +60,14 @@ private final class RequestStart: ChannelInboundHandler, RemovableChannelHandler
         let connection = self.connection
         NodeActor.assumeIsolated { connection.bytesArrived() }
         context.fireChannelRead(data)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            let connection = self.connection
+            if NodeActor.assumeIsolated({ connection.holdsEOF() }) { return }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }
 

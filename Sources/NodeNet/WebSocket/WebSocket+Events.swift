@@ -34,6 +34,13 @@ public struct CloseEvent: Sendable, Equatable {
     public let reason: String
     /// Whether both close frames were exchanged before the TCP connection closed.
     public let wasClean: Bool
+
+    /// A close event with these values.
+    public init(code: Int, reason: String, wasClean: Bool) {
+        self.code = code
+        self.reason = reason
+        self.wasClean = wasClean
+    }
 }
 
 /// A WebSocket's state, numbered as in the browser (`WebSocket.OPEN == 1`).

@@ -61,6 +61,8 @@ import NIOWebSocket
         self.protocol = chosen
         socket.on(.error) { [weak self] error in self?.report(error) }
         socket.on(.close) { [weak self] _ in self?.socketClosed() }
+        // The peer's FIN without a close frame: nothing more will come; end our side too.
+        socket.on(.end) { [weak self] in self?.socket?.end() }
         guard let channel = socket.channel else { return socket.destroy() }
         do {
             try FrameHandlers.install(for: self, maxPayload: options.maxPayload, in: channel)
@@ -73,6 +75,8 @@ import NIOWebSocket
         nextTick {
             if !head.isEmpty { FrameHandlers.replay(head.storage, in: channel) }
             socket.resume()
+            // The peer may have sent its FIN with the handshake, before we listened for `end`.
+            if socket.readableEnded { socket.end() }
         }
     }
 

@@ -60,7 +60,7 @@ struct DNSQueryKata {
             try? server.close()
             try? client.close()
         }
-        let addresses: [String] = try await waitFor("the answer", seconds: 10) { done in
+        let addresses: [String] = try await waitFor("the answer", seconds: 30) { done in
             // A stub's query gets an empty answer, which decodes to no address.
             client.once(.message) { message, _ in done(decodeARecords(message)) }
             try! client.send(

@@ -17,7 +17,7 @@ import Testing
         for text in ["ping", "你好", String(repeating: "x", count: 1000)] {
             let echoed: String
             do {
-                echoed = try await waitFor("an echo", seconds: 10) { done in
+                echoed = try await waitFor("an echo", seconds: 30) { done in
                     client.once(.message) { message, _ in done(message.toString()) }
                     try! client.send(text, server.address()!.port, "127.0.0.1")
                 }

@@ -32,12 +32,12 @@ import Testing
                 message, toReceiver ? receiver.address()!.port : sender.address()!.port, "127.0.0.1")
         }
         do {
-            try await waitFor("done", seconds: 10) { done in
+            try await waitFor("done", seconds: 30) { done in
                 sendReliably(messages, through: sender, to: relay.address()!.port, timeout: 20, done: done)
             }
         } catch {
             Issue.record(
-                "done was not called within 10 s; the receiver got \(delivered.count) of \(messages.count) messages. Resend after the timeout until the ack comes."
+                "done was not called within 30 s; the receiver got \(delivered.count) of \(messages.count) messages. Resend after the timeout until the ack comes."
             )
             return
         }
