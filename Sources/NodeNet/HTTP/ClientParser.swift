@@ -21,11 +21,11 @@ import NIOHTTP1
     }
 
     func install(in channel: any Channel) throws {
+        // Right in front of the socket's own handler: behind TLS, when there is TLS.
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(parts, position: .first)
-        try pipeline.addHandler(decoder, position: .first)
-        try pipeline.addHandler(requestBytes, position: .first)
-        try pipeline.addHandler(connectGuard, position: .first)
+        let socketHandler = try pipeline.context(handlerType: SocketHandler.self).handler
+        try pipeline.addHandlers(
+            [connectGuard, requestBytes, decoder, parts], position: .before(socketHandler))
     }
 
     /// Tells the decoder which request the next response answers.

@@ -65,7 +65,10 @@ import NIOHTTP1
         let parser = ServerParser(connection: self, maxHeaderSize: server.maxHeaderSize)
         self.parser = parser
         try! parser.install(in: channel)
-        if let leftover, !leftover.isEmpty { channel.pipeline.fireChannelRead(leftover.storage) }
+        if let leftover, !leftover.isEmpty {
+            bytesArrived()
+            parser.replay(leftover, in: channel)
+        }
     }
 
     /// The first bytes of a request arrived (or more bytes of one).

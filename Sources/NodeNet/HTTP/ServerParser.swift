@@ -22,10 +22,17 @@ import NIOHTTP1
     }
 
     func install(in channel: any Channel) throws {
+        // Right in front of the socket's own handler: behind TLS, when there is TLS.
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(parts, position: .first)
-        try pipeline.addHandler(decoder, position: .first)
-        try pipeline.addHandler(start, position: .first)
+        let socketHandler = try pipeline.context(handlerType: SocketHandler.self).handler
+        try pipeline.addHandlers([start, decoder, parts], position: .before(socketHandler))
+    }
+
+    /// Parses bytes that were read before this parser was installed (after an upgrade nobody
+    /// took), as if they had just arrived.
+    func replay(_ bytes: Buffer, in channel: any Channel) {
+        let context = try? channel.pipeline.syncOperations.context(handler: start)
+        context?.fireChannelRead(NIOAny(bytes.storage))
     }
 
     /// Takes the parser out; bytes it held that were not HTTP go on to the socket, and then

@@ -75,10 +75,15 @@ import NIOPosix
     }
 
     private func accept(_ channel: any Channel) {
-        let socket = Socket(server: self, channel: channel)
+        let socket = makeSocket(for: channel)
         prepare(socket, channel)
         connections += 1
         if options.pauseOnConnect { socket.pause() }
+    }
+
+    /// The socket for a connection just accepted: a plain one, or (TLS) a secure one.
+    func makeSocket(for channel: any Channel) -> Socket {
+        Socket(server: self, channel: channel)
     }
 
     /// Lets a server built on this one (HTTP) add its protocol to a new connection's pipeline.

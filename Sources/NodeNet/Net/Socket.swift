@@ -13,7 +13,7 @@ import NIOPosix
 /// `end` (the peer sent FIN), `finish` (our FIN is sent), `drain` (a `write` returned false and the
 /// buffer has since emptied), `timeout` (idle; the socket stays open), `error(NodeError)`,
 /// `close(hadError)`.
-@NodeActor public final class Socket: EventEmitter {
+@NodeActor public class Socket: EventEmitter {
     /// The server that accepted this socket, if it is a server-side socket.
     public private(set) weak var server: Server?
     var channel: (any Channel)?
@@ -81,12 +81,18 @@ import NIOPosix
         allowHalfOpen = server.options.allowHalfOpen
         super.init()
         hold.activate()
-        try! channel.pipeline.syncOperations.addHandler(SocketHandler(socket: self))
+        try! installHandlers(in: channel)
+    }
+
+    /// Puts the socket's handler into a new connection's pipeline; a TLS socket puts TLS in
+    /// front of it.
+    func installHandlers(in channel: any Channel) throws {
+        try channel.pipeline.syncOperations.addHandler(SocketHandler(socket: self))
     }
 
     /// What `NODENET_TRACE` prints: which side the socket is on.
     public override var traceLabel: String {
-        "\(server == nil ? "Socket" : "Socket(server)")#\(handleID)"
+        "\(type(of: self))\(server == nil ? "" : "(server)")#\(handleID)"
     }
 
     func connect(port: Int, host: String) {
@@ -96,9 +102,7 @@ import NIOPosix
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
             .channelInitializer { channel in
-                NodeActor.assumeIsolated {
-                    try! channel.pipeline.syncOperations.addHandler(SocketHandler(socket: self))
-                }
+                NodeActor.assumeIsolated { try! self.installHandlers(in: channel) }
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
             .connect(host: host, port: port)

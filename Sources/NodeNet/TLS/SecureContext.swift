@@ -1,0 +1,124 @@
+import COpenSSL
+
+/// An OpenSSL `SSL_CTX` made from ``TLSOptions``: what `tls.createSecureContext` makes in Node.
+/// Every connection of a server shares its server's.
+final class SecureContext {
+    let pointer: OpaquePointer
+
+    init(_ options: TLSOptions, isServer: Bool) throws(NodeError) {
+        guard let pointer = SSL_CTX_new(isServer ? TLS_server_method() : TLS_client_method()) else {
+            throw NodeError.takeSSLError(or: "SSL_CTX_new failed")
+        }
+        self.pointer = pointer
+        // No renegotiation (a denial-of-service lever); a FIN without close_notify is an end.
+        SSL_CTX_set_options(pointer, NODENET_SSL_OP_NO_RENEGOTIATION | NODENET_SSL_OP_IGNORE_UNEXPECTED_EOF)
+        try setVersions(options)
+        if let ciphers = options.ciphers, SSL_CTX_set_cipher_list(pointer, ciphers) != 1 {
+            throw NodeError.takeSSLError(or: "no cipher match")
+        }
+        try useIdentity(key: options.key, cert: options.cert)
+        try trust(options.ca)
+        // The peer's chain is checked during the handshake but judged after it, as Node does:
+        // the callback lets verification run to the end, so the result is the last problem
+        // found (`UNABLE_TO_VERIFY_LEAF_SIGNATURE` for a lone certificate nobody we trust
+        // signed, where stopping at the first would say `UNABLE_TO_GET_ISSUER_CERT_LOCALLY`).
+        // A server asks for the client's certificate only with requestCert, and then a missing
+        // one is refused in the handshake itself.
+        var mode = SSL_VERIFY_NONE
+        if isServer && options.requestCert {
+            mode = SSL_VERIFY_PEER | (options.rejectUnauthorized ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0)
+        }
+        SSL_CTX_set_verify(pointer, mode) { _, _ in 1 }
+    }
+
+    deinit {
+        SSL_CTX_free(pointer)
+    }
+
+    private func setVersions(_ options: TLSOptions) throws(NodeError) {
+        let versions = ["TLSv1.2": TLS1_2_VERSION, "TLSv1.3": TLS1_3_VERSION]
+        guard let min = versions[options.minVersion], let max = versions[options.maxVersion] else {
+            throw NodeError(
+                code: "ERR_TLS_INVALID_PROTOCOL_VERSION",
+                message:
+                    "\(options.minVersion)…\(options.maxVersion) is not a supported TLS protocol version range"
+            )
+        }
+        // SSL_CTX_set_min/max_proto_version are macros over SSL_CTX_ctrl.
+        SSL_CTX_ctrl(pointer, SSL_CTRL_SET_MIN_PROTO_VERSION, Int(min), nil)
+        SSL_CTX_ctrl(pointer, SSL_CTRL_SET_MAX_PROTO_VERSION, Int(max), nil)
+    }
+
+    private func useIdentity(key: String?, cert: String?) throws(NodeError) {
+        if let cert {
+            let chain = try PEM.certificates(in: cert)
+            guard let leaf = chain.first else {
+                throw NodeError(code: "ERR_OSSL_PEM_NO_START_LINE", message: "No certificate in cert")
+            }
+            defer { for certificate in chain { X509_free(certificate) } }
+            // A key too small for the security level is refused here (ERR_SSL_EE_KEY_TOO_SMALL).
+            guard SSL_CTX_use_certificate(pointer, leaf) == 1 else {
+                throw NodeError.takeSSLError(or: "bad certificate")
+            }
+            for intermediate in chain.dropFirst() {
+                // SSL_CTX_add_extra_chain_cert takes ownership: give it a reference of its own.
+                X509_up_ref(intermediate)
+                SSL_CTX_ctrl(pointer, SSL_CTRL_EXTRA_CHAIN_CERT, 0, UnsafeMutableRawPointer(intermediate))
+            }
+        }
+        if let key {
+            let privateKey = try PEM.privateKey(in: key)
+            defer { EVP_PKEY_free(privateKey) }
+            guard SSL_CTX_use_PrivateKey(pointer, privateKey) == 1 else {
+                throw NodeError.takeSSLError(or: "bad key")
+            }
+            if cert != nil && SSL_CTX_check_private_key(pointer) != 1 {
+                throw NodeError.takeSSLError(or: "key values mismatch")
+            }
+        }
+    }
+
+    private func trust(_ ca: [String]?) throws(NodeError) {
+        guard let ca else {
+            SSL_CTX_set_default_verify_paths(pointer)
+            return
+        }
+        let store = SSL_CTX_get_cert_store(pointer)
+        for pem in ca {
+            for certificate in try PEM.certificates(in: pem) {
+                X509_STORE_add_cert(store, certificate)
+                X509_free(certificate)
+            }
+        }
+    }
+}
+
+/// Reading PEM text with OpenSSL.
+enum PEM {
+    /// Every certificate in `text`, in order; the caller frees them.
+    static func certificates(in text: String) throws(NodeError) -> [OpaquePointer] {
+        let bio = try memoryBIO(text)
+        defer { BIO_free(bio) }
+        var certificates: [OpaquePointer] = []
+        while let certificate = PEM_read_bio_X509(bio, nil, nil, nil) { certificates.append(certificate) }
+        ERR_clear_error()  // the loop ends with "no start line"
+        return certificates
+    }
+
+    /// The private key in `text`; the caller frees it.
+    static func privateKey(in text: String) throws(NodeError) -> OpaquePointer {
+        let bio = try memoryBIO(text)
+        defer { BIO_free(bio) }
+        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+            throw NodeError.takeSSLError(or: "cannot read the private key")
+        }
+        return key
+    }
+
+    private static func memoryBIO(_ text: String) throws(NodeError) -> OpaquePointer {
+        let bytes = Array(text.utf8)
+        guard let bio = BIO_new(BIO_s_mem()) else { throw NodeError.takeSSLError(or: "BIO_new failed") }
+        _ = bytes.withUnsafeBytes { BIO_write(bio, $0.baseAddress, Int32($0.count)) }
+        return bio
+    }
+}

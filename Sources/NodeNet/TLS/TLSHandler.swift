@@ -1,0 +1,268 @@
+import COpenSSL
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// TLS in a socket's pipeline, in front of everything else: ciphertext on the network side,
+/// plaintext on the socket's side. OpenSSL does the protocol; this handler moves bytes between
+/// the channel and OpenSSL's two memory BIOs (what arrives goes into one, what OpenSSL wants
+/// sent comes out of the other), which is how Node's TLS wrap feeds OpenSSL too.
+final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case handshaking
+        case open
+        /// Our close_notify is sent: no more application data from us.
+        case shutDown
+        case failed
+    }
+
+    private let ssl: OpaquePointer
+    private let incoming: OpaquePointer
+    private let outgoing: OpaquePointer
+    private let socket: TLSSocket
+    private var state = State.handshaking
+    /// Writes made before the handshake finished, sent once it has.
+    private var waiting: [(ByteBuffer, EventLoopPromise<Void>?)] = []
+    private var peerClosed = false
+
+    /// `context` is the configured `SSL_CTX`; `serverName` is sent as SNI by a client.
+    init(context: SecureContext, isServer: Bool, serverName: String?, socket: TLSSocket) throws {
+        guard let ssl = SSL_new(context.pointer), let incoming = BIO_new(BIO_s_mem()),
+            let outgoing = BIO_new(BIO_s_mem())
+        else { throw NodeError.takeSSLError(or: "SSL_new failed") }
+        // An empty input BIO means "wait for more", not end of stream.
+        BIO_ctrl(incoming, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nil)
+        BIO_ctrl(outgoing, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nil)
+        SSL_set_bio(ssl, incoming, outgoing)
+        self.ssl = ssl
+        self.incoming = incoming
+        self.outgoing = outgoing
+        self.socket = socket
+        if isServer {
+            SSL_set_accept_state(ssl)
+        } else {
+            SSL_set_connect_state(ssl)
+            if let serverName, !serverName.isEmpty, !isIPAddress(serverName) {
+                // SSL_set_tlsext_host_name is a macro over SSL_ctrl.
+                _ = serverName.withCString {
+                    SSL_ctrl(
+                        ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name),
+                        UnsafeMutableRawPointer(mutating: $0))
+                }
+            }
+        }
+    }
+
+    deinit {
+        SSL_free(ssl)  // frees both BIOs too
+    }
+
+    // MARK: Inbound
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.fireChannelActive()
+        // The client speaks first; a server waits for the ClientHello.
+        if SSL_is_server(ssl) == 0 { advance(context) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        bytes.withUnsafeReadableBytes { _ = BIO_write(incoming, $0.baseAddress, Int32($0.count)) }
+        advance(context)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event, state == .handshaking {
+            // The peer hung up in the middle of the handshake, as Node words it.
+            return fail(
+                context,
+                NodeError(
+                    code: "ECONNRESET",
+                    message: "Client network socket disconnected before secure TLS connection was established"
+                ))
+        }
+        if case ChannelEvent.inputClosed = event {
+            // A FIN without close_notify is an ordinary end, as in Node.
+            if peerClosed { return }
+            peerClosed = true
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if state == .handshaking {
+            state = .failed
+            let socket = self.socket
+            NodeActor.assumeIsolated {
+                socket.handshakeFailed(
+                    NodeError(
+                        code: "ECONNRESET",
+                        message:
+                            "Client network socket disconnected before secure TLS connection was established")
+                )
+            }
+        }
+        failWaiting(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    /// Runs the handshake while it lasts, then reads what the peer sent; always sends what
+    /// OpenSSL has to say (handshake messages, alerts, tickets).
+    private func advance(_ context: ChannelHandlerContext) {
+        if state == .handshaking {
+            let result = SSL_do_handshake(ssl)
+            if result == 1 {
+                state = .open
+                flushOutput(context)
+                let socket = self.socket
+                let result = HandshakeResult(ssl)
+                NodeActor.assumeIsolated { socket.handshakeCompleted(result) }
+                for (bytes, promise) in waiting { encrypt(context, bytes, promise) }
+                waiting = []
+            } else {
+                let error = SSL_get_error(ssl, result)
+                flushOutput(context)
+                guard error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE else {
+                    return fail(context, NodeError.takeSSLError(or: "TLS handshake failed"))
+                }
+                return
+            }
+        }
+        guard state == .open || state == .shutDown else { return }
+        readPlaintext(context)
+    }
+
+    private func readPlaintext(_ context: ChannelHandlerContext) {
+        var delivered = false
+        while true {
+            var buffer = context.channel.allocator.buffer(capacity: 16384)
+            var result: Int32 = 0
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16384) { pointer in
+                result = SSL_read(ssl, pointer.baseAddress, Int32(pointer.count))
+                return max(0, Int(result))
+            }
+            if result > 0 {
+                context.fireChannelRead(wrapInboundOut(buffer))
+                delivered = true
+                continue
+            }
+            let error = SSL_get_error(ssl, result)
+            flushOutput(context)
+            if error == SSL_ERROR_ZERO_RETURN {
+                // The peer's close_notify: it will send nothing more.
+                if delivered { context.fireChannelReadComplete() }
+                if !peerClosed {
+                    peerClosed = true
+                    context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+                }
+                return
+            }
+            if error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE {
+                return fail(context, NodeError.takeSSLError(or: "TLS read failed"))
+            }
+            break
+        }
+        if delivered { context.fireChannelReadComplete() }
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let bytes = unwrapOutboundIn(data)
+        switch state {
+        case .handshaking: waiting.append((bytes, promise))
+        case .open: encrypt(context, bytes, promise)
+        case .shutDown, .failed: promise?.fail(ChannelError.outputClosed)
+        }
+    }
+
+    private func encrypt(
+        _ context: ChannelHandlerContext, _ bytes: ByteBuffer, _ promise: EventLoopPromise<Void>?
+    ) {
+        var failed = false
+        bytes.withUnsafeReadableBytes { plaintext in
+            var offset = 0
+            while offset < plaintext.count {
+                let written = SSL_write(ssl, plaintext.baseAddress! + offset, Int32(plaintext.count - offset))
+                guard written > 0 else {
+                    failed = true
+                    return
+                }
+                offset += Int(written)
+            }
+        }
+        if failed {
+            promise?.fail(NodeError.takeSSLError(or: "TLS write failed"))
+            return
+        }
+        flushOutput(context, promise: promise)
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        // `end()`: say close_notify before the FIN, so the peer knows the data is complete.
+        if mode == .output && state == .open {
+            state = .shutDown
+            SSL_shutdown(ssl)
+            flushOutput(context)
+        }
+        context.close(mode: mode, promise: promise)
+    }
+
+    /// Sends whatever OpenSSL has written into the outgoing BIO; `promise` completes with the
+    /// last piece (or at once if there was nothing).
+    private func flushOutput(_ context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
+        var pieces: [ByteBuffer] = []
+        while true {
+            let pending = Int(BIO_ctrl_pending(outgoing))
+            guard pending > 0 else { break }
+            var buffer = context.channel.allocator.buffer(capacity: pending)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) {
+                max(0, Int(BIO_read(outgoing, $0.baseAddress, Int32(pending))))
+            }
+            pieces.append(buffer)
+        }
+        guard !pieces.isEmpty else {
+            promise?.succeed(())
+            return
+        }
+        for (index, piece) in pieces.enumerated() {
+            context.write(wrapOutboundOut(piece), promise: index == pieces.count - 1 ? promise : nil)
+        }
+        context.flush()
+    }
+
+    // MARK: Failing
+
+    private func fail(_ context: ChannelHandlerContext, _ error: NodeError) {
+        let wasHandshaking = state == .handshaking
+        state = .failed
+        failWaiting(error)
+        let socket = self.socket
+        NodeActor.assumeIsolated {
+            if wasHandshaking { socket.handshakeFailed(error) } else { socket.destroy(error) }
+        }
+        context.close(promise: nil)
+    }
+
+    private func failWaiting(_ error: any Error) {
+        let pending = waiting
+        waiting = []
+        for (_, promise) in pending { promise?.fail(error) }
+    }
+}
+
+/// Whether `host` is an IPv4 or IPv6 address (no SNI is sent for those, as RFC 6066 says).
+func isIPAddress(_ host: String) -> Bool {
+    var v4 = in_addr()
+    var v6 = in6_addr()
+    return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+}

@@ -1,0 +1,268 @@
+import Foundation
+import NodeNet
+import TestSupport
+import Testing
+
+/// `tls` on the system OpenSSL: handshakes, verification and its failures, both protocol
+/// versions, mutual TLS, and plaintext through it, with our own client and server.
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct TLSTests {
+    private func certificates() throws -> TestCertificates {
+        switch TestCertificates.shared {
+        case .success(let certificates): return certificates
+        case .failure(let error):
+            if ProcessInfo.processInfo.environment["CI"] == "true" { throw error }
+            try Test.cancel("no test certificates (is openssl installed?): \(error)")
+        }
+    }
+
+    /// A TLS echo server on a free port.
+    private func echoServer(_ options: TLSOptions) async throws -> (TLSServer, Int) {
+        let server = try tls.createServer(options) { socket in
+            socket.on(.data) { socket.write($0) }
+        }
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        return (server, server.address()!.port)
+    }
+
+    private func serverOptions(_ certs: TestCertificates) -> TLSOptions {
+        TLSOptions(key: certs.serverKey, cert: certs.serverCert)
+    }
+
+    /// Connects and returns the socket once it is secure, or the error that ended it.
+    private func connect(_ port: Int, _ options: TLSOptions, host: String = "localhost") async throws
+        -> Result<
+            TLSSocket, NodeError
+        >
+    {
+        let socket = tls.connect(port, host, options)
+        return try await waitFor("secureConnect or error") { done in
+            socket.once(.secureConnect) { done(.success(socket)) }
+            socket.once(.error) { done(.failure($0)) }
+        }
+    }
+
+    @Test func aTrustedServerIsAuthorizedAndEchoes() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let socket = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
+        #expect(socket.authorized)
+        #expect(socket.authorizationError == nil)
+        #expect(socket.getProtocol() == "TLSv1.3")
+        #expect(socket.encrypted)
+        let echo: String = try await waitFor("echo") { done in
+            socket.once(.data) { done($0.toString()) }
+            socket.write("你好，TLS")
+        }
+        #expect(echo == "你好，TLS")
+        socket.end()
+    }
+
+    @Test func tls12IsNegotiatedWhenTheClientOffersNoMore() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let socket = try await connect(port, TLSOptions(ca: [certs.caCert], maxVersion: "TLSv1.2")).get()
+        #expect(socket.getProtocol() == "TLSv1.2")
+        socket.destroy()
+    }
+
+    @Test func anUntrustedServerIsRefused() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        // Trusting another CA: the server's certificate leads to nothing we trust.
+        let result = try await connect(port, TLSOptions(ca: [certs.otherCACert]))
+        #expect(throws: NodeError.self) { try result.get() }
+        if case .failure(let error) = result { #expect(error.code == "UNABLE_TO_VERIFY_LEAF_SIGNATURE") }
+    }
+
+    @Test func aSelfSignedServerIsRefused() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(
+            TLSOptions(key: certs.selfSignedKey, cert: certs.selfSignedCert))
+        defer { server.close() }
+        let result = try await connect(port, TLSOptions(ca: [certs.caCert]))
+        if case .failure(let error) = result {
+            #expect(error.code == "DEPTH_ZERO_SELF_SIGNED_CERT")
+        } else {
+            Issue.record("a self-signed certificate was accepted")
+        }
+    }
+
+    @Test func theWrongHostNameIsRefused() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let result = try await connect(port, TLSOptions(ca: [certs.caCert], servername: "example.com"))
+        if case .failure(let error) = result {
+            #expect(error.code == "ERR_TLS_CERT_ALTNAME_INVALID")
+        } else {
+            Issue.record("a certificate for localhost was accepted for example.com")
+        }
+    }
+
+    @Test func withoutRejectUnauthorizedTheConnectionGoesOnButSaysWhy() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let socket = try await connect(
+            port, TLSOptions(ca: [certs.otherCACert], rejectUnauthorized: false)
+        ).get()
+        #expect(!socket.authorized)
+        #expect(socket.authorizationError == "UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+        socket.destroy()
+    }
+
+    @Test func anIPAddressIsCheckedAgainstTheIPAltName() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let socket = try await connect(port, TLSOptions(ca: [certs.caCert]), host: "127.0.0.1").get()
+        #expect(socket.authorized)
+        socket.destroy()
+    }
+
+    @Test func mutualTLSAuthorizesAClientWithACertificateFromTheCA() async throws {
+        let certs = try certificates()
+        var options = serverOptions(certs)
+        options.ca = [certs.caCert]
+        options.requestCert = true
+        let server = try tls.createServer(options)
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        defer { server.close() }
+        let serverSide: TLSSocket = try await waitFor("secureConnection") { done in
+            server.once(.secureConnection, done)
+            tls.connect(
+                server.address()!.port, "localhost",
+                TLSOptions(key: certs.clientKey, cert: certs.clientCert, ca: [certs.caCert]))
+        }
+        #expect(serverSide.authorized)
+        serverSide.destroy()
+    }
+
+    @Test func mutualTLSRefusesAClientWithoutACertificate() async throws {
+        let certs = try certificates()
+        var options = serverOptions(certs)
+        options.ca = [certs.caCert]
+        options.requestCert = true
+        let server = try tls.createServer(options)
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        defer { server.close() }
+        let log = EventLog()
+        try await waitFor("both errors") { done in
+            let both = Countdown(2)
+            both.whenDone = done
+            server.once(.tlsClientError) { error, _ in
+                log.add("server \(error.code)")
+                both.tick()
+            }
+            let client = tls.connect(server.address()!.port, "localhost", TLSOptions(ca: [certs.caCert]))
+            client.once(.error) { error in
+                log.add("client \(error.code)")
+                both.tick()
+            }
+        }
+        // As Node 20 reports it on each side (TLS 1.3: the client learns after its handshake).
+        #expect(log.entries.contains("server ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE"))
+        #expect(log.entries.contains("client ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED"))
+    }
+
+    @Test func sixteenMebibytesBothWaysArriveIntact() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let socket = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
+        let sent = crypto.randomBytes(16 << 20)
+        let received: Buffer = try await waitFor("the echo") { done in
+            var chunks: [Buffer] = []
+            var count = 0
+            socket.on(.data) { chunk in
+                chunks.append(chunk)
+                count += chunk.count
+                if count == sent.count { done(Buffer.concat(chunks)) }
+            }
+            socket.write(sent)
+        }
+        let digest = { (data: Buffer) in try crypto.createHash("sha256").update(data).digest(.hex) }
+        #expect(try digest(received) == digest(sent))
+        socket.end()
+    }
+
+    @Test func endSendsCloseNotifyAndThePeerSeesEnd() async throws {
+        let certs = try certificates()
+        let server = try tls.createServer(serverOptions(certs))
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        defer { server.close() }
+        let log = EventLog()
+        try await waitFor("the server's close") { done in
+            server.on(.secureConnection) { socket in
+                socket.on(.data) { log.add("data \($0.toString())") }
+                socket.on(.end) { log.add("end") }
+                socket.on(.error) { log.add("error \($0.code)") }
+                socket.on(.close) {
+                    log.add("close \($0)"); done()
+                }
+            }
+            let client = tls.connect(server.address()!.port, "localhost", TLSOptions(ca: [certs.caCert])) {}
+            client.end("bye")
+        }
+        #expect(log.entries == ["data bye", "end", "close false"])
+    }
+
+    @Test func aPeerThatClosesWithoutCloseNotifyIsAnOrdinaryEnd() async throws {
+        let certs = try certificates()
+        let server = try tls.createServer(serverOptions(certs))
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        defer { server.close() }
+        let log = EventLog()
+        try await waitFor("the server's close") { done in
+            server.on(.secureConnection) { socket in
+                socket.on(.data) { _ in }
+                socket.on(.end) { log.add("end") }
+                socket.on(.error) { log.add("error \($0.code)") }
+                socket.on(.close) {
+                    log.add("close \($0)"); done()
+                }
+            }
+            let client = tls.connect(server.address()!.port, "localhost", TLSOptions(ca: [certs.caCert]))
+            // destroy() closes the TCP connection without a close_notify.
+            client.on(.secureConnect) { client.destroy() }
+        }
+        #expect(log.entries == ["end", "close false"])
+    }
+
+    @Test func plainBytesOnATLSPortAreAClientErrorAndTheServerServesOn() async throws {
+        let certs = try certificates()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let error: NodeError = try await waitFor("tlsClientError") { done in
+            server.once(.tlsClientError) { error, _ in done(error) }
+            net.connect(port, "127.0.0.1").write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        #expect(error.code.hasPrefix("ERR_SSL_"), "\(error)")
+        let socket = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
+        #expect(socket.authorized)
+        socket.destroy()
+    }
+
+    @Test func aClientThatNeverSpeaksIsCutAtHandshakeTimeout() async throws {
+        #expect(TLSOptions().handshakeTimeout == 120_000)
+        let certs = try certificates()
+        var options = serverOptions(certs)
+        options.handshakeTimeout = 100
+        let (server, port) = try await echoServer(options)
+        defer { server.close() }
+        let error: NodeError = try await waitFor("tlsClientError") { done in
+            server.once(.tlsClientError) { error, _ in done(error) }
+            let silent = net.connect(port, "127.0.0.1")
+            silent.on(.error) { _ in }
+        }
+        #expect(error.code == "ERR_TLS_HANDSHAKE_TIMEOUT")
+    }
+
+    @Test func aServerWithoutAKeyIsAnError() {
+        #expect(throws: NodeError.self) { try tls.createServer(TLSOptions()) }
+    }
+}
