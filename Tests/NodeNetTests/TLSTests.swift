@@ -124,13 +124,19 @@ import Testing
         socket.destroy()
     }
 
-    @Test func mutualTLSAuthorizesAClientWithACertificateFromTheCA() async throws {
-        let certs = try certificates()
+    /// A server that asks for a client certificate from the test CA, listening.
+    private func mutualTLSServer(_ certs: TestCertificates) async throws -> TLSServer {
         var options = serverOptions(certs)
         options.ca = [certs.caCert]
         options.requestCert = true
         let server = try tls.createServer(options)
         try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        return server
+    }
+
+    @Test func mutualTLSAuthorizesAClientWithACertificateFromTheCA() async throws {
+        let certs = try certificates()
+        let server = try await mutualTLSServer(certs)
         defer { server.close() }
         let serverSide: TLSSocket = try await waitFor("secureConnection") { done in
             server.once(.secureConnection, done)
@@ -144,11 +150,7 @@ import Testing
 
     @Test func mutualTLSRefusesAClientWithoutACertificate() async throws {
         let certs = try certificates()
-        var options = serverOptions(certs)
-        options.ca = [certs.caCert]
-        options.requestCert = true
-        let server = try tls.createServer(options)
-        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        let server = try await mutualTLSServer(certs)
         defer { server.close() }
         let log = EventLog()
         try await waitFor("both errors") { done in
