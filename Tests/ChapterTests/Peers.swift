@@ -1,25 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The repository's root folder (tests read the chapters and run the Node twins from it).
 let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// A peer program nobody here wrote (node, curl, openssl …), found on PATH.
-///
-/// Outside CI a missing peer skips the test with a message; with `CI=true` it is a failure,
-/// because CI installs every peer.
-func requirePeer(_ name: String) throws -> String {
-    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        .map { "\($0)/\(name)" }
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-    if let path { return path }
-    if ProcessInfo.processInfo.environment["CI"] == "true" {
-        Issue.record("\(name) is required under CI=true: .ci/run installs it")
-        throw MissingPeer(name: name)
-    }
-    try Test.cancel("\(name) is not installed: skipping this interop test")
-}
 
 /// Python 3 with `module` importable (CI installs it with pip); the interpreter's path.
 func requirePythonModule(_ module: String) async throws -> String {
@@ -31,10 +16,6 @@ func requirePythonModule(_ module: String) async throws -> String {
         throw MissingPeer(name: module)
     }
     try Test.cancel("the Python package \(module) is not installed (pip install \(module)): skipping")
-}
-
-struct MissingPeer: Error {
-    let name: String
 }
 
 /// The port a server printed in the book's line 正在监听N端口.

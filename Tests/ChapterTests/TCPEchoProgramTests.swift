@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Chapter 1's program, run as a student runs it, checked over real sockets.

@@ -7,13 +7,6 @@ import Testing
 /// each as client and as server.
 @Suite(.timeLimit(.minutes(1)))
 @NodeActor struct TLSInteropTests {
-    private func certificates() throws -> TestCertificates {
-        switch TestCertificates.shared {
-        case .success(let certificates): return certificates
-        case .failure(let error): throw error
-        }
-    }
-
     private func echoServer(_ certs: TestCertificates) async throws -> (TLSServer, Int) {
         let server = try tls.createServer(TLSOptions(key: certs.serverKey, cert: certs.serverCert)) {
             socket in
@@ -25,7 +18,7 @@ import Testing
 
     @Test func opensslsClientVerifiesOurServer() async throws {
         let openssl = try requirePeer("openssl")
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(certs)
         defer { server.close() }
         let client = try RunningProgram(
@@ -47,7 +40,7 @@ import Testing
 
     @Test func ourClientVerifiesOpensslsServer() async throws {
         let openssl = try requirePeer("openssl")
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let server = try RunningProgram(
             openssl,
             [
@@ -72,13 +65,13 @@ import Testing
     /// Runs a Node script with the test certificates' folder as its working directory.
     private func node(_ script: String) throws -> RunningProgram {
         let node = try requirePeer("node")
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         return try RunningProgram(
             node, ["-e", "process.chdir(\(certs.folder.path.debugDescription));" + script])
     }
 
     @Test func nodesClientAndOursSeeTheSameServer() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(certs)
         defer { server.close() }
         let client = try node(
@@ -106,7 +99,7 @@ import Testing
     }
 
     @Test func ourClientTalksToNodesServerWithMutualTLS() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let server = try node(
             """
             const tls = require('tls'), fs = require('fs');
@@ -132,5 +125,60 @@ import Testing
         #expect(reply == "hello from node")
         #expect(socket.authorized)
         _ = try await server.waitForOutput(containing: "client authorized true student")
+    }
+
+    @Test func curlAndNodeFetchFromOurHTTPSServer() async throws {
+        let curl = try requirePeer("curl")
+        let certs = try TestCertificates.forTest()
+        let server = try https.createServer(TLSOptions(key: certs.serverKey, cert: certs.serverCert)) {
+            req, res in
+            res.end("hello over HTTPS, \(req.url)\n")
+        }
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        defer { server.close() }
+        let port = server.address()!.port
+        let fetch = try RunningProgram(
+            curl,
+            [
+                "--silent", "--show-error", "--max-time", "10", "--cacert",
+                certs.folder.appendingPathComponent("ca.crt").path, "--resolve",
+                "localhost:\(port):127.0.0.1",
+                "https://localhost:\(port)/curl",
+            ])
+        #expect(try await fetch.waitForExit() == 0, "\(fetch.standardError)")
+        #expect(fetch.standardOutput == "hello over HTTPS, /curl\n")
+        let client = try node(
+            """
+            const https = require('https'), fs = require('fs');
+            https.get({ host: 'localhost', port: \(port), path: '/node', ca: fs.readFileSync('ca.crt') }, (res) => {
+              res.on('data', (d) => process.stdout.write(res.statusCode + ' ' + d));
+            });
+            """)
+        #expect(try await client.waitForExit() == 0, "\(client.standardError)")
+        #expect(client.standardOutput == "200 hello over HTTPS, /node\n")
+    }
+
+    @Test func ourHTTPSClientFetchesFromNodesServer() async throws {
+        let certs = try TestCertificates.forTest()
+        let server = try node(
+            """
+            const https = require('https'), fs = require('fs');
+            const server = https.createServer({ key: fs.readFileSync('server.key'), cert: fs.readFileSync('server.crt') },
+              (req, res) => { res.end('node says hi to ' + req.url); server.close(); });
+            server.listen(0, '127.0.0.1', () => console.log('port', server.address().port, 'open'));
+            """)
+        defer { server.stop() }
+        let output = try await server.waitForOutput(containing: " open")
+        let port = try #require(output.firstMatch(of: /port (\d+) open/).flatMap { Int($0.1) })
+        var options = RequestOptions(agent: nil)
+        options.tls = TLSOptions(ca: [certs.caCert])
+        let body: String = try await waitFor("node's answer") { done in
+            https.get("https://localhost:\(port)/swift", options) { res in
+                var body = ""
+                res.on(.data) { body += $0.toString() }
+                res.on(.end) { done("\(res.statusCode) \(body)") }
+            }.on(.error) { done("error \($0.code)") }
+        }
+        #expect(body == "200 node says hi to /swift")
     }
 }

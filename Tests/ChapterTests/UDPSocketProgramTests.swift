@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The port in the server's first line, `server listening 127.0.0.1:PORT`.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `websocket` as a user runs it, with peers nobody here wrote: Python's `websockets` both ways,

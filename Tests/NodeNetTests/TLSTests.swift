@@ -7,15 +7,6 @@ import Testing
 /// versions, mutual TLS, and plaintext through it, with our own client and server.
 @Suite(.timeLimit(.minutes(1)))
 @NodeActor struct TLSTests {
-    private func certificates() throws -> TestCertificates {
-        switch TestCertificates.shared {
-        case .success(let certificates): return certificates
-        case .failure(let error):
-            if ProcessInfo.processInfo.environment["CI"] == "true" { throw error }
-            try Test.cancel("no test certificates (is openssl installed?): \(error)")
-        }
-    }
-
     /// A TLS echo server on a free port.
     private func echoServer(_ options: TLSOptions) async throws -> (TLSServer, Int) {
         let server = try tls.createServer(options) { socket in
@@ -43,13 +34,17 @@ import Testing
     }
 
     @Test func aTrustedServerIsAuthorizedAndEchoes() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
         #expect(socket.authorized)
         #expect(socket.authorizationError == nil)
         #expect(socket.getProtocol() == "TLSv1.3")
+        let certificate = try #require(socket.getPeerCertificate())
+        #expect(certificate.subject == "CN=localhost")
+        #expect(certificate.subjectAltName == "DNS:localhost, IP Address:127.0.0.1")
+        #expect(certificate.issuer == "CN=NodeNet Test CA")
         #expect(socket.encrypted)
         let echo: String = try await waitFor("echo") { done in
             socket.once(.data) { done($0.toString()) }
@@ -60,7 +55,7 @@ import Testing
     }
 
     @Test func tls12IsNegotiatedWhenTheClientOffersNoMore() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(port, TLSOptions(ca: [certs.caCert], maxVersion: "TLSv1.2")).get()
@@ -69,7 +64,7 @@ import Testing
     }
 
     @Test func anUntrustedServerIsRefused() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         // Trusting another CA: the server's certificate leads to nothing we trust.
@@ -79,7 +74,7 @@ import Testing
     }
 
     @Test func aSelfSignedServerIsRefused() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(
             TLSOptions(key: certs.selfSignedKey, cert: certs.selfSignedCert))
         defer { server.close() }
@@ -92,7 +87,7 @@ import Testing
     }
 
     @Test func theWrongHostNameIsRefused() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let result = try await connect(port, TLSOptions(ca: [certs.caCert], servername: "example.com"))
@@ -104,7 +99,7 @@ import Testing
     }
 
     @Test func withoutRejectUnauthorizedTheConnectionGoesOnButSaysWhy() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(
@@ -116,7 +111,7 @@ import Testing
     }
 
     @Test func anIPAddressIsCheckedAgainstTheIPAltName() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(port, TLSOptions(ca: [certs.caCert]), host: "127.0.0.1").get()
@@ -135,7 +130,7 @@ import Testing
     }
 
     @Test func mutualTLSAuthorizesAClientWithACertificateFromTheCA() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let server = try await mutualTLSServer(certs)
         defer { server.close() }
         let serverSide: TLSSocket = try await waitFor("secureConnection") { done in
@@ -145,11 +140,12 @@ import Testing
                 TLSOptions(key: certs.clientKey, cert: certs.clientCert, ca: [certs.caCert]))
         }
         #expect(serverSide.authorized)
+        #expect(serverSide.getPeerCertificate()?.subject == "CN=student")
         serverSide.destroy()
     }
 
     @Test func mutualTLSRefusesAClientWithoutACertificate() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let server = try await mutualTLSServer(certs)
         defer { server.close() }
         let log = EventLog()
@@ -172,7 +168,7 @@ import Testing
     }
 
     @Test func sixteenMebibytesBothWaysArriveIntact() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
@@ -193,7 +189,7 @@ import Testing
     }
 
     @Test func endSendsCloseNotifyAndThePeerSeesEnd() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let server = try tls.createServer(serverOptions(certs))
         try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
         defer { server.close() }
@@ -214,7 +210,7 @@ import Testing
     }
 
     @Test func aPeerThatClosesWithoutCloseNotifyIsAnOrdinaryEnd() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let server = try tls.createServer(serverOptions(certs))
         try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
         defer { server.close() }
@@ -236,7 +232,7 @@ import Testing
     }
 
     @Test func plainBytesOnATLSPortAreAClientErrorAndTheServerServesOn() async throws {
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let error: NodeError = try await waitFor("tlsClientError") { done in
@@ -251,7 +247,7 @@ import Testing
 
     @Test func aClientThatNeverSpeaksIsCutAtHandshakeTimeout() async throws {
         #expect(TLSOptions().handshakeTimeout == 120_000)
-        let certs = try certificates()
+        let certs = try TestCertificates.forTest()
         var options = serverOptions(certs)
         options.handshakeTimeout = 100
         let (server, port) = try await echoServer(options)

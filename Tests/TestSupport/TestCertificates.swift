@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Keys and certificates for TLS tests, made once per test run by the `openssl` command line in
 /// a temporary folder (never committed): a CA, a server certificate for `localhost` and
@@ -82,5 +83,18 @@ public struct TestCertificates: Sendable {
             clientKey: try read("client.key"), clientCert: try read("client.crt"),
             otherCACert: try read("other-ca.crt"),
             selfSignedKey: try read("self.key"), selfSignedCert: try read("self.crt"), folder: folder)
+    }
+}
+
+extension TestCertificates {
+    /// The shared certificates for a test; without them (no `openssl`) the test is skipped, or
+    /// fails under CI, which installs openssl.
+    public static func forTest() throws -> TestCertificates {
+        switch shared {
+        case .success(let certificates): return certificates
+        case .failure(let error):
+            if ProcessInfo.processInfo.environment["CI"] == "true" { throw error }
+            try Test.cancel("no test certificates (is openssl installed?): \(error)")
+        }
     }
 }

@@ -31,6 +31,9 @@
     /// `http.globalAgent` in Node 20: keep-alive, idle connections closed after 5 s.
     public static let global = Agent(keepAlive: true, timeout: 5000)
 
+    /// `https.globalAgent`: the same, for TLS connections.
+    public static let globalHTTPS = Agent(keepAlive: true, timeout: 5000)
+
     /// Busy connections per `host:port:`.
     public var sockets: [String: Int] { busy.mapValues(\.count).filter { $0.value > 0 } }
     /// Idle kept connections per `host:port:`.
@@ -39,14 +42,17 @@
     public var requests: [String: Int] { waiting.mapValues(\.count).filter { $0.value > 0 } }
 
     func addRequest(_ request: ClientRequest) {
-        let key = "\(request.host):\(request.port):"
+        // TLS connections are kept apart from plain ones to the same port, as Node's keys do.
+        let key = "\(request.tls == nil ? "" : "https:")\(request.host):\(request.port):"
         if let connection = idle[key]?.popLast() {
             connection.socket.ref()
             connection.socket.setTimeout(0)
             busy[key, default: []].append(connection)
             connection.assign(request)
         } else if busy[key, default: []].count < maxSockets {
-            let socket = net.connect(request.port, request.host)
+            let socket =
+                request.tls.map { tls.connect(request.port, request.host, $0) }
+                ?? net.connect(request.port, request.host)
             let connection = ClientConnection(socket: socket, key: key, agent: self)
             socket.on(.connect) { connection.connected() }
             busy[key, default: []].append(connection)

@@ -16,6 +16,8 @@ import NIOHTTP1
     /// The server's port.
     public let port: Int
     let agent: Agent
+    /// TLS options for an `https` request; nil for plain HTTP.
+    let tls: TLSOptions?
     private var timeout: Int?
     private var responded = false
     private var done = false
@@ -26,9 +28,11 @@ import NIOHTTP1
         host = options.host
         port = options.port
         agent = options.agent ?? Agent(keepAlive: false)
+        tls = options.tls
         super.init()
         for (name, value) in options.headers { setHeader(name, value) }
-        if !hasHeader("host") { setHeader("Host", port == 80 ? host : "\(host):\(port)") }
+        let defaultPort = options.tls == nil ? 80 : 443
+        if !hasHeader("host") { setHeader("Host", port == defaultPort ? host : "\(host):\(port)") }
         useChunkedEncodingByDefault = !["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"].contains(
             method)
         shouldKeepAlive = agent.keepAlive

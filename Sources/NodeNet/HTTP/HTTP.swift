@@ -42,13 +42,7 @@ public struct HTTPModule: Sendable {
         _ options: RequestOptions = RequestOptions(),
         _ callback: (@NodeActor (IncomingMessage) -> Void)? = nil
     ) -> ClientRequest {
-        var merged = options
-        if let target = RequestOptions(url: url) {
-            (merged.host, merged.port, merged.path) = (target.host, target.port, target.path)
-        } else {
-            merged.host = ""
-        }
-        return request(merged, callback)
+        request(options.merging(url: url, secure: false), callback)
     }
 
     /// A `GET` that is ended at once: `http.get(url) { res in … }`.

@@ -7,7 +7,7 @@ import NIOCore
 /// `checkExpectation(req, res)`, `connect(req, socket, head)`, `upgrade(req, socket, head)`,
 /// `clientError(error, socket)`, `dropRequest(req, socket)`. See each event for Node's default
 /// when nobody listens.
-@NodeActor public final class HTTPServer: Server {
+@NodeActor public class HTTPServer: Server {
     /// See ``HTTPServerOptions/maxHeaderSize``; fixed when the server is created.
     public let maxHeaderSize: Int
     /// See ``HTTPServerOptions/headersTimeout``; applies to requests that start after a change.

@@ -15,6 +15,9 @@ public struct RequestOptions: Sendable {
     public var agent: Agent?
     /// Emit `timeout` after this many ms of silence on the connection.
     public var timeout: Int?
+    /// TLS for this request (`https`): the CAs to trust, a client certificate, and so on.
+    /// nil: plain HTTP.
+    public var tls: TLSOptions?
 
     /// Options changed by name: `RequestOptions(port: 1337, method: "POST", path: "/upload")`.
     @NodeActor
@@ -36,16 +39,18 @@ public struct RequestOptions: Sendable {
         self.timeout = timeout
     }
 
-    /// The options an `http://host:port/path` URL gives; nil if it is not such a URL.
+    /// The options an `http://host:port/path` (or `https://`) URL gives; nil if it is not such
+    /// a URL.
     @NodeActor
     public init?(url: String) {
-        guard url.hasPrefix("http://") else { return nil }
-        let rest = url.dropFirst("http://".count)
+        let secure = url.hasPrefix("https://")
+        guard url.hasPrefix("http://") || secure else { return nil }
+        let rest = url.dropFirst(secure ? "https://".count : "http://".count)
         let authority = rest.prefix { $0 != "/" && $0 != "?" }
         var path = String(rest.dropFirst(authority.count))
         if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
         var host = String(authority)
-        var port = 80
+        var port = secure ? 443 : 80
         if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
             guard let number = Int(authority[authority.index(after: colon)...]) else { return nil }
             port = number
@@ -53,6 +58,25 @@ public struct RequestOptions: Sendable {
         }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { return nil }
-        self.init(host: host, port: port, path: path)
+        self.init(host: host, port: port, path: path, agent: secure ? .globalHTTPS : .global)
+        if secure { tls = TLSOptions() }
+    }
+
+    /// These options aimed at `url`'s host, port and path. A URL that cannot be read, or whose
+    /// scheme is not the module's (`https://` given to `http`), leaves the host empty, which
+    /// the request reports as `ERR_INVALID_URL`.
+    @NodeActor
+    func merging(url: String, secure: Bool) -> RequestOptions {
+        var merged = self
+        guard let target = RequestOptions(url: url), (target.tls != nil) == secure else {
+            merged.host = ""
+            return merged
+        }
+        (merged.host, merged.port, merged.path) = (target.host, target.port, target.path)
+        if secure {
+            if merged.tls == nil { merged.tls = TLSOptions() }
+            if merged.agent === Agent.global { merged.agent = .globalHTTPS }
+        }
+        return merged
     }
 }

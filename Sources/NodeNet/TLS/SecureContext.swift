@@ -7,14 +7,14 @@ final class SecureContext {
 
     init(_ options: TLSOptions, isServer: Bool) throws(NodeError) {
         guard let pointer = SSL_CTX_new(isServer ? TLS_server_method() : TLS_client_method()) else {
-            throw NodeError.takeSSLError(or: "SSL_CTX_new failed")
+            throw NodeError.openSSL("SSL_CTX_new failed")
         }
         self.pointer = pointer
         // No renegotiation (a denial-of-service lever); a FIN without close_notify is an end.
         SSL_CTX_set_options(pointer, NODENET_SSL_OP_NO_RENEGOTIATION | NODENET_SSL_OP_IGNORE_UNEXPECTED_EOF)
         try setVersions(options)
         if let ciphers = options.ciphers, SSL_CTX_set_cipher_list(pointer, ciphers) != 1 {
-            throw NodeError.takeSSLError(or: "no cipher match")
+            throw NodeError.openSSL("no cipher match")
         }
         try useIdentity(key: options.key, cert: options.cert)
         try trust(options.ca)
@@ -33,6 +33,15 @@ final class SecureContext {
 
     deinit {
         SSL_CTX_free(pointer)
+    }
+
+    /// A server's context: a server cannot do TLS without its key and certificate.
+    static func forServer(_ options: TLSOptions) throws(NodeError) -> SecureContext {
+        guard options.key != nil, options.cert != nil else {
+            throw NodeError(
+                code: "ERR_TLS_MISSING_KEY", message: "A TLS server needs a key and a certificate")
+        }
+        return try SecureContext(options, isServer: true)
     }
 
     private func setVersions(_ options: TLSOptions) throws(NodeError) {
@@ -58,7 +67,7 @@ final class SecureContext {
             defer { for certificate in chain { X509_free(certificate) } }
             // A key too small for the security level is refused here (ERR_SSL_EE_KEY_TOO_SMALL).
             guard SSL_CTX_use_certificate(pointer, leaf) == 1 else {
-                throw NodeError.takeSSLError(or: "bad certificate")
+                throw NodeError.openSSL("bad certificate")
             }
             for intermediate in chain.dropFirst() {
                 // SSL_CTX_add_extra_chain_cert takes ownership: give it a reference of its own.
@@ -70,10 +79,10 @@ final class SecureContext {
             let privateKey = try PEM.privateKey(in: key)
             defer { EVP_PKEY_free(privateKey) }
             guard SSL_CTX_use_PrivateKey(pointer, privateKey) == 1 else {
-                throw NodeError.takeSSLError(or: "bad key")
+                throw NodeError.openSSL("bad key")
             }
             if cert != nil && SSL_CTX_check_private_key(pointer) != 1 {
-                throw NodeError.takeSSLError(or: "key values mismatch")
+                throw NodeError.openSSL("key values mismatch")
             }
         }
     }
@@ -110,14 +119,14 @@ enum PEM {
         let bio = try memoryBIO(text)
         defer { BIO_free(bio) }
         guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
-            throw NodeError.takeSSLError(or: "cannot read the private key")
+            throw NodeError.openSSL("cannot read the private key")
         }
         return key
     }
 
     private static func memoryBIO(_ text: String) throws(NodeError) -> OpaquePointer {
         let bytes = Array(text.utf8)
-        guard let bio = BIO_new(BIO_s_mem()) else { throw NodeError.takeSSLError(or: "BIO_new failed") }
+        guard let bio = BIO_new(BIO_s_mem()) else { throw NodeError.openSSL("BIO_new failed") }
         _ = bytes.withUnsafeBytes { BIO_write(bio, $0.baseAddress, Int32($0.count)) }
         return bio
     }

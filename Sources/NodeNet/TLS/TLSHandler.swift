@@ -38,7 +38,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     init(context: SecureContext, isServer: Bool, serverName: String?, socket: TLSSocket) throws {
         guard let ssl = SSL_new(context.pointer), let incoming = BIO_new(BIO_s_mem()),
             let outgoing = BIO_new(BIO_s_mem())
-        else { throw NodeError.takeSSLError(or: "SSL_new failed") }
+        else { throw NodeError.openSSL("SSL_new failed") }
         // An empty input BIO means "wait for more", not end of stream.
         BIO_ctrl(incoming, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nil)
         BIO_ctrl(outgoing, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nil)
@@ -132,7 +132,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 let error = SSL_get_error(ssl, result)
                 flushOutput(context)
                 guard error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE else {
-                    return fail(context, NodeError.takeSSLError(or: "TLS handshake failed"))
+                    return fail(context, NodeError.openSSL("TLS handshake failed"))
                 }
                 return
             }
@@ -167,7 +167,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             if error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE {
-                return fail(context, NodeError.takeSSLError(or: "TLS read failed"))
+                return fail(context, NodeError.openSSL("TLS read failed"))
             }
             break
         }
@@ -201,7 +201,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         if failed {
-            promise?.fail(NodeError.takeSSLError(or: "TLS write failed"))
+            promise?.fail(NodeError.openSSL("TLS write failed"))
             return
         }
         flushOutput(context, promise: promise)

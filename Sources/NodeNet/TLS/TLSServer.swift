@@ -5,23 +5,38 @@ import NIOCore
 ///
 /// Events besides a TCP server's: `secureConnection(socket)`, `tlsClientError(error, socket)`
 /// (a handshake failed or timed out; the socket is then destroyed).
-@NodeActor public final class TLSServer: Server {
+@NodeActor public final class TLSServer: Server, SecureServer {
     let tlsOptions: TLSOptions
     let secureContext: SecureContext
 
     init(options: TLSOptions, tcp: ServerOptions) throws(NodeError) {
-        guard options.key != nil, options.cert != nil else {
-            throw NodeError(
-                code: "ERR_TLS_MISSING_KEY", message: "A TLS server needs a key and a certificate")
-        }
         tlsOptions = options
-        secureContext = try SecureContext(options, isServer: true)
+        secureContext = try SecureContext.forServer(options)
         super.init(options: tcp)
     }
 
     override func makeSocket(for channel: any Channel) -> Socket {
         TLSSocket(server: self, channel: channel)
     }
+
+    func secured(_ socket: TLSSocket) {
+        emit(.secureConnection, socket)
+    }
+
+    func secureFailed(_ error: NodeError, _ socket: TLSSocket) {
+        emit(.tlsClientError, (error, socket))
+    }
+}
+
+/// A server whose connections speak TLS (`tls.Server`, and `https.Server`, which is one too):
+/// its sockets tell it how each handshake ended.
+@NodeActor protocol SecureServer: Server {
+    var tlsOptions: TLSOptions { get }
+    var secureContext: SecureContext { get }
+    /// The handshake succeeded: `secureConnection`.
+    func secured(_ socket: TLSSocket)
+    /// The handshake failed, or the client's certificate was refused: `tlsClientError`.
+    func secureFailed(_ error: NodeError, _ socket: TLSSocket)
 }
 
 extension Event where Emitter: TLSServer, Payload == TLSSocket {

@@ -1,0 +1,39 @@
+import NIOCore
+
+/// An HTTPS server, as `https.createServer` returns it: an ``HTTPServer`` (same events, same
+/// behaviour) whose connections speak TLS first, like a ``TLSServer``.
+///
+/// Events besides an HTTP server's: `secureConnection(socket)`, `tlsClientError(error, socket)`.
+@NodeActor public final class HTTPSServer: HTTPServer, SecureServer {
+    let tlsOptions: TLSOptions
+    let secureContext: SecureContext
+
+    init(tls: TLSOptions, http: HTTPServerOptions) throws(NodeError) {
+        tlsOptions = tls
+        secureContext = try SecureContext.forServer(tls)
+        super.init(options: http)
+    }
+
+    override func makeSocket(for channel: any Channel) -> Socket {
+        TLSSocket(server: self, channel: channel)
+    }
+
+    func secured(_ socket: TLSSocket) {
+        emit(.secureConnection, socket)
+    }
+
+    func secureFailed(_ error: NodeError, _ socket: TLSSocket) {
+        emit(.tlsClientError, (error, socket))
+    }
+}
+
+extension Event where Emitter: HTTPSServer, Payload == TLSSocket {
+    /// A client finished its TLS handshake; its requests follow.
+    public static var secureConnection: Self { Self("secureConnection") }
+}
+
+extension Event where Emitter: HTTPSServer, Payload == (NodeError, TLSSocket) {
+    /// A client's TLS handshake failed (a plain-HTTP request to the HTTPS port, an untrusted
+    /// client certificate, a timeout); the socket is destroyed after the listeners run.
+    public static var tlsClientError: Self { Self("tlsClientError") }
+}

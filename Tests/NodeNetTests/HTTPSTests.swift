@@ -1,0 +1,113 @@
+import Foundation
+import NodeNet
+import TestSupport
+import Testing
+
+/// `https`: the `http` module over `tls`, both ends.
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct HTTPSTests {
+    /// An HTTPS server on a free port that answers with the request's method and URL.
+    private func server(_ certs: TestCertificates) async throws -> (HTTPSServer, Int) {
+        let server = try https.createServer(TLSOptions(key: certs.serverKey, cert: certs.serverCert)) {
+            req, res in
+            var body = ""
+            req.on(.data) { body += $0.toString() }
+            req.on(.end) { res.end("\(req.method) \(req.url) \(body)") }
+        }
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        return (server, server.address()!.port)
+    }
+
+    private func get(_ url: String, _ options: RequestOptions) async throws -> Result<
+        (Int, String, Bool), NodeError
+    > {
+        try await waitFor("a response") { done in
+            let request = https.get(url, options) { res in
+                var body = ""
+                res.on(.data) { body += $0.toString() }
+                res.on(.end) {
+                    done(.success((res.statusCode, body, (res.socket as? TLSSocket)?.authorized ?? false)))
+                }
+            }
+            request.on(.error) { done(.failure($0)) }
+        }
+    }
+
+    @Test func aGetOverTLSIsAnsweredAndTheServerVerified() async throws {
+        let certs = try TestCertificates.forTest()
+        let (server, port) = try await server(certs)
+        defer { server.close() }
+        var options = RequestOptions()
+        options.tls = TLSOptions(ca: [certs.caCert])
+        let (status, body, authorized) = try await get("https://localhost:\(port)/hello?x=1", options).get()
+        #expect(status == 200)
+        #expect(body == "GET /hello?x=1 ")
+        #expect(authorized)
+    }
+
+    @Test func keepAliveReusesTheTLSConnection() async throws {
+        let certs = try TestCertificates.forTest()
+        let (server, port) = try await server(certs)
+        defer { server.close() }
+        var handshakes = 0
+        server.on(.secureConnection) { _ in handshakes += 1 }
+        var options = RequestOptions()
+        options.tls = TLSOptions(ca: [certs.caCert])
+        options.agent = Agent(keepAlive: true, maxSockets: 1)
+        for path in ["/1", "/2", "/3"] {
+            _ = try await get("https://localhost:\(port)\(path)", options).get()
+        }
+        #expect(handshakes == 1, "three requests, one TLS connection")
+        options.agent?.destroy()
+    }
+
+    @Test func aPostBodyCrossesTLS() async throws {
+        let certs = try TestCertificates.forTest()
+        let (server, port) = try await server(certs)
+        defer { server.close() }
+        var options = RequestOptions(host: "localhost", port: port, method: "POST", path: "/upload")
+        options.tls = TLSOptions(ca: [certs.caCert])
+        let body: String = try await waitFor("the answer") { done in
+            let request = https.request(options) { res in
+                var body = ""
+                res.on(.data) { body += $0.toString() }
+                res.on(.end) { done(body) }
+            }
+            request.write("part one, ")
+            request.end("part two")
+        }
+        #expect(body == "POST /upload part one, part two")
+    }
+
+    @Test func anUntrustedServerFailsTheRequest() async throws {
+        let certs = try TestCertificates.forTest()
+        let (server, port) = try await server(certs)
+        defer { server.close() }
+        var options = RequestOptions()
+        options.tls = TLSOptions(ca: [certs.otherCACert])
+        let result = try await get("https://localhost:\(port)/", options)
+        guard case .failure(let error) = result else {
+            Issue.record("an untrusted server was accepted")
+            return
+        }
+        #expect(error.code == "UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+    }
+
+    @Test func plainHTTPToTheHTTPSPortIsATLSClientError() async throws {
+        let certs = try TestCertificates.forTest()
+        let (server, port) = try await server(certs)
+        defer { server.close() }
+        let error: NodeError = try await waitFor("tlsClientError") { done in
+            server.once(.tlsClientError) { error, _ in done(error) }
+            http.get("http://127.0.0.1:\(port)/").on(.error) { _ in }
+        }
+        #expect(error.code.hasPrefix("ERR_SSL_"), "\(error)")
+    }
+
+    @Test func httpRefusesAnHTTPSURL() async throws {
+        let error: NodeError = try await waitFor("error") { done in
+            http.get("https://localhost:1/").on(.error, done)
+        }
+        #expect(error.code == "ERR_INVALID_URL")
+    }
+}
