@@ -46,6 +46,8 @@ let package = Package(
         .executable(name: "udp-socket", targets: ["udp-socket"]),
         .executable(name: "http-events", targets: ["http-events"]),
         .executable(name: "websocket", targets: ["websocket"]),
+        .executable(name: "tls-certs", targets: ["tls-certs"]),
+        .executable(name: "https-server", targets: ["https-server"]),
         .executable(name: "tour", targets: ["tour"]),
         .executable(name: "kata", targets: ["kata"]),
     ],
@@ -67,6 +69,8 @@ let package = Package(
         chapter("udp-socket", folder: "02-udp"),
         chapter("http-events", folder: "03-http"),
         chapter("websocket", folder: "04-websocket"),
+        chapter("tls-certs", folder: "05-tls"),
+        chapter("https-server", folder: "06-https"),
         // The tour runs the chapter programs themselves, so it depends on them to get them built.
         .executableTarget(
             name: "tour", dependencies: ["tcp-echo", "udp-socket", "http-events", "websocket"]),
@@ -83,8 +87,8 @@ let package = Package(
         .testTarget(
             name: "ChapterTests",
             dependencies: [
-                "NodeNet", "TestSupport", "tcp-echo", "udp-socket", "http-events", "websocket", "tour",
-                "lifetime-fixture",
+                "NodeNet", "TestSupport", "tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs",
+                "https-server", "tour", "lifetime-fixture",
             ]
         ),
     ]

@@ -56,6 +56,22 @@ let chapters: [(String, [Stop])] = [
                 arguments: ["client", "--count", "5"]),
         ]
     ),
+    (
+        "Chapter 5 · 网络服务与安全 · TLS",
+        [
+            Stop(
+                title: "§5.1 keys, a CA, certificates, mutual TLS", program: "tls-certs", arguments: ["demo"]),
+            Stop(title: "§5.1 the man in the middle, refused", program: "tls-certs", arguments: ["mitm"]),
+        ]
+    ),
+    (
+        "Chapter 6 · HTTPS服务 · HTTPS",
+        [
+            Stop(
+                title: "§6 an HTTPS server and a verified request", program: "https-server",
+                arguments: ["demo"])
+        ]
+    ),
 ]
 
 /// Writes at once: the demos write to the same terminal, so nothing may wait in a buffer.

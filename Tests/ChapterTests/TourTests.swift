@@ -19,6 +19,11 @@ struct TourTests {
         #expect(tour.standardOutput.contains("base64       s3pPLMBiTxaQ9kYGzzhZRbK+xOo="))
         #expect(tour.standardOutput.contains("FIN 1 · RSV 000 · opcode 1 (text) · MASK 1 · length 5"))
         #expect(tour.standardOutput.contains("client: echoed: {\"update\":5}"))
+        #expect(tour.standardOutput.contains("Chapter 5"))
+        #expect(tour.standardOutput.contains("server: secure connection from CN=student, authorized: true"))
+        #expect(tour.standardOutput.contains("client: refused the connection: SELF_SIGNED_CERT_IN_CHAIN"))
+        #expect(tour.standardOutput.contains("Chapter 6"))
+        #expect(tour.standardOutput.contains("client: hello over HTTPS (TLSv1.3"))
         #expect(tour.standardOutput.contains("every demo ran"))
     }
 }

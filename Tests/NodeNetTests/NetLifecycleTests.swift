@@ -67,6 +67,30 @@ import Testing
         server.close()
     }
 
+    @Test func destroyWhileConnectingCutsTheConnectionWhenItComes() async throws {
+        let (server, port) = try await listeningServer()
+        defer { server.close() }
+        let log = EventLog()
+        try await waitFor("both closes") { done in
+            let both = Countdown(2)
+            both.whenDone = done
+            server.on(.connection) { socket in
+                socket.on(.data) { _ in }
+                socket.on(.close) { _ in both.tick() }
+            }
+            let socket = net.connect(port)
+            socket.on(.connect) { log.add("connect") }
+            socket.on(.close) { hadError in
+                log.add("close \(hadError)")
+                both.tick()
+            }
+            socket.destroy()
+        }
+        // As in Node: no `connect` for a socket destroyed before it connected, and the server's
+        // end of the connection does not linger.
+        #expect(log.entries == ["close false"])
+    }
+
     @Test func timeoutDoesNotCloseTheSocket() async throws {
         let (server, port) = try await listeningServer { socket in socket.resume() }
         let client = net.connect(port)

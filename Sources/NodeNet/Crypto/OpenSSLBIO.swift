@@ -6,7 +6,10 @@ import COpenSSL
 
 /// Runs `body` with a read-only memory BIO over `bytes`, for OpenSSL's PEM and DER readers.
 func withReadBIO<Result>(_ bytes: [UInt8], _ body: (OpaquePointer) throws -> Result) throws -> Result {
-    try bytes.withUnsafeBytes { raw in
+    // OpenSSL's error queue belongs to the thread: start from an empty one, so that an error
+    // reported here is this read's, not one an earlier call on this thread left behind.
+    ERR_clear_error()
+    return try bytes.withUnsafeBytes { raw in
         // The BIO points into `raw` without copying, so it must not outlive this closure.
         let bio = try checkOpenSSL(BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)), "BIO_new_mem_buf")
         defer { BIO_free(bio) }

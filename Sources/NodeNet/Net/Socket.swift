@@ -50,7 +50,7 @@ import NIOPosix
     /// Whether the socket has been destroyed (closed, or failed).
     public private(set) var destroyed = false
     private var errorEmitted = false
-    private var destroyRequested = false
+    private(set) var destroyRequested = false
     private var idle: IdleTimer?
 
     /// The peer's address, once connected.
@@ -120,6 +120,11 @@ import NIOPosix
 
     func didBecomeActive(_ channel: any Channel) {
         self.channel = channel
+        // destroy() while connecting: the connection is cut as soon as it exists.
+        if destroyRequested && server == nil {
+            channel.close(promise: nil)
+            return
+        }
         if let remote = channel.remoteAddress.map(AddressInfo.init) {
             remoteAddress = remote.address
             remotePort = remote.port

@@ -90,6 +90,7 @@ final class SecureContext {
     private func trust(_ ca: [String]?) throws(NodeError) {
         guard let ca else {
             SSL_CTX_set_default_verify_paths(pointer)
+            ERR_clear_error()  // a missing system folder is no error for us
             return
         }
         let store = SSL_CTX_get_cert_store(pointer)

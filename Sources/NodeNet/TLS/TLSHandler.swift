@@ -119,6 +119,8 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// OpenSSL has to say (handshake messages, alerts, tickets).
     private func advance(_ context: ChannelHandlerContext) {
         if state == .handshaking {
+            // SSL_get_error reads the thread's error queue: it must hold only this call's errors.
+            ERR_clear_error()
             let result = SSL_do_handshake(ssl)
             if result == 1 {
                 state = .open
@@ -146,6 +148,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         while true {
             var buffer = context.channel.allocator.buffer(capacity: 16384)
             var result: Int32 = 0
+            ERR_clear_error()
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16384) { pointer in
                 result = SSL_read(ssl, pointer.baseAddress, Int32(pointer.count))
                 return max(0, Int(result))
@@ -192,6 +195,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         bytes.withUnsafeReadableBytes { plaintext in
             var offset = 0
             while offset < plaintext.count {
+                ERR_clear_error()
                 let written = SSL_write(ssl, plaintext.baseAddress! + offset, Int32(plaintext.count - offset))
                 guard written > 0 else {
                     failed = true

@@ -104,7 +104,8 @@ import NIOCore
     func handshakeFailed(_ error: NodeError) {
         handshakeTimer?.close()
         handshakeTimer = nil
-        guard !destroyed else { return }
+        // A socket the program destroyed itself is not a failed handshake.
+        guard !destroyed, !destroyRequested else { return }
         if isServerSide, let server = server as? any SecureServer {
             server.secureFailed(error, self)
             destroy()

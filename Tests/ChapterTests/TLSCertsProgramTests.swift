@@ -1,0 +1,85 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `tls-certs` as a user runs it: the book's keys made in Swift and checked by `openssl`, mutual
+/// TLS between the two programs, the man in the middle, and the book's 1024-bit keys.
+@Suite(.timeLimit(.minutes(2)))
+struct TLSCertsProgramTests {
+    /// A fresh folder with the chapter's keys in it (`tls-certs keys`), and the program's output.
+    private func makeKeys(bits: Int = 2048) async throws -> (URL, String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-certs-\(UUID())")
+        let keys = try RunningProgram.built("tls-certs", ["keys", folder.path, "--bits", "\(bits)"])
+        #expect(try await keys.waitForExit(seconds: 60) == 0, "\(keys.standardError)")
+        return (folder, keys.standardOutput)
+    }
+
+    @Test func keysAreAcceptedByOpenSSL() async throws {
+        let openssl = try requirePeer("openssl")
+        let (folder, output) = try await makeKeys()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(output.contains("server.key  ← openssl genrsa -out server.key 2048"))
+        #expect(output.contains("openssl verify -CAfile ca.crt server.crt client.crt → ok"))
+        // And checked here too, by openssl run from the test itself.
+        let verify = try await runPeer(
+            openssl, ["verify", "-CAfile", "ca.crt", "server.crt", "client.crt"], in: folder)
+        #expect(verify.status == 0 && verify.output == "server.crt: OK\nclient.crt: OK\n", "\(verify)")
+        let request = try await runPeer(
+            openssl, ["x509", "-noout", "-ext", "subjectAltName", "-in", "server.crt"], in: folder)
+        #expect(request.output.contains("DNS:localhost, IP Address:127.0.0.1"), "\(request)")
+        // `rsa -pubout` writes a public key, whatever the book says.
+        let publicKey = try String(contentsOf: folder.appendingPathComponent("server.pem"), encoding: .utf8)
+        #expect(publicKey.hasPrefix("-----BEGIN PUBLIC KEY-----"))
+        let check = try await runPeer(openssl, ["rsa", "-check", "-noout", "-in", "server.key"], in: folder)
+        #expect(check.status == 0 && check.output.contains("RSA key ok"), "\(check)")
+    }
+
+    @Test func theServerAndTheClientAuthenticateEachOther() async throws {
+        let (folder, _) = try await makeKeys()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try RunningProgram.built("tls-certs", ["server", "--keys", folder.path, "--port", "0"])
+        defer { server.stop() }
+        let listening = try await server.waitForOutput(containing: "listening on")
+        let port = try #require(listening.firstMatch(of: /127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) })
+        let client = try RunningProgram.built(
+            "tls-certs", ["client", "--keys", folder.path, "--port", "\(port)"])
+        #expect(try await client.waitForExit() == 0, "\(client.standardError)")
+        #expect(
+            client.standardOutput == """
+                client: localhost presented CN=localhost, issued by CN=NodeNet Book CA
+                client: server authorized: true
+                client: echo: 你好，TLS
+
+                """)
+        try await server.waitForOutput(containing: "secure connection from CN=student, authorized: true")
+    }
+
+    @Test func theManInTheMiddleIsRefused() async throws {
+        let mitm = try RunningProgram.built("tls-certs", ["mitm"])
+        #expect(try await mitm.waitForExit(seconds: 60) == 0, "\(mitm.standardError)")
+        let output = mitm.standardOutput
+        #expect(output.contains("client: refused the connection: SELF_SIGNED_CERT_IN_CHAIN"))
+        // Only the careless client talks, and the interceptor reads it all.
+        #expect(output.contains("client: authorized: false, why not: SELF_SIGNED_CERT_IN_CHAIN"))
+        #expect(
+            output.contains("interceptor: read the answer in the clear: \"the secret the client came for\""))
+        let refused = try #require(output.range(of: "refused the connection"))
+        let firstRead = try #require(output.range(of: "interceptor: read"))
+        #expect(refused.lowerBound < firstRead.lowerBound, "the careful client gave the interceptor nothing")
+    }
+
+    @Test func theBooks1024BitKeysAreRefusedByTLS() async throws {
+        let (folder, _) = try await makeKeys(bits: 1024)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try RunningProgram.built("tls-certs", ["server", "--keys", folder.path, "--port", "0"])
+        #expect(try await server.waitForExit() == 1)
+        #expect(server.standardOutput.contains("ERR_SSL_EE_KEY_TOO_SMALL"), "\(server.standardOutput)")
+    }
+
+    @Test func theDemoRunsTheWholeChapter() async throws {
+        let demo = try RunningProgram.built("tls-certs", ["demo"])
+        #expect(try await demo.waitForExit(seconds: 60) == 0, "\(demo.standardError)")
+        #expect(demo.standardOutput.contains("server: secure connection from CN=student, authorized: true"))
+        #expect(demo.standardOutput.contains("client: echo: 你好，TLS"))
+    }
+}
