@@ -260,6 +260,29 @@ import Testing
         #expect(error.code == "ERR_TLS_HANDSHAKE_TIMEOUT")
     }
 
+    @Test func sniPicksTheCertificateForTheNameAsked() async throws {
+        let certs = try TestCertificates.forTest()
+        // A second certificate, for example.test, from a CA made here.
+        let caKey = try crypto.generateKeyPairSync(.ec(namedCurve: "prime256v1")).privateKey
+        let ca = try CertificateAuthority.selfSigned(privateKey: caKey, subject: [("CN", "SNI Test CA")])
+        let key = try crypto.generateKeyPairSync(.ec(namedCurve: "prime256v1")).privateKey
+        let certificate = try ca.sign(
+            CertificateSigningRequest(
+                privateKey: key, subject: [("CN", "example.test")], subjectAltNames: ["DNS:example.test"]))
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        try server.addContext(
+            "example.test", TLSOptions(key: try key.export(type: .pkcs8), cert: try certificate.pem))
+        let trustBoth = [certs.caCert, try ca.certificate.pem]
+        let named = try await connect(port, TLSOptions(ca: trustBoth, servername: "example.test")).get()
+        #expect(named.getPeerCertificate()?.subject == "CN=example.test")
+        #expect(named.authorized)
+        named.destroy()
+        let plain = try await connect(port, TLSOptions(ca: trustBoth)).get()
+        #expect(plain.getPeerCertificate()?.subject == "CN=localhost", "other names get the default")
+        plain.destroy()
+    }
+
     @Test func aServerWithoutAKeyIsAnError() {
         #expect(throws: NodeError.self) { try tls.createServer(TLSOptions()) }
     }

@@ -14,6 +14,12 @@ import NIOCore
         super.init(options: http)
     }
 
+    /// Presents `options`' certificate to clients that ask for `hostname` with SNI (a name, or
+    /// `*.domain`); others get the server's own (Node's `server.addContext`).
+    public func addContext(_ hostname: String, _ options: TLSOptions) throws(NodeError) {
+        secureContext.addContext(hostname, try SecureContext.forServer(options))
+    }
+
     override func makeSocket(for channel: any Channel) -> Socket {
         TLSSocket(server: self, channel: channel)
     }

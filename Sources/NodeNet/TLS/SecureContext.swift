@@ -35,6 +35,36 @@ final class SecureContext {
         SSL_CTX_free(pointer)
     }
 
+    /// Other certificates a server presents to clients that ask for a given host name (SNI),
+    /// in the order added: (pattern, context), the pattern a name or `*.domain`.
+    private var namedContexts: [(String, SecureContext)] = []
+
+    /// Adds a certificate for clients asking (with SNI) for `hostname` (Node's
+    /// `server.addContext`): the first time, OpenSSL is told to ask us at each ClientHello.
+    func addContext(_ hostname: String, _ context: SecureContext) {
+        if namedContexts.isEmpty {
+            SSL_CTX_callback_ctrl(
+                pointer, SSL_CTRL_SET_TLSEXT_SERVERNAME_CB,
+                unsafeBitCast(chooseByServerName, to: (@convention(c) () -> Void).self))
+            SSL_CTX_ctrl(
+                pointer, SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG, 0, Unmanaged.passUnretained(self).toOpaque())
+        }
+        namedContexts.append((hostname.lowercased(), context))
+    }
+
+    /// The context for a name a client asked for, if one was added for it.
+    func context(for serverName: String) -> SecureContext? {
+        let name = serverName.lowercased()
+        return namedContexts.first { pattern, _ in
+            if pattern.hasPrefix("*.") {
+                // A wildcard stands for exactly one label, as in certificates.
+                guard let dot = name.firstIndex(of: ".") else { return false }
+                return name[dot...] == pattern.dropFirst()
+            }
+            return pattern == name
+        }?.1
+    }
+
     /// A server's context: a server cannot do TLS without its key and certificate.
     static func forServer(_ options: TLSOptions) throws(NodeError) -> SecureContext {
         guard options.key != nil, options.cert != nil else {
@@ -132,3 +162,18 @@ enum PEM {
         return bio
     }
 }
+
+/// OpenSSL's servername callback: switches the connection to the context added for the name the
+/// client sent, or keeps the default one.
+private let chooseByServerName:
+    @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int32>?, UnsafeMutableRawPointer?)
+        -> Int32 = { ssl, _, argument in
+            guard let ssl, let argument, let name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) else {
+                return SSL_TLSEXT_ERR_OK
+            }
+            let defaultContext = Unmanaged<SecureContext>.fromOpaque(argument).takeUnretainedValue()
+            if let chosen = defaultContext.context(for: String(cString: name)) {
+                SSL_set_SSL_CTX(ssl, chosen.pointer)
+            }
+            return SSL_TLSEXT_ERR_OK
+        }
