@@ -82,4 +82,48 @@ struct TLSCertsProgramTests {
         #expect(demo.standardOutput.contains("server: secure connection from CN=student, authorized: true"))
         #expect(demo.standardOutput.contains("client: echo: 你好，TLS"))
     }
+
+    @Test func theNodeTwinsTalkToTheSwiftProgramsBothWays() async throws {
+        let node = try requirePeer("node")
+        let twins = repositoryRoot.appendingPathComponent("Chapters/05-tls/node")
+        let (folder, _) = try await makeKeys()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let expected = """
+            client: localhost presented CN=localhost, issued by CN=NodeNet Book CA
+            client: server authorized: true
+            client: echo: 你好，TLS
+
+            """
+        // Node's client against the Swift server.
+        let swiftServer = try RunningProgram.built(
+            "tls-certs", ["server", "--keys", folder.path, "--port", "0"])
+        defer { swiftServer.stop() }
+        let swiftPort = try #require(
+            try await swiftServer.waitForOutput(containing: "listening on").firstMatch(of: /:(\d+)/).flatMap {
+                Int($0.1)
+            })
+        let nodeClient = try RunningProgram(
+            node, [twins.appendingPathComponent("client.js").path, folder.path, "\(swiftPort)"])
+        #expect(try await nodeClient.waitForExit() == 0, "\(nodeClient.standardError)")
+        #expect(nodeClient.standardOutput == expected)
+        try await swiftServer.waitForOutput(containing: "secure connection from CN=student, authorized: true")
+        // The Swift client against Node's server.
+        let nodeServer = try RunningProgram(
+            node, [twins.appendingPathComponent("server.js").path, folder.path, "0"])
+        defer { nodeServer.stop() }
+        let nodePort = try #require(
+            try await nodeServer.waitForOutput(containing: "listening on").firstMatch(of: /:(\d+)/).flatMap {
+                Int($0.1)
+            })
+        let swiftClient = try RunningProgram.built(
+            "tls-certs", ["client", "--keys", folder.path, "--port", "\(nodePort)"])
+        #expect(try await swiftClient.waitForExit() == 0, "\(swiftClient.standardError)")
+        #expect(swiftClient.standardOutput == expected)
+        let nodeLog = try await nodeServer.waitForOutput(containing: "TLS_AES")
+        #expect(nodeLog.contains("server: secure connection from CN=student, authorized: true"))
+        // Both servers print the same lines.
+        #expect(
+            nodeLog.split(separator: "\n").dropFirst()
+                == swiftServer.standardOutput.split(separator: "\n").dropFirst())
+    }
 }
