@@ -167,6 +167,25 @@ import Testing
         #expect(log.entries.contains("client ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED"))
     }
 
+    @Test func aServerThatAsksButDoesNotRequireSaysWhyAClientIsNotAuthorized() async throws {
+        let certs = try TestCertificates.forTest()
+        var options = serverOptions(certs)
+        options.ca = [certs.caCert]
+        options.requestCert = true
+        options.rejectUnauthorized = false
+        let server = try tls.createServer(options)
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        defer { server.close() }
+        let serverSide: TLSSocket = try await waitFor("secureConnection") { done in
+            server.once(.secureConnection, done)
+            tls.connect(server.address()!.port, "localhost", TLSOptions(ca: [certs.caCert]))
+        }
+        // As Node 20 reports a client that sent no certificate.
+        #expect(!serverSide.authorized)
+        #expect(serverSide.authorizationError == "UNABLE_TO_GET_ISSUER_CERT")
+        serverSide.destroy()
+    }
+
     @Test func sixteenMebibytesBothWaysArriveIntact() async throws {
         let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))

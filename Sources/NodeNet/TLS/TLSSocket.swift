@@ -79,8 +79,12 @@ import NIOCore
         let verifyResult = result.verifyResult
         var problem: NodeError?
         if peerCertificate == nil {
+            // A server that did not ask has nothing to judge; otherwise, as Node says it:
+            let asked = !isServerSide || options.requestCert
             problem =
-                isServerSide ? nil : NodeError(code: "UNABLE_TO_GET_ISSUER_CERT", message: "no certificate")
+                asked
+                ? NodeError(code: "UNABLE_TO_GET_ISSUER_CERT", message: "unable to get issuer certificate")
+                : nil
         } else if verifyResult != X509_V_OK {
             problem = NodeError.certificateVerification(Int(verifyResult))
         } else if !isServerSide, let name = options.servername ?? host, let certificate = peerCertificate {
