@@ -302,6 +302,56 @@ import Testing
         plain.destroy()
     }
 
+    @Test func alpnAgreesOnTheServersFirstChoiceTheClientOffers() async throws {
+        let certs = try TestCertificates.forTest()
+        var options = serverOptions(certs)
+        options.alpnProtocols = ["h2", "http/1.1"]
+        let (server, port) = try await echoServer(options)
+        defer { server.close() }
+        var client = TLSOptions(ca: [certs.caCert])
+        client.alpnProtocols = ["http/1.1", "h2"]
+        let both = try await connect(port, client).get()
+        #expect(both.alpnProtocol == "h2")
+        both.destroy()
+        // Nothing in common: the handshake fails, each side saying it as Node 20 does.
+        client.alpnProtocols = ["spdy/3"]
+        let log = EventLog()
+        try await waitFor("both errors") { done in
+            let both = Countdown(2)
+            both.whenDone = done
+            server.once(.tlsClientError) { error, _ in
+                log.add("server \(error.code)")
+                both.tick()
+            }
+            tls.connect(port, "localhost", client).on(.error) { error in
+                log.add("client \(error.code)")
+                both.tick()
+            }
+        }
+        #expect(log.entries.contains("server ERR_SSL_NO_APPLICATION_PROTOCOL"))
+        #expect(log.entries.contains("client ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL"))
+    }
+
+    @Test func anExpiredServerCertificateIsRefused() async throws {
+        let caKey = try crypto.generateKeyPairSync(.ec(namedCurve: "prime256v1")).privateKey
+        let ca = try CertificateAuthority.selfSigned(privateKey: caKey, subject: [("CN", "Expiry CA")])
+        let key = try crypto.generateKeyPairSync(.ec(namedCurve: "prime256v1")).privateKey
+        let request = try CertificateSigningRequest(
+            privateKey: key, subject: [("CN", "localhost")], subjectAltNames: ["DNS:localhost"])
+        // Valid for a day, which ended an hour ago.
+        let expired = try ca.sign(
+            request, validity: CertificateValidity(notBefore: -90_000, notAfter: -3_600))
+        let (server, port) = try await echoServer(
+            TLSOptions(key: try key.export(type: .pkcs8), cert: try expired.pem))
+        defer { server.close() }
+        let result = try await connect(port, TLSOptions(ca: [try ca.certificate.pem]))
+        guard case .failure(let error) = result else {
+            Issue.record("an expired certificate was accepted")
+            return
+        }
+        #expect(error.code == "CERT_HAS_EXPIRED")
+    }
+
     @Test func aServerWithoutAKeyIsAnError() {
         #expect(throws: NodeError.self) { try tls.createServer(TLSOptions()) }
     }

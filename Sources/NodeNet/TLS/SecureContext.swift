@@ -10,6 +10,7 @@ final class SecureContext {
             throw NodeError.openSSL("SSL_CTX_new failed")
         }
         self.pointer = pointer
+        alpnWire = options.alpnProtocols.flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) }
         // No renegotiation (a denial-of-service lever); a FIN without close_notify is an end.
         SSL_CTX_set_options(pointer, NODENET_SSL_OP_NO_RENEGOTIATION | NODENET_SSL_OP_IGNORE_UNEXPECTED_EOF)
         try setVersions(options)
@@ -29,11 +30,18 @@ final class SecureContext {
             mode = SSL_VERIFY_PEER | (options.rejectUnauthorized ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0)
         }
         SSL_CTX_set_verify(pointer, mode) { _, _ in 1 }
+        if isServer && !alpnWire.isEmpty {
+            SSL_CTX_set_alpn_select_cb(
+                pointer, chooseApplicationProtocol, Unmanaged.passUnretained(self).toOpaque())
+        }
     }
 
     deinit {
         SSL_CTX_free(pointer)
     }
+
+    /// The ALPN protocols, in the wire format both ends use: each name after its length byte.
+    let alpnWire: [UInt8]
 
     /// Other certificates a server presents to clients that ask for a given host name (SNI),
     /// in the order added: (pattern, context), the pattern a name or `*.domain`.
@@ -177,3 +185,23 @@ private let chooseByServerName:
             }
             return SSL_TLSEXT_ERR_OK
         }
+
+/// OpenSSL's ALPN callback on a server: the first of our protocols that the client offers; with
+/// none in common the handshake fails with a `no_application_protocol` alert, as in Node.
+private let chooseApplicationProtocol:
+    @convention(c) (
+        OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?,
+        UnsafePointer<UInt8>?, UInt32, UnsafeMutableRawPointer?
+    ) -> Int32 = { _, out, outLength, offered, offeredLength, argument in
+        guard let argument, let out, let outLength, let offered else { return SSL_TLSEXT_ERR_NOACK }
+        let context = Unmanaged<SecureContext>.fromOpaque(argument).takeUnretainedValue()
+        var chosen: UnsafeMutablePointer<UInt8>?
+        let result = context.alpnWire.withUnsafeBufferPointer { ours in
+            SSL_select_next_proto(
+                &chosen, outLength, ours.baseAddress, UInt32(ours.count), offered, offeredLength)
+        }
+        // Pointers into `offered` only (the client's list), which OpenSSL keeps alive.
+        guard result == OPENSSL_NPN_NEGOTIATED, let chosen else { return SSL_TLSEXT_ERR_ALERT_FATAL }
+        out.pointee = UnsafePointer(chosen)
+        return SSL_TLSEXT_ERR_OK
+    }

@@ -51,6 +51,11 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             SSL_set_accept_state(ssl)
         } else {
             SSL_set_connect_state(ssl)
+            if !context.alpnWire.isEmpty {
+                _ = context.alpnWire.withUnsafeBufferPointer {
+                    SSL_set_alpn_protos(ssl, $0.baseAddress, UInt32($0.count))
+                }
+            }
             if let serverName, !serverName.isEmpty, !isIPAddress(serverName) {
                 // SSL_set_tlsext_host_name is a macro over SSL_ctrl.
                 _ = serverName.withCString {

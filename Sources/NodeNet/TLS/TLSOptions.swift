@@ -24,6 +24,9 @@ public struct TLSOptions: Sendable {
     public var servername: String?
     /// Server: how long a client may take to finish its handshake, in ms (Node: 120000).
     public var handshakeTimeout = 120_000
+    /// Node's `ALPNProtocols`: the application protocols to offer (client) or accept (server), in order of
+    /// preference, e.g. `["http/1.1"]`. A server picks its first that the client offers.
+    public var alpnProtocols: [String] = []
 
     /// Options changed by name: `TLSOptions(key: pem, cert: pem)`.
     public init(

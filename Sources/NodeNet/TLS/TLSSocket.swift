@@ -26,6 +26,8 @@ import NIOCore
     public private(set) var cipherName: String?
     /// Server side: the name the client asked for with SNI.
     public private(set) var servername: String?
+    /// The application protocol agreed with ALPN (`http/1.1`), or nil if none was.
+    public private(set) var alpnProtocol: String?
     private var peerCertificate: X509Certificate?
 
     /// A server's side of a connection it accepted (a TLS or an HTTPS server).
@@ -75,6 +77,7 @@ import NIOCore
         negotiatedProtocol = result.protocolVersion
         cipherName = result.cipher
         servername = result.servername
+        alpnProtocol = result.alpnProtocol
         peerCertificate = result.peerCertificate
         let verifyResult = result.verifyResult
         var problem: NodeError?
@@ -132,6 +135,7 @@ struct HandshakeResult: @unchecked Sendable {
     let cipher: String?
     let servername: String?
     let verifyResult: Int32
+    let alpnProtocol: String?
     let peerCertificate: X509Certificate?
 
     init(_ ssl: OpaquePointer) {
@@ -139,6 +143,12 @@ struct HandshakeResult: @unchecked Sendable {
         cipher = SSL_get_current_cipher(ssl).map { String(cString: SSL_CIPHER_get_name($0)) }
         servername = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map { String(cString: $0) }
         verifyResult = Int32(SSL_get_verify_result(ssl))
+        var selected: UnsafePointer<UInt8>?
+        var length: UInt32 = 0
+        SSL_get0_alpn_selected(ssl, &selected, &length)
+        alpnProtocol = selected.map {
+            String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
+        }
         peerCertificate = SSL_get1_peer_certificate(ssl).map { X509Certificate(taking: $0) }
     }
 }
