@@ -98,6 +98,24 @@ import Testing
         }
     }
 
+    @Test func aCustomCheckServerIdentityDecides() async throws {
+        let certs = try TestCertificates.forTest()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        var options = TLSOptions(ca: [certs.caCert])
+        // Pinning, say: only a certificate with this fingerprint will do.
+        options.checkServerIdentity = { _, certificate in
+            certificate.fingerprint256 == "00"
+                ? nil : NodeError(code: "ERR_PINNED", message: "not the certificate we pinned")
+        }
+        let result = try await connect(port, options)
+        guard case .failure(let error) = result else {
+            Issue.record("the custom check was not asked")
+            return
+        }
+        #expect(error.code == "ERR_PINNED")
+    }
+
     @Test func withoutRejectUnauthorizedTheConnectionGoesOnButSaysWhy() async throws {
         let certs = try TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))

@@ -24,6 +24,12 @@ public struct TLSOptions: Sendable {
     public var servername: String?
     /// Server: how long a client may take to finish its handshake, in ms (Node: 120000).
     public var handshakeTimeout = 120_000
+    /// Client: judges the server's certificate for the host once its chain has verified (Node's
+    /// `checkServerIdentity`); returns nil to accept. The default is ``checkServerIdentity(_:_:)``:
+    /// the host must match a subjectAltName.
+    public var checkServerIdentity: @Sendable (String, X509Certificate) -> NodeError? = { host, certificate in
+        NodeNet.checkServerIdentity(host, certificate)
+    }
     /// Node's `ALPNProtocols`: the application protocols to offer (client) or accept (server), in order of
     /// preference, e.g. `["http/1.1"]`. A server picks its first that the client offers.
     public var alpnProtocols: [String] = []

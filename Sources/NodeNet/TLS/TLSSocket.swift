@@ -91,7 +91,7 @@ import NIOCore
         } else if verifyResult != X509_V_OK {
             problem = NodeError.certificateVerification(Int(verifyResult))
         } else if !isServerSide, let name = options.servername ?? host, let certificate = peerCertificate {
-            problem = checkServerIdentity(name, certificate)
+            problem = options.checkServerIdentity(name, certificate)
         }
         authorized = peerCertificate != nil && problem == nil
         authorizationError = problem?.code
