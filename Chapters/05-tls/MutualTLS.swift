@@ -14,6 +14,7 @@ func startMutualTLSServer(
             print("server: secure connection from \(client), authorized: \(socket.authorized)")
             print("server: \(socket.getProtocol() ?? "?"), \(socket.cipherName ?? "?")")
             socket.on(.data) { socket.write($0) }
+            socket.on(.error) { error in print("server: connection failed: \(error.code)") }
         }
     } catch {
         print("server: \(error.message) (\(error.code))")

@@ -38,6 +38,36 @@ import Testing
         #expect(client.standardOutput.contains("hello over TLS"))
     }
 
+    @Test func renegotiationIsRefused() async throws {
+        let openssl = try requirePeer("openssl")
+        let certs = try TestCertificates.forTest()
+        let (server, port) = try await echoServer(certs)
+        defer { server.close() }
+        var serverSide: TLSSocket?
+        var serverErrors: [NodeError] = []
+        server.once(.secureConnection) { socket in
+            serverSide = socket
+            socket.on(.error) { serverErrors.append($0) }
+        }
+        // TLS 1.2 (TLS 1.3 has no renegotiation); a line "R" asks s_client to renegotiate.
+        let client = try RunningProgram(
+            openssl,
+            [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-servername", "localhost", "-CAfile",
+                certs.folder.appendingPathComponent("ca.crt").path, "-no_ign_eof",
+            ])
+        defer { client.stop() }
+        client.type("hello\n")
+        try await client.waitForOutput(containing: "hello")
+        client.type("R\n")
+        try await client.waitForErrorOutput(containing: "no renegotiation")
+        let serverError: NodeError = try await waitFor("the server side's error") { done in
+            if let first = serverErrors.first { return done(first) }
+            serverSide?.once(.error, done)
+        }
+        #expect(serverError.code.hasPrefix("ERR_SSL_"), "\(serverError)")
+    }
+
     @Test func ourClientVerifiesOpensslsServer() async throws {
         let openssl = try requirePeer("openssl")
         let certs = try TestCertificates.forTest()
