@@ -370,6 +370,30 @@ import Testing
         #expect(error.code == "CERT_HAS_EXPIRED")
     }
 
+    @Test func theBooks1024BitKeyIsRefusedOnBothSides() async throws {
+        let caKey = try crypto.generateKeyPairSync(.ec(namedCurve: "prime256v1")).privateKey
+        let ca = try CertificateAuthority.selfSigned(privateKey: caKey, subject: [("CN", "Weak Key CA")])
+        let weakKey = try crypto.generateKeyPairSync(.rsa(modulusLength: 1024)).privateKey
+        let certificate = try ca.sign(
+            CertificateSigningRequest(
+                privateKey: weakKey, subject: [("CN", "localhost")], subjectAltNames: ["DNS:localhost"]))
+        var options = TLSOptions(key: try weakKey.export(type: .pkcs8), cert: try certificate.pem)
+        // At this system's security level a server cannot even load it…
+        #expect { try tls.createServer(options) } throws: {
+            ($0 as? NodeError)?.code == "ERR_SSL_EE_KEY_TOO_SMALL"
+        }
+        // …and at level 1 (where Node 20's bundled OpenSSL runs) it can, but our client refuses it.
+        options.ciphers = "DEFAULT@SECLEVEL=1"
+        let (server, port) = try await echoServer(options)
+        defer { server.close() }
+        let result = try await connect(port, TLSOptions(ca: [try ca.certificate.pem], maxVersion: "TLSv1.2"))
+        guard case .failure(let error) = result else {
+            Issue.record("a 1024-bit server key was accepted")
+            return
+        }
+        #expect(error.code == "EE_KEY_TOO_SMALL", "\(error)")
+    }
+
     @Test func aServerWithoutAKeyIsAnError() {
         #expect(throws: NodeError.self) { try tls.createServer(TLSOptions()) }
     }
