@@ -221,6 +221,24 @@ import Testing
         try ws.close()
     }
 
+    @Test func wssIsTheSameProtocolOverTLS() async throws {
+        let certs = try TestCertificates.forTest()
+        let server = try https.createServer(TLSOptions(key: certs.serverKey, cert: certs.serverCert))
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        defer { server.close() }
+        let wss = WebSocketServer(server: server)
+        wss.on(.connection) { ws, _ in ws.on(.message) { ws.send($0) } }
+        let ws = WebSocket(
+            "wss://localhost:\(server.address()!.port)/",
+            options: WebSocketOptions(tls: TLSOptions(ca: [certs.caCert])))
+        let echo: WebSocketMessage = try await waitFor("echo over TLS") { done in
+            ws.on(.open) { ws.send("secure") }
+            ws.on(.message, done)
+        }
+        #expect(echo == .text("secure"))
+        try ws.close()
+    }
+
     @Test func aStandaloneServerAnswersOrdinaryRequestsWith426() async throws {
         let wss = WebSocketServer(port: 0, host: "127.0.0.1")
         try await waitFor("listening") { done in wss.once(.listening, done) }

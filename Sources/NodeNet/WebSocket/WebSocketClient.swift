@@ -1,23 +1,26 @@
 extension WebSocket {
-    /// Opens a WebSocket to `url` (`ws://host:port/path`), as a browser's `new WebSocket(url,
+    /// Opens a WebSocket to `url` (`ws://host:port/path`, `wss://` over TLS), as a browser's `new WebSocket(url,
     /// protocols)` does: the handshake runs in the background, then `open` fires (or `error` and
     /// `close` with 1006 if it fails). `protocols` are offered in `Sec-WebSocket-Protocol`.
     public convenience init(
         _ url: String, protocols: [String] = [], options: WebSocketOptions = WebSocketOptions()
     ) {
         self.init(url: url, isServer: false, options: options)
-        guard url.hasPrefix("ws://"),
-            var request = RequestOptions(url: "http://" + url.dropFirst("ws://".count))
+        // ws:// is HTTP underneath, wss:// is HTTPS.
+        let secure = url.hasPrefix("wss://")
+        let rest = url.drop { $0 != ":" }.dropFirst(3)
+        guard url.hasPrefix("ws://") || secure,
+            var request = RequestOptions(url: (secure ? "https://" : "http://") + rest)
         else {
-            let reason =
-                url.hasPrefix("wss://")
-                ? "wss:// needs TLS, which NodeNet does not have yet" : "The URL's protocol must be \"ws:\""
             nextTick {
                 self.handshakeFailed(
-                    NodeError(code: "ERR_INVALID_URL", message: "Invalid URL: \(url): \(reason)"))
+                    NodeError(
+                        code: "ERR_INVALID_URL",
+                        message: "Invalid URL: \(url): the protocol must be \"ws:\" or \"wss:\""))
             }
             return
         }
+        if secure { request.tls = options.tls ?? TLSOptions() }
         let key = WebSocketHandshake.newKey()
         // The headers and their order are what the `ws` library sends.
         request.headers = [

@@ -8,9 +8,14 @@ public struct WebSocketOptions: Sendable {
     /// end, before cutting it (ms). `ws`: 30 s.
     public var closeTimeout = 30_000
 
+    /// Client, `wss://`: the TLS options (the CAs to trust, a client certificate); nil trusts
+    /// the system's CAs.
+    public var tls: TLSOptions?
+
     /// Options changed by name: `WebSocketOptions(maxPayload: 1024)`.
-    public init(maxPayload: Int = 100 * 1024 * 1024, closeTimeout: Int = 30_000) {
+    public init(maxPayload: Int = 100 * 1024 * 1024, closeTimeout: Int = 30_000, tls: TLSOptions? = nil) {
         self.maxPayload = maxPayload
         self.closeTimeout = closeTimeout
+        self.tls = tls
     }
 }
