@@ -18,7 +18,7 @@ import Testing
 
     @Test func opensslsClientVerifiesOurServer() async throws {
         let openssl = try requirePeer("openssl")
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(certs)
         defer { server.close() }
         let client = try RunningProgram(
@@ -40,7 +40,7 @@ import Testing
 
     @Test func renegotiationIsRefused() async throws {
         let openssl = try requirePeer("openssl")
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(certs)
         defer { server.close() }
         var serverSide: TLSSocket?
@@ -70,7 +70,7 @@ import Testing
 
     @Test func ourClientVerifiesOpensslsServer() async throws {
         let openssl = try requirePeer("openssl")
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let server = try RunningProgram(
             openssl,
             [
@@ -93,18 +93,18 @@ import Testing
     }
 
     /// Runs a Node script with the test certificates' folder as its working directory.
-    private func node(_ script: String) throws -> RunningProgram {
+    private func node(_ script: String) async throws -> RunningProgram {
         let node = try requirePeer("node")
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         return try RunningProgram(
             node, ["-e", "process.chdir(\(certs.folder.path.debugDescription));" + script])
     }
 
     @Test func nodesClientAndOursSeeTheSameServer() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(certs)
         defer { server.close() }
-        let client = try node(
+        let client = try await node(
             """
             const tls = require('tls'), fs = require('fs');
             const trusted = tls.connect({ port: \(port), host: 'localhost', ca: fs.readFileSync('ca.crt') }, () => {
@@ -129,8 +129,8 @@ import Testing
     }
 
     @Test func ourClientTalksToNodesServerWithMutualTLS() async throws {
-        let certs = try TestCertificates.forTest()
-        let server = try node(
+        let certs = try await TestCertificates.forTest()
+        let server = try await node(
             """
             const tls = require('tls'), fs = require('fs');
             const server = tls.createServer({ key: fs.readFileSync('server.key'), cert: fs.readFileSync('server.crt'),
@@ -159,7 +159,7 @@ import Testing
 
     @Test func curlAndNodeFetchFromOurHTTPSServer() async throws {
         let curl = try requirePeer("curl")
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let server = try https.createServer(TLSOptions(key: certs.serverKey, cert: certs.serverCert)) {
             req, res in
             res.end("hello over HTTPS, \(req.url)\n")
@@ -177,7 +177,7 @@ import Testing
             ])
         #expect(try await fetch.waitForExit() == 0, "\(fetch.standardError)")
         #expect(fetch.standardOutput == "hello over HTTPS, /curl\n")
-        let client = try node(
+        let client = try await node(
             """
             const https = require('https'), fs = require('fs');
             https.get({ host: 'localhost', port: \(port), path: '/node', ca: fs.readFileSync('ca.crt') }, (res) => {
@@ -189,8 +189,8 @@ import Testing
     }
 
     @Test func ourHTTPSClientFetchesFromNodesServer() async throws {
-        let certs = try TestCertificates.forTest()
-        let server = try node(
+        let certs = try await TestCertificates.forTest()
+        let server = try await node(
             """
             const https = require('https'), fs = require('fs');
             const server = https.createServer({ key: fs.readFileSync('server.key'), cert: fs.readFileSync('server.crt') },

@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func aGetOverTLSIsAnsweredAndTheServerVerified() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await server(certs)
         defer { server.close() }
         var options = RequestOptions()
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func keepAliveReusesTheTLSConnection() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await server(certs)
         defer { server.close() }
         var handshakes = 0
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func aPostBodyCrossesTLS() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await server(certs)
         defer { server.close() }
         var options = RequestOptions(host: "localhost", port: port, method: "POST", path: "/upload")
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func anUntrustedServerFailsTheRequest() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await server(certs)
         defer { server.close() }
         var options = RequestOptions()
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func plainHTTPToTheHTTPSPortIsATLSClientError() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await server(certs)
         defer { server.close() }
         let error: NodeError = try await waitFor("tlsClientError") { done in

@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func aTrustedServerIsAuthorizedAndEchoes() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func tls12IsNegotiatedWhenTheClientOffersNoMore() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(port, TLSOptions(ca: [certs.caCert], maxVersion: "TLSv1.2")).get()
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func anUntrustedServerIsRefused() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         // Trusting another CA: the server's certificate leads to nothing we trust.
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func aSelfSignedServerIsRefused() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(
             TLSOptions(key: certs.selfSignedKey, cert: certs.selfSignedCert))
         defer { server.close() }
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func theWrongHostNameIsRefused() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let result = try await connect(port, TLSOptions(ca: [certs.caCert], servername: "example.com"))
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func aCustomCheckServerIdentityDecides() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         var options = TLSOptions(ca: [certs.caCert])
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func withoutRejectUnauthorizedTheConnectionGoesOnButSaysWhy() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(
@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func anIPAddressIsCheckedAgainstTheIPAltName() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(port, TLSOptions(ca: [certs.caCert]), host: "127.0.0.1").get()
@@ -148,7 +148,7 @@ import Testing
     }
 
     @Test func mutualTLSAuthorizesAClientWithACertificateFromTheCA() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let server = try await mutualTLSServer(certs)
         defer { server.close() }
         let serverSide: TLSSocket = try await waitFor("secureConnection") { done in
@@ -163,7 +163,7 @@ import Testing
     }
 
     @Test func mutualTLSRefusesAClientWithoutACertificate() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let server = try await mutualTLSServer(certs)
         defer { server.close() }
         let log = EventLog()
@@ -186,7 +186,7 @@ import Testing
     }
 
     @Test func aServerThatAsksButDoesNotRequireSaysWhyAClientIsNotAuthorized() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         var options = serverOptions(certs)
         options.ca = [certs.caCert]
         options.requestCert = true
@@ -205,7 +205,7 @@ import Testing
     }
 
     @Test func sixteenMebibytesBothWaysArriveIntact() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let socket = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
@@ -226,7 +226,7 @@ import Testing
     }
 
     @Test func endSendsCloseNotifyAndThePeerSeesEnd() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let server = try tls.createServer(serverOptions(certs))
         try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
         defer { server.close() }
@@ -247,7 +247,7 @@ import Testing
     }
 
     @Test func aPeerThatClosesWithoutCloseNotifyIsAnOrdinaryEnd() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let server = try tls.createServer(serverOptions(certs))
         try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
         defer { server.close() }
@@ -269,7 +269,7 @@ import Testing
     }
 
     @Test func plainBytesOnATLSPortAreAClientErrorAndTheServerServesOn() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         let error: NodeError = try await waitFor("tlsClientError") { done in
@@ -284,7 +284,7 @@ import Testing
 
     @Test func aClientThatNeverSpeaksIsCutAtHandshakeTimeout() async throws {
         #expect(TLSOptions().handshakeTimeout == 120_000)
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         var options = serverOptions(certs)
         options.handshakeTimeout = 100
         let (server, port) = try await echoServer(options)
@@ -298,7 +298,7 @@ import Testing
     }
 
     @Test func sniPicksTheCertificateForTheNameAsked() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         // A second certificate, for example.test, from a CA made here.
         let caKey = try crypto.generateKeyPairSync(.ec(namedCurve: "prime256v1")).privateKey
         let ca = try CertificateAuthority.selfSigned(privateKey: caKey, subject: [("CN", "SNI Test CA")])
@@ -321,7 +321,7 @@ import Testing
     }
 
     @Test func alpnAgreesOnTheServersFirstChoiceTheClientOffers() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         var options = serverOptions(certs)
         options.alpnProtocols = ["h2", "http/1.1"]
         let (server, port) = try await echoServer(options)

@@ -222,7 +222,7 @@ import Testing
     }
 
     @Test func wssIsTheSameProtocolOverTLS() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let server = try https.createServer(TLSOptions(key: certs.serverKey, cert: certs.serverCert))
         try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
         defer { server.close() }

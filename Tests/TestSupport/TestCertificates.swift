@@ -89,8 +89,11 @@ public struct TestCertificates: Sendable {
 extension TestCertificates {
     /// The shared certificates for a test; without them (no `openssl`) the test is skipped, or
     /// fails under CI, which installs openssl.
-    public static func forTest() throws -> TestCertificates {
-        switch shared {
+    public static func forTest() async throws -> TestCertificates {
+        // Made off the event loop: running openssl seven times must not stall the loop that
+        // every other test in this process is using.
+        let result = await Task.detached { shared }.value
+        switch result {
         case .success(let certificates): return certificates
         case .failure(let error):
             if ProcessInfo.processInfo.environment["CI"] == "true" { throw error }

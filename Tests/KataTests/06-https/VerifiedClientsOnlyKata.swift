@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func aClientWithACertificateFromTheCAIsGreeted() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await server(certs, Seen())
         defer { server.close() }
         let answer = try await get(port, certs, key: certs.clientKey, cert: certs.clientCert)
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func theCommonNameIsFoundInAFullSubject() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let ca = try CertificateAuthority(
             certificate: try X509Certificate(pem: certs.caCert),
             privateKey: try crypto.createPrivateKey(
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func aClientWithoutACertificateIsRefused() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let seen = Seen()
         let (server, port) = try await server(certs, seen)
         defer { server.close() }
@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func aSelfSignedClientIsRefused() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let (server, port) = try await server(certs, Seen())
         defer { server.close() }
         let answer = try await get(port, certs, key: certs.selfSignedKey, cert: certs.selfSignedCert)
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func aClientFromAnotherCAIsRefused() async throws {
-        let certs = try TestCertificates.forTest()
+        let certs = try await TestCertificates.forTest()
         let otherCA = try CertificateAuthority.selfSigned(
             privateKey: try crypto.generateKeyPairSync(.ec(namedCurve: "prime256v1")).privateKey,
             subject: [("CN", "Anybody's CA")], validity: .days(1))
