@@ -33,6 +33,18 @@ import Testing
         }
     }
 
+    /// The code of the error that refused the connection, or nil if it was accepted.
+    private func refusal(_ port: Int, _ options: TLSOptions, host: String = "localhost") async throws
+        -> String?
+    {
+        let result = try await connect(port, options, host: host)
+        guard case .failure(let error) = result else {
+            if case .success(let socket) = result { socket.destroy() }
+            return nil
+        }
+        return error.code
+    }
+
     @Test func aTrustedServerIsAuthorizedAndEchoes() async throws {
         let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
@@ -68,9 +80,8 @@ import Testing
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
         // Trusting another CA: the server's certificate leads to nothing we trust.
-        let result = try await connect(port, TLSOptions(ca: [certs.otherCACert]))
-        #expect(throws: NodeError.self) { try result.get() }
-        if case .failure(let error) = result { #expect(error.code == "UNABLE_TO_VERIFY_LEAF_SIGNATURE") }
+        #expect(
+            try await refusal(port, TLSOptions(ca: [certs.otherCACert])) == "UNABLE_TO_VERIFY_LEAF_SIGNATURE")
     }
 
     @Test func aSelfSignedServerIsRefused() async throws {
@@ -78,24 +89,18 @@ import Testing
         let (server, port) = try await echoServer(
             TLSOptions(key: certs.selfSignedKey, cert: certs.selfSignedCert))
         defer { server.close() }
-        let result = try await connect(port, TLSOptions(ca: [certs.caCert]))
-        if case .failure(let error) = result {
-            #expect(error.code == "DEPTH_ZERO_SELF_SIGNED_CERT")
-        } else {
-            Issue.record("a self-signed certificate was accepted")
-        }
+        #expect(
+            try await refusal(port, TLSOptions(ca: [certs.caCert])) == "DEPTH_ZERO_SELF_SIGNED_CERT",
+            "a self-signed certificate was accepted")
     }
 
     @Test func theWrongHostNameIsRefused() async throws {
         let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
-        let result = try await connect(port, TLSOptions(ca: [certs.caCert], servername: "example.com"))
-        if case .failure(let error) = result {
-            #expect(error.code == "ERR_TLS_CERT_ALTNAME_INVALID")
-        } else {
-            Issue.record("a certificate for localhost was accepted for example.com")
-        }
+        #expect(
+            try await refusal(port, TLSOptions(ca: [certs.caCert], servername: "example.com"))
+                == "ERR_TLS_CERT_ALTNAME_INVALID", "a certificate for localhost was accepted for example.com")
     }
 
     @Test func aCustomCheckServerIdentityDecides() async throws {
@@ -108,12 +113,7 @@ import Testing
             certificate.fingerprint256 == "00"
                 ? nil : NodeError(code: "ERR_PINNED", message: "not the certificate we pinned")
         }
-        let result = try await connect(port, options)
-        guard case .failure(let error) = result else {
-            Issue.record("the custom check was not asked")
-            return
-        }
-        #expect(error.code == "ERR_PINNED")
+        #expect(try await refusal(port, options) == "ERR_PINNED", "the custom check was not asked")
     }
 
     @Test func withoutRejectUnauthorizedTheConnectionGoesOnButSaysWhy() async throws {
@@ -362,12 +362,9 @@ import Testing
         let (server, port) = try await echoServer(
             TLSOptions(key: try key.export(type: .pkcs8), cert: try expired.pem))
         defer { server.close() }
-        let result = try await connect(port, TLSOptions(ca: [try ca.certificate.pem]))
-        guard case .failure(let error) = result else {
-            Issue.record("an expired certificate was accepted")
-            return
-        }
-        #expect(error.code == "CERT_HAS_EXPIRED")
+        #expect(
+            try await refusal(port, TLSOptions(ca: [try ca.certificate.pem])) == "CERT_HAS_EXPIRED",
+            "an expired certificate was accepted")
     }
 
     @Test func theBooks1024BitKeyIsRefusedOnBothSides() async throws {
@@ -386,12 +383,8 @@ import Testing
         options.ciphers = "DEFAULT@SECLEVEL=1"
         let (server, port) = try await echoServer(options)
         defer { server.close() }
-        let result = try await connect(port, TLSOptions(ca: [try ca.certificate.pem], maxVersion: "TLSv1.2"))
-        guard case .failure(let error) = result else {
-            Issue.record("a 1024-bit server key was accepted")
-            return
-        }
-        #expect(error.code == "EE_KEY_TOO_SMALL", "\(error)")
+        let refused = try await refusal(port, TLSOptions(ca: [try ca.certificate.pem], maxVersion: "TLSv1.2"))
+        #expect(refused == "EE_KEY_TOO_SMALL", "a 1024-bit server key")
     }
 
     @Test func aServerWithoutAKeyIsAnError() {
