@@ -54,6 +54,18 @@ public final class X509Certificate: @unchecked Sendable {
         X509_free(x509)
     }
 
+    /// Every certificate in PEM `text`, in order: a chain is the leaf, then its issuers.
+    static func chain(inPEM text: String) throws -> [X509Certificate] {
+        try withReadBIO(Array(text.utf8)) { bio in
+            var chain: [X509Certificate] = []
+            while let x509 = PEM_read_bio_X509(bio, nil, refusePassphrase, nil) {
+                chain.append(X509Certificate(taking: x509))
+            }
+            ERR_clear_error()  // the loop ends at "no start line"
+            return chain
+        }
+    }
+
     /// `x509.subject`: `C=CN\nO=深入浅出\nCN=localhost`, one field a line.
     public var subject: String { X509Name.nodeText(X509_get_subject_name(x509)) }
 

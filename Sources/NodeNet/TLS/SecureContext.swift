@@ -98,25 +98,25 @@ final class SecureContext {
 
     private func useIdentity(key: String?, cert: String?) throws(NodeError) {
         if let cert {
-            let chain = try PEM.certificates(in: cert)
+            let chain = try typed(X509Certificate.chain(inPEM: cert))
             guard let leaf = chain.first else {
                 throw NodeError(code: "ERR_OSSL_PEM_NO_START_LINE", message: "No certificate in cert")
             }
-            defer { for certificate in chain { X509_free(certificate) } }
             // A key too small for the security level is refused here (ERR_SSL_EE_KEY_TOO_SMALL).
-            guard SSL_CTX_use_certificate(pointer, leaf) == 1 else {
+            guard SSL_CTX_use_certificate(pointer, leaf.x509) == 1 else {
                 throw NodeError.openSSL("bad certificate")
             }
             for intermediate in chain.dropFirst() {
                 // SSL_CTX_add_extra_chain_cert takes ownership: give it a reference of its own.
-                X509_up_ref(intermediate)
-                SSL_CTX_ctrl(pointer, SSL_CTRL_EXTRA_CHAIN_CERT, 0, UnsafeMutableRawPointer(intermediate))
+                X509_up_ref(intermediate.x509)
+                SSL_CTX_ctrl(
+                    pointer, SSL_CTRL_EXTRA_CHAIN_CERT, 0, UnsafeMutableRawPointer(intermediate.x509))
             }
         }
         if let key {
-            let privateKey = try PEM.privateKey(in: key)
-            defer { EVP_PKEY_free(privateKey) }
-            guard SSL_CTX_use_PrivateKey(pointer, privateKey) == 1 else {
+            // SSL_CTX_use_PrivateKey takes a reference of its own.
+            let privateKey = try typed(crypto.createPrivateKey(key))
+            guard SSL_CTX_use_PrivateKey(pointer, privateKey.pkey) == 1 else {
                 throw NodeError.openSSL("bad key")
             }
             if cert != nil && SSL_CTX_check_private_key(pointer) != 1 {
@@ -133,41 +133,22 @@ final class SecureContext {
         }
         let store = SSL_CTX_get_cert_store(pointer)
         for pem in ca {
-            for certificate in try PEM.certificates(in: pem) {
-                X509_STORE_add_cert(store, certificate)
-                X509_free(certificate)
+            // The store takes a reference of its own to each certificate.
+            for certificate in try typed(X509Certificate.chain(inPEM: pem)) {
+                X509_STORE_add_cert(store, certificate.x509)
             }
         }
     }
-}
 
-/// Reading PEM text with OpenSSL.
-enum PEM {
-    /// Every certificate in `text`, in order; the caller frees them.
-    static func certificates(in text: String) throws(NodeError) -> [OpaquePointer] {
-        let bio = try memoryBIO(text)
-        defer { BIO_free(bio) }
-        var certificates: [OpaquePointer] = []
-        while let certificate = PEM_read_bio_X509(bio, nil, nil, nil) { certificates.append(certificate) }
-        ERR_clear_error()  // the loop ends with "no start line"
-        return certificates
-    }
-
-    /// The private key in `text`; the caller frees it.
-    static func privateKey(in text: String) throws(NodeError) -> OpaquePointer {
-        let bio = try memoryBIO(text)
-        defer { BIO_free(bio) }
-        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
-            throw NodeError.openSSL("cannot read the private key")
+    /// The crypto module's readers throw NodeErrors already; this only gives them the type.
+    private func typed<T>(_ read: @autoclosure () throws -> T) throws(NodeError) -> T {
+        do {
+            return try read()
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError(code: "ERR_CRYPTO_OPERATION_FAILED", message: "\(error)")
         }
-        return key
-    }
-
-    private static func memoryBIO(_ text: String) throws(NodeError) -> OpaquePointer {
-        let bytes = Array(text.utf8)
-        guard let bio = BIO_new(BIO_s_mem()) else { throw NodeError.openSSL("BIO_new failed") }
-        _ = bytes.withUnsafeBytes { BIO_write(bio, $0.baseAddress, Int32($0.count)) }
-        return bio
     }
 }
 
