@@ -5,9 +5,9 @@ import Testing
 /// would run it, with its output collected for the test to wait on.
 final class RunningProgram: @unchecked Sendable {
     private let process = Process()
-    private let input = Pipe()
-    private let stdout = Pipe()
-    private let stderr = Pipe()
+    private let input = closedOnExec(Pipe())
+    private let stdout = closedOnExec(Pipe())
+    private let stderr = closedOnExec(Pipe())
     private let lock = NSLock()
     private var state = Snapshot()
     private var waiters: [Int: Waiter] = [:]
@@ -18,6 +18,12 @@ final class RunningProgram: @unchecked Sendable {
         var output = ""
         var errors = ""
         var exitCode: Int32?
+        var outputBytes: [UInt8] = []
+        var errorBytes: [UInt8] = []
+        /// The exit status, before both pipes have been read to their end.
+        var status: Int32?
+        var openPipes = 2
+        var graceOver = false
     }
 
     private struct Waiter {
@@ -38,14 +44,21 @@ final class RunningProgram: @unchecked Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = input
-        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            self?.received(handle.availableData, isError: false)
-        }
-        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            self?.received(handle.availableData, isError: true)
-        }
         process.terminationHandler = { [weak self] process in self?.exited(process.terminationStatus) }
         try process.run()
+        for (pipe, isError) in [(stdout, false), (stderr, true)] { startReading(pipe, isError: isError) }
+    }
+
+    /// Foundation's pipes are inherited by every child spawned while they are open, and it closes
+    /// them in a new child from a list made before the spawn, which races with tests opening
+    /// pipes on other threads: a server started by one test kept another test's pipe open and
+    /// hung it. Close-on-exec keeps them out of every other child; the child's own copies, made
+    /// by dup2 onto 0, 1 and 2, do not inherit the flag.
+    private static func closedOnExec(_ pipe: Pipe) -> Pipe {
+        for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
+            _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
+        return pipe
     }
 
     /// One of this package's executables, from the build folder the tests run from.
@@ -66,21 +79,40 @@ final class RunningProgram: @unchecked Sendable {
     /// Everything written to stderr so far.
     var standardError: String { lock.withLock { state.errors } }
 
-    private func received(_ data: Data, isError: Bool) {
-        guard !data.isEmpty else { return }
-        let text = String(decoding: data, as: UTF8.self)
-        update { state in
-            if isError { state.errors += text } else { state.output += text }
-        }
+    /// Reads one of the program's pipes on a thread of its own until its end: plain blocking
+    /// reads, because Foundation's readability handler now and then missed the end of a pipe.
+    /// The thread keeps the pipe, so its descriptor stays open for as long as it reads.
+    private func startReading(_ pipe: Pipe, isError: Bool) {
+        Thread { [weak self] in
+            let descriptor = pipe.fileHandleForReading.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                self?.update { state in
+                    // Decoded whole each time: a character may straddle two reads.
+                    if isError {
+                        state.errorBytes += buffer[..<count]
+                        state.errors = String(decoding: state.errorBytes, as: UTF8.self)
+                    } else {
+                        state.outputBytes += buffer[..<count]
+                        state.output = String(decoding: state.outputBytes, as: UTF8.self)
+                    }
+                }
+            }
+            self?.update { $0.openPipes -= 1 }
+        }.start()
     }
 
+    /// Never blocks. The program counts as exited once both pipes have reached their end, so
+    /// that the exit does not overtake its last lines; or two seconds after the exit if a child
+    /// of its own still holds them.
     private func exited(_ status: Int32) {
-        // Read what is left in the pipes first: the exit must not overtake the last lines.
-        for (pipe, isError) in [(stdout, false), (stderr, true)] {
-            pipe.fileHandleForReading.readabilityHandler = nil
-            received(pipe.fileHandleForReading.readDataToEndOfFile(), isError: isError)
+        update { $0.status = status }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 2) { [weak self] in
+            self?.update { $0.graceOver = true }
         }
-        update { $0.exitCode = status }
     }
 
     /// Changes the state, then wakes every waiter whose condition now holds, and fails those that
@@ -88,6 +120,9 @@ final class RunningProgram: @unchecked Sendable {
     private func update(_ change: (inout Snapshot) -> Void) {
         let (ready, snapshot): ([Waiter], Snapshot) = lock.withLock {
             change(&state)
+            if state.exitCode == nil, state.openPipes == 0 || state.graceOver {
+                state.exitCode = state.status
+            }
             let ready = waiters.filter { $0.value.check(state) || state.exitCode != nil }
             for id in ready.keys { waiters[id] = nil }
             return (Array(ready.values), state)

@@ -11,10 +11,9 @@ public struct TestCertificates: Sendable {
     /// The folder holding the files (`ca.crt`, `server.key`, …), for command-line peers.
     public let folder: URL
 
-    /// The certificates, or nil (with the reason) if `openssl` is missing or failed.
-    public static let shared: Result<TestCertificates, CertificateError> = Result {
-        () throws(CertificateError) in try make()
-    }
+    /// The certificates, or the reason they could not be made (`openssl` missing or failing),
+    /// made once, on a thread of their own.
+    private static let shared = MadeOnAThread { Result { () throws(CertificateError) in try make() } }
 
     /// Why the certificates could not be made.
     public struct CertificateError: Error, CustomStringConvertible {
@@ -90,14 +89,46 @@ extension TestCertificates {
     /// The shared certificates for a test; without them (no `openssl`) the test is skipped, or
     /// fails under CI, which installs openssl.
     public static func forTest() async throws -> TestCertificates {
-        // Made off the event loop: running openssl seven times must not stall the loop that
-        // every other test in this process is using.
-        let result = await Task.detached { shared }.value
-        switch result {
+        switch await shared.value {
         case .success(let certificates): return certificates
         case .failure(let error):
             if ProcessInfo.processInfo.environment["CI"] == "true" { throw error }
             try Test.cancel("no test certificates (is openssl installed?): \(error)")
+        }
+    }
+}
+
+/// A value made once by a blocking `make` on a thread of its own, for async callers to await.
+/// Running openssl on the event loop stalls every other test in this process; running it on the
+/// cooperative pool (two threads on two cores) starves every task and Dispatch's global queues.
+final class MadeOnAThread<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: Value?
+    private var waiting: [CheckedContinuation<Value, Never>] = []
+
+    init(_ make: @escaping @Sendable () -> Value) {
+        Thread { [self] in
+            let value = make()
+            let waiters = lock.withLock {
+                made = value
+                defer { waiting = [] }
+                return waiting
+            }
+            for waiter in waiters { waiter.resume(returning: value) }
+        }.start()
+    }
+
+    /// The value, once it is made.
+    var value: Value {
+        get async {
+            await withCheckedContinuation { continuation in
+                let now: Value? = lock.withLock {
+                    if let made { return made }
+                    waiting.append(continuation)
+                    return nil
+                }
+                if let now { continuation.resume(returning: now) }
+            }
         }
     }
 }

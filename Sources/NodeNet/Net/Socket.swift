@@ -98,14 +98,25 @@ import NIOPosix
     func connect(port: Int, host: String) {
         hold.activate()
         let noDelay = self.noDelay
-        ClientBootstrap(group: nodeLoopGroup)
+        let bootstrap = ClientBootstrap(group: nodeLoopGroup)
+            // Node sets no connect timeout of its own: the kernel gives up on an unanswered SYN
+            // (ETIMEDOUT, after about two minutes on Linux). NIO's default would cut it at 10 s.
+            .connectTimeout(.seconds(300))
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
             .channelInitializer { channel in
                 NodeActor.assumeIsolated { try! self.installHandlers(in: channel) }
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
-            .connect(host: host, port: port)
+        // An address needs no lookup (Node skips dns.lookup for one too); a name goes through
+        // getaddrinfo, off the loop.
+        let connected =
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                bootstrap.connect(to: address)
+            } else {
+                bootstrap.connect(host: host, port: port)
+            }
+        connected
             .assumeIsolated()
             .whenFailure { error in
                 NodeActor.assumeIsolated {
