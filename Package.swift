@@ -50,6 +50,7 @@ let package = Package(
         .executable(name: "https-server", targets: ["https-server"]),
         .executable(name: "tour", targets: ["tour"]),
         .executable(name: "kata", targets: ["kata"]),
+        .executable(name: "bench", targets: ["bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -74,6 +75,15 @@ let package = Package(
         // The tour runs the chapter programs themselves, so it depends on them to get them built.
         .executableTarget(
             name: "tour", dependencies: ["tcp-echo", "udp-socket", "http-events", "websocket"]),
+        // The benchmark runs the chapter programs as they are, so it depends on them to get them
+        // built; NodeNet is its TLS load client.
+        .executableTarget(
+            name: "bench",
+            dependencies: [
+                "NodeNet", argumentParser, "tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs",
+                "https-server",
+            ] + nio
+        ),
         kataTarget,
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner"),
@@ -88,7 +98,7 @@ let package = Package(
             name: "ChapterTests",
             dependencies: [
                 "NodeNet", "TestSupport", "tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs",
-                "https-server", "tour", "lifetime-fixture",
+                "https-server", "tour", "lifetime-fixture", "bench",
             ]
         ),
     ]

@@ -45,7 +45,7 @@ final class RunningProgram: @unchecked Sendable {
         process.standardError = stderr
         process.standardInput = input
         process.terminationHandler = { [weak self] process in self?.exited(process.terminationStatus) }
-        try process.run()
+        try Self.spawn(process)
         for (pipe, isError) in [(stdout, false), (stderr, true)] { startReading(pipe, isError: isError) }
     }
 
@@ -59,6 +59,26 @@ final class RunningProgram: @unchecked Sendable {
             _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
         }
         return pipe
+    }
+
+    /// Starts `process` from a thread of its own with no signal blocked. A child inherits its
+    /// spawner's signal mask, and the threads tests run on block SIGTERM: started from one, a
+    /// program (and `timeout`) ignored `stop()` and lived on until timeout's own alarm.
+    private static func spawn(_ process: Process) throws {
+        final class Outcome: @unchecked Sendable {
+            let done = DispatchSemaphore(value: 0)
+            var error: (any Error)?
+        }
+        let outcome = Outcome()
+        Thread {
+            var none = sigset_t()
+            sigemptyset(&none)
+            pthread_sigmask(SIG_SETMASK, &none, nil)
+            do { try process.run() } catch { outcome.error = error }
+            outcome.done.signal()
+        }.start()
+        outcome.done.wait()
+        if let error = outcome.error { throw error }
     }
 
     /// One of this package's executables, from the build folder the tests run from.
