@@ -1,7 +1,7 @@
 import NodeNet
 
 /// The book's §1.2 server: greets each connection, answers 你好 to every chunk of data, and
-/// notes when a client ends the connection.
+/// notes when a client ends the connection or the connection fails.
 @NodeActor func startEchoServer(port: Int, host: String?) {
     // excerpt: server
     let server = net.createServer { socket in
@@ -12,6 +12,9 @@ import NodeNet
         socket.on(.end) {
             print("连接断开")
         }
+        socket.on(.error) { error in
+            print("连接出错: \(error.code)")
+        }
         socket.write("欢迎光临《深入浅出node.js》")
     }
 
@@ -19,6 +22,6 @@ import NodeNet
         print("正在监听\(server.address()!.port)端口")
     }
     // end excerpt
-    // Like the book's, this server has no `error` listener: a busy port ends the program with
-    // the error printed and exit code 1, as Node does.
+    // Like the book's, the server itself has no `error` listener: a busy port ends the program
+    // with the error printed and exit code 1, as Node does.
 }

@@ -8,6 +8,7 @@ import Foundation
 /// sharing no code with NodeNet. Every read has a timeout, so a test cannot hang on it.
 final class PlainTCPClient {
     private let fd: Int32
+    private var closed = false
 
     init(port: Int, timeoutSeconds: Int = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -56,5 +57,15 @@ final class PlainTCPClient {
         shutdown(fd, Int32(SHUT_WR))
     }
 
-    deinit { close(fd) }
+    /// Closes with RST instead of FIN (SO_LINGER with a zero timeout): what a crashed or
+    /// impatient client does. The server sees ECONNRESET.
+    func reset() {
+        var abort = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
+        shutdown(fd, Int32(SHUT_RD))
+        close(fd)
+        closed = true
+    }
+
+    deinit { if !closed { close(fd) } }
 }

@@ -20,6 +20,24 @@ struct TCPEchoProgramTests {
         server.stop()
     }
 
+    /// Without the socket's `error` listener (the book has none), one client's reset would be an
+    /// unhandled error and end the program for everyone, in Node as here.
+    @Test func aClientsResetIsLoggedAndTheServerServesTheNext() async throws {
+        let server = try RunningProgram.built("tcp-echo", ["--port", "0", "--host", "127.0.0.1"])
+        defer { server.stop() }
+        let port = try listeningPort(in: try await server.waitForOutput(containing: "端口"))
+        let rude = try PlainTCPClient(port: port)
+        #expect(rude.receive(greeting.utf8.count) == Array(greeting.utf8))
+        rude.send("hello")
+        #expect(rude.receive(6) == Array("你好".utf8))
+        rude.reset()
+        try await server.waitForOutput(containing: "连接出错: ECONNRESET")
+        let next = try PlainTCPClient(port: port)
+        #expect(next.receive(greeting.utf8.count) == Array(greeting.utf8))
+        next.send("again")
+        #expect(next.receive(6) == Array("你好".utf8))
+    }
+
     @Test func aBusyPortEndsTheProgramWithTheErrorLikeNode() async throws {
         let first = try RunningProgram.built("tcp-echo", ["--port", "0", "--host", "127.0.0.1"])
         let port = try listeningPort(in: try await first.waitForOutput(containing: "端口"))
