@@ -29,6 +29,7 @@ import NodeNet
         print("connection #\(id) from \(socket.remoteAddress ?? "?"):\(socket.remotePort ?? 0)")
         socket.on(.close) { _ in
             print("connection #\(id) closed after \(connections.requests(on: socket)) request(s)")
+            connections.forget(socket)
         }
     }
     // end excerpt
@@ -166,4 +167,11 @@ let uploadLimit = 1024
     }
 
     func requests(on socket: Socket) -> Int { counts[ObjectIdentifier(socket)] ?? 0 }
+
+    /// Drops a closed socket's numbers. Node's WeakMap forgets by itself; here the entries would
+    /// pile up, and a later socket at the same address would inherit them.
+    func forget(_ socket: Socket) {
+        numbers[ObjectIdentifier(socket)] = nil
+        counts[ObjectIdentifier(socket)] = nil
+    }
 }

@@ -182,7 +182,10 @@ import NIOPosix
         channel?.close(promise: nil)
         channel = nil
         hold.deactivate()
-        nextTick { self.emit(.close) }
+        nextTick {
+            self.emit(.close)
+            self.releaseListeners()
+        }
     }
 
     // MARK: Options (Node's are synchronous, and fail with EBADF before the socket is bound)

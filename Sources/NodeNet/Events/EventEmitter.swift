@@ -57,6 +57,14 @@
         listeners[event]?.count ?? 0
     }
 
+    /// Lets go of every listener, once the emitter's last event (`close`) has been emitted.
+    /// Listeners often capture their own emitter (`socket.on(.data) { _ in socket.write("你好") }`),
+    /// a cycle Node's garbage collector frees once the handle is unreachable; reference counting
+    /// cannot, so without this every connection, request and response would leak.
+    func releaseListeners() {
+        listeners.removeAll()
+    }
+
     func removeAll(of event: String?) {
         if let event { listeners[event] = nil } else { listeners.removeAll() }
     }

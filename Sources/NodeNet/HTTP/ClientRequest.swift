@@ -102,14 +102,20 @@ import NIOHTTP1
         guard !done else { return }
         done = true
         socket?.setTimeout(0)
-        nextTick { self.emit(.close) }
+        nextTick {
+            self.emit(.close)
+            self.releaseListeners()
+        }
     }
 
     func failed(_ error: NodeError) {
         guard !done else { return }
         done = true
         emit(.error, error)
-        nextTick { self.emit(.close) }
+        nextTick {
+            self.emit(.close)
+            self.releaseListeners()
+        }
     }
 }
 

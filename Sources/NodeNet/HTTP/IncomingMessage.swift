@@ -120,6 +120,7 @@ import NIOHTTP1
         guard !closed else { return }
         closed = true
         emit(.close)
+        releaseListeners()
     }
 
     // MARK: Reading

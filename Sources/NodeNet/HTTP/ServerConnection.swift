@@ -241,7 +241,10 @@ import NIOHTTP1
     func responseFinished(_ res: ServerResponse) {
         guard let index = outgoing.firstIndex(where: { $0 === res }) else { return }
         outgoing.remove(at: index)
-        nextTick { res.emit(.close) }
+        nextTick {
+            res.emit(.close)
+            res.releaseListeners()
+        }
         if !res.req.isConsumed { res.req.dump() }
         if res.last {
             // Everything is written; FIN, then close. What the client still sends is not read
@@ -300,11 +303,14 @@ import NIOHTTP1
     private func closed() {
         stopRequestTimers()
         keepAliveTimer?.close()
+        // The parser's handlers point back at this connection: the cycle ends here.
+        parser = nil
         incoming?.connectionClosed()
         incoming = nil
         for res in outgoing {
             res.req.connectionClosed()
             res.emit(.close)
+            res.releaseListeners()
         }
         outgoing = []
         server.connectionClosed(self)

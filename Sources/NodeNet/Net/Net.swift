@@ -52,8 +52,9 @@ public struct ServerOptions: Sendable {
     public var pauseOnConnect = false
     /// Pending connections the kernel may queue (Node's default backlog, 511).
     public var backlog = 511
-    /// Read up to this many bytes at a time (nil: SwiftNIO's adaptive size). HTTP reads 64 KiB
-    /// as Node does, so a whole oversized head is read before it is refused.
+    /// Read up to this many bytes at a time (nil: SwiftNIO's adaptive size, at most 64 KiB).
+    /// HTTP reads grow to 64 KiB as Node's do, so a whole oversized head is read before it is
+    /// refused.
     var readSize: Int?
 
     /// Node's defaults, changed by name: `ServerOptions(allowHalfOpen: true)`.

@@ -52,7 +52,11 @@ import NIOPosix
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
         if let size = options.readSize {
-            let allocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: size, maximum: size)
+            // Starting small: the HTTP decoder keeps the last buffer it read from, and a 64 KiB
+            // buffer kept by every idle keep-alive connection costs 64 KiB each. Reads grow to
+            // `size` while the peer keeps them full.
+            let allocator = AdaptiveRecvByteBufferAllocator(
+                minimum: 64, initial: min(2048, size), maximum: size)
             bootstrap = bootstrap.childChannelOption(.recvAllocator, value: allocator)
         }
         bootstrap.bind(host: host, port: port).assumeIsolated().whenComplete { result in

@@ -211,6 +211,7 @@ import NIOPosix
         pendingBeforeConnect = []
         for case (_, let callback?) in failedWrites { callback(.writeAfterDestroy) }
         emit(.close, errorEmitted)
+        releaseListeners()
         hold.deactivate()
         server?.disconnected(self)
     }

@@ -297,5 +297,8 @@ import NIOWebSocket
             code: closeCode, reason: closeReason, wasClean: closeFrameSent && closeFrameReceived)
         emit(.close, event)
         onclose?(event)
+        // The browser-style handlers capture the socket as often as listeners do.
+        (onopen, onmessage, onerror, onclose) = (nil, nil, nil, nil)
+        releaseListeners()
     }
 }
