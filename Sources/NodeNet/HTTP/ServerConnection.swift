@@ -25,9 +25,14 @@ import NIOHTTP1
     /// Handed to an `upgrade` or `connect` listener: no longer HTTP.
     private(set) var upgraded = false
 
-    private var headersTimer: Timeout?
-    private var requestTimer: Timeout?
-    private var keepAliveTimer: Timeout?
+    /// When the request being read runs out of time for its head, and for all of it.
+    private var headersDeadline: NIODeadline?
+    private var requestDeadline: NIODeadline?
+    /// When an idle keep-alive connection is closed.
+    private var keepAliveDeadline: NIODeadline?
+    /// The one timer behind all three deadlines, and when it fires.
+    private var watchdog: Timeout?
+    private var watchdogFiresAt: NIODeadline?
     private var socketListeners: [Listener] = []
     private var readPausedBy: Set<String> = []
     /// The client's FIN, kept from the parser while an upgrade waits for its hand-over: at EOF
@@ -73,27 +78,52 @@ import NIOHTTP1
 
     /// The first bytes of a request arrived (or more bytes of one).
     func bytesArrived() {
-        keepAliveTimer?.close()
-        keepAliveTimer = nil
+        keepAliveDeadline = nil
         guard !readingRequest, !failed else { return }
         readingRequest = true
+        let now = NIODeadline.now()
         let headersTimeout = min(server.headersTimeout, server.requestTimeout)
-        if headersTimeout > 0 { headersTimer = timer(headersTimeout) { $0.timedOut() } }
-        if server.requestTimeout > 0 { requestTimer = timer(server.requestTimeout) { $0.timedOut() } }
+        if headersTimeout > 0 { headersDeadline = now + .milliseconds(Int64(headersTimeout)) }
+        if server.requestTimeout > 0 { requestDeadline = now + .milliseconds(Int64(server.requestTimeout)) }
+        armWatchdog()
     }
 
-    private func timer(_ milliseconds: Int, _ fire: @escaping @NodeActor (ServerConnection) -> Void)
-        -> Timeout
-    {
-        // The socket keeps the program alive; the connection's timers do not add to that.
-        setTimeout(milliseconds) { [weak self] in if let self { fire(self) } }.unref()
+    /// Makes sure the watchdog fires by the earliest deadline. A timer per deadline would be
+    /// made and cancelled for every request; the watchdog is moved only when a deadline comes
+    /// before it, and otherwise fires early, finds nothing due, and sets itself again.
+    private func armWatchdog() {
+        guard let next = [headersDeadline, requestDeadline, keepAliveDeadline].compactMap({ $0 }).min() else {
+            return
+        }
+        if let firesAt = watchdogFiresAt, firesAt <= next { return }
+        watchdog?.close()
+        watchdogFiresAt = next
+        let milliseconds = max(0, Int(((next - .now()).nanoseconds + 999_999) / 1_000_000))
+        // The socket keeps the program alive; the connection's watchdog does not add to that.
+        watchdog = setTimeout(milliseconds) { [weak self] in self?.watchdogFired() }.unref()
+    }
+
+    private func watchdogFired() {
+        watchdog = nil
+        watchdogFiresAt = nil
+        let now = NIODeadline.now()
+        func due(_ deadline: NIODeadline?) -> Bool { deadline.map { $0 <= now } ?? false }
+        if due(headersDeadline) || due(requestDeadline) { return timedOut() }
+        if due(keepAliveDeadline) { return socket.destroy() }
+        armWatchdog()
     }
 
     private func stopRequestTimers() {
-        headersTimer?.close()
-        requestTimer?.close()
-        headersTimer = nil
-        requestTimer = nil
+        headersDeadline = nil
+        requestDeadline = nil
+    }
+
+    private func stopTimers() {
+        stopRequestTimers()
+        keepAliveDeadline = nil
+        watchdog?.close()
+        watchdog = nil
+        watchdogFiresAt = nil
     }
 
     private func timedOut() {
@@ -101,8 +131,7 @@ import NIOHTTP1
     }
 
     func didReceiveHead(_ head: HTTPRequestHead) {
-        headersTimer?.close()
-        headersTimer = nil
+        headersDeadline = nil
         requestCount += 1
         let req = IncomingMessage(request: head, socket: socket)
         req.onBackPressure = { [weak self] paused in self?.pauseReading(paused, by: "body") }
@@ -265,7 +294,8 @@ import NIOHTTP1
             socket.destroy()
         } else if server.keepAliveTimeout > 0 {
             // Node waits one second longer than the `Keep-Alive: timeout=` it announced.
-            keepAliveTimer = timer(server.keepAliveTimeout + 1000) { $0.socket.destroy() }
+            keepAliveDeadline = .now() + .milliseconds(Int64(server.keepAliveTimeout + 1000))
+            armWatchdog()
         }
     }
 
@@ -285,8 +315,7 @@ import NIOHTTP1
     func fail(_ error: NodeError) {
         guard !failed, !upgraded, !closing else { return }
         failed = true
-        stopRequestTimers()
-        keepAliveTimer?.close()
+        stopTimers()
         if server.count(of: "clientError") > 0 {
             server.emit(.clientError, (error, socket))
             return
@@ -301,8 +330,7 @@ import NIOHTTP1
     }
 
     private func closed() {
-        stopRequestTimers()
-        keepAliveTimer?.close()
+        stopTimers()
         // The parser's handlers point back at this connection: the cycle ends here.
         parser = nil
         incoming?.connectionClosed()
