@@ -202,11 +202,17 @@
             contentLength = chunk?.count ?? 0
             implicitHead()
         }
-        if let chunk { _ = writeBody(chunk, nil) }
-        writableEnded = true
         let finishing: @NodeActor (NodeError?) -> Void = { error in
             if error == nil { self.didFinish() }
         }
+        let lastPiece = !chunkedEncoding && hasBody && !(chunk?.isEmpty ?? true)
+        if let chunk {
+            // The usual `res.end(body)`: the body's write is the last, and `finish` waits for it
+            // alone, so the whole response is one write with nothing behind it.
+            _ = writeBody(chunk, lastPiece ? finishing : nil)
+        }
+        writableEnded = true
+        if lastPiece { return }
         if chunkedEncoding && hasBody {
             send(Buffer("0\r\n\r\n"), finishing)
         } else {
