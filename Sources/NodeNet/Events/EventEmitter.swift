@@ -65,8 +65,8 @@
         listeners.removeAll()
     }
 
-    func removeAll(of event: String?) {
-        if let event { listeners[event] = nil } else { listeners.removeAll() }
+    func removeAll(of event: String) {
+        listeners[event] = nil
     }
 
     @discardableResult

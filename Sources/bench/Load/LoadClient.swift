@@ -19,29 +19,14 @@ struct LoadClient {
         -> Round
     {
         try round(connections: connections, warmup: warmup, seconds: seconds) { recorder, ready in
-            ClientBootstrap(group: group)
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            ClosedLoopHandler(exchange: exchange, recorder: recorder, ready: ready))
-                    }
-                }
-                .connect(host: "127.0.0.1", port: port)
+            tcp(port) { ClosedLoopHandler(exchange: exchange, recorder: recorder, ready: ready) }
         }
     }
 
     /// `connections` connections to `port`, each writing `chunk`-byte buffers as fast as it can.
     func upload(port: Int, chunk: Int, connections: Int, warmup: Double, seconds: Double) throws -> Round {
         try round(connections: connections, warmup: warmup, seconds: seconds) { recorder, ready in
-            ClientBootstrap(group: group)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            UploadHandler(chunk: chunk, recorder: recorder, ready: ready))
-                    }
-                }
-                .connect(host: "127.0.0.1", port: port)
+            tcp(port) { UploadHandler(chunk: chunk, recorder: recorder, ready: ready) }
         }
     }
 
@@ -80,16 +65,24 @@ struct LoadClient {
             _ = try? EventLoopFuture.whenAllComplete(closed, on: loop).wait()
         }
         try connect(connections, on: loop, into: &channels) { ready in
-            ClientBootstrap(group: group)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            ClosedLoopHandler(exchange: exchange, recorder: recorder, ready: ready))
-                    }
-                }
-                .connect(host: "127.0.0.1", port: port)
+            tcp(port) { ClosedLoopHandler(exchange: exchange, recorder: recorder, ready: ready) }
         }
         try body()
+    }
+
+    /// A TCP connection to 127.0.0.1:`port` (Nagle off, as every server here has it) with the
+    /// handler `makeHandler` makes.
+    private func tcp(_ port: Int, _ makeHandler: @escaping @Sendable () -> any ChannelHandler)
+        -> EventLoopFuture<any Channel>
+    {
+        ClientBootstrap(group: group)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
     }
 
     /// Connects in batches, so that a listen backlog is never overrun, and waits until every

@@ -20,8 +20,10 @@ struct RoundStats {
     /// Whether `time` falls inside the measured window.
     func measures(_ time: NIODeadline) -> Bool { time >= start && time < end }
 
-    /// One operation that began at `began` and finished now; counted if it began in the window.
-    mutating func completed(began: NIODeadline, bytes count: Int = 0, at now: NIODeadline = .now()) {
+    /// One operation that began at `began` and finished now; counted if it began in the window
+    /// and finished before it closed.
+    mutating func completed(began: NIODeadline, bytes count: Int = 0) {
+        let now = NIODeadline.now()
         guard measures(began), now < end else { return }
         operations += 1
         bytes += count
@@ -29,8 +31,8 @@ struct RoundStats {
     }
 
     /// Bytes known to have arrived inside the window, for workloads without request and reply.
-    mutating func moved(_ count: Int, at now: NIODeadline = .now()) {
-        guard measures(now) else { return }
+    mutating func moved(_ count: Int) {
+        guard measures(.now()) else { return }
         bytes += count
     }
 
@@ -44,7 +46,7 @@ struct RoundStats {
 }
 
 /// Latency percentiles in microseconds, nearest-rank, of a sample.
-struct Percentiles: Codable {
+struct Percentiles {
     let p50: Double
     let p99: Double
 

@@ -33,10 +33,10 @@ enum Chart {
         for (index, row) in rows.enumerated() {
             let y = top + rowHeight * Double(index)
             svg.append(text(10, y + 15, escape("\(row.0.name) (\(row.0.goal.metric.rawValue))")))
-            svg.append(bar(y: y + 3, to: x(row.ours), colour: "#3465a4"))
+            svg.append(bar(y: y + 3, from: labelWidth, to: x(row.ours), colour: "#3465a4"))
             svg.append(text(x(row.ours) + 4, y + 12, Report.ratio(row.ours), size: 11))
             if let raw = row.raw {
-                svg.append(bar(y: y + 15, to: x(raw), colour: "#babdb6"))
+                svg.append(bar(y: y + 15, from: labelWidth, to: x(raw), colour: "#babdb6"))
                 svg.append(text(x(raw) + 4, y + 24, Report.ratio(raw), size: 11))
             }
             svg.append(
@@ -49,9 +49,9 @@ enum Chart {
         )
         svg.append(text(x(1) - 8, bottom + 14, "1×", size: 11))
         let legendY = bottom + 34
-        svg.append(bar(y: legendY - 9, to: labelWidth + 14, from: labelWidth, colour: "#3465a4"))
+        svg.append(bar(y: legendY - 9, from: labelWidth, to: labelWidth + 14, colour: "#3465a4"))
         svg.append(text(labelWidth + 20, legendY, "NodeNet"))
-        svg.append(bar(y: legendY - 9, to: labelWidth + 104, from: labelWidth + 90, colour: "#babdb6"))
+        svg.append(bar(y: legendY - 9, from: labelWidth + 90, to: labelWidth + 104, colour: "#babdb6"))
         svg.append(text(labelWidth + 110, legendY, "raw SwiftNIO"))
         svg.append(
             #"<line x1="\#(labelWidth + 210)" y1="\#(legendY - 10)" x2="\#(labelWidth + 210)" y2="\#(legendY + 2)" "#
@@ -73,7 +73,7 @@ enum Chart {
         return 1
     }
 
-    private static func bar(y: Double, to end: Double, from start: Double = 300, colour: String) -> String {
+    private static func bar(y: Double, from start: Double, to end: Double, colour: String) -> String {
         #"<rect x="\#(start)" y="\#(y)" width="\#(max(1, end - start))" height="11" fill="\#(colour)"/>"#
     }
 
