@@ -21,8 +21,11 @@ enum Report {
         var lines = ["machine: \(run.machine.line)", "command: \(run.command)", ""]
         let header = pad(["", "", "main number", "p50 µs", "p99 µs", "CPU µs/op", "peak RSS"])
         for workload in run.workloads {
-            lines.append(
-                "\(workload.name): \(workload.title)  [\(workload.unit); load: \(workload.loadClient)]")
+            var load = workload.loadClient
+            if let busy = workload.loadClientBusy {
+                load += String(format: ", busy %.0f%% of a core", busy * 100)
+            }
+            lines.append("\(workload.name): \(workload.title)  [\(workload.unit); load: \(load)]")
             lines.append(header)
             for implementation in Implementation.allCases {
                 guard let measurement = workload[implementation] else { continue }
@@ -44,9 +47,26 @@ enum Report {
             }
             if let raw = workload.oursOverRaw { verdict += "; NodeNet ÷ raw NIO \(ratio(raw))" }
             lines.append("  " + verdict)
+            if let each = everyRatio(workload) { lines.append("  NodeNet ÷ Node: " + each) }
             lines.append("")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Ours over Node's for every number both have: the main one, latencies, CPU, peak memory.
+    private static func everyRatio(_ workload: WorkloadResult) -> String? {
+        guard let ours = workload[.ours], let node = workload[.node] else { return nil }
+        let pairs: [(String, Double?, Double?)] = [
+            ("main", ours.value, node.value),
+            ("p50", ours.p50Microseconds, node.p50Microseconds),
+            ("p99", ours.p99Microseconds, node.p99Microseconds),
+            ("CPU/op", ours.cpuMicrosecondsPerOperation, node.cpuMicrosecondsPerOperation),
+            ("peak RSS", Double(ours.peakResidentBytes), Double(node.peakResidentBytes)),
+        ]
+        return pairs.compactMap { name, ours, node in
+            guard let ours, let node, node > 0 else { return nil }
+            return "\(name) \(ratio(ours / node))"
+        }.joined(separator: ", ")
     }
 
     private static func pad(_ cells: [String]) -> String {

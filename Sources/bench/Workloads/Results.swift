@@ -22,6 +22,9 @@ struct WorkloadResult: Codable, Sendable {
     let loadClient: String
     let goal: Workload.Goal
     var results: [String: Measurement] = [:]
+    /// How busy the load client's process was during the rounds, in cores (1 = one core all the
+    /// time): near 1, the client, not the server, set the pace.
+    var loadClientBusy: Double?
 
     subscript(_ implementation: Implementation) -> Measurement? { results[implementation.rawValue] }
 

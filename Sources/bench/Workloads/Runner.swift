@@ -33,16 +33,22 @@ struct Runner {
             return result
         }
         var rounds: [Implementation: [(LoadClient.Round, cpu: Double)]] = [:]
+        // The load client's own CPU time, to show when it, not a server, was the limit.
+        var (clientCPU, clientTime) = (0.0, 0.0)
         for round in 0..<self.rounds {
             // A, B, C then C, B, A: each server goes first as often as last.
             let order = round.isMultiple(of: 2) ? trio.implementations : trio.implementations.reversed()
             for implementation in order {
                 let server = servers[implementation]!
                 let before = try cpu(of: server)
+                let (clientBefore, started) = (ProcessStats(pid: getpid())?.cpuSeconds ?? 0, Date())
                 let measured = try self.round(workload.load, port: server.port)
                 rounds[implementation, default: []].append((measured, try cpu(of: server) - before))
+                clientCPU += (ProcessStats(pid: getpid())?.cpuSeconds ?? 0) - clientBefore
+                clientTime += Date().timeIntervalSince(started)
             }
         }
+        result.loadClientBusy = clientTime > 0 ? clientCPU / clientTime : nil
         for implementation in trio.implementations {
             result.results[implementation.rawValue] = measurement(
                 workload.load, rounds[implementation]!,
