@@ -90,6 +90,33 @@ import Testing
         server.close()
     }
 
+    /// Node 20 leaves an upgraded socket alone in `closeAllConnections` (checked with a Node
+    /// script): it belongs to the `upgrade` listener now, not to HTTP.
+    @Test func closeAllConnectionsLeavesAnUpgradedSocketToItsListener() async throws {
+        let (server, port) = try await listeningHTTPServer()
+        defer { server.close() }
+        server.on(.upgrade) { _, socket, _ in
+            socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
+            socket.on(.data) { socket.write($0) }
+        }
+        let echoed: String = try await waitFor("an echo after closeAllConnections") { done in
+            let client = net.connect(port, "127.0.0.1")
+            var text = ""
+            client.on(.data) { data in
+                text += data.toString()
+                if text.hasSuffix("\r\n\r\n") {
+                    server.closeAllConnections()
+                    client.write("ping")
+                } else if text.hasSuffix("ping") {
+                    client.destroy()
+                    done("ping")
+                }
+            }
+            client.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+        }
+        #expect(echoed == "ping")
+    }
+
     @Test func expectContinueWithoutListenerAnswers100AndEmitsRequestBeforeTheBody() async throws {
         let log = EventLog()
         let (server, port) = try await listeningHTTPServer { req, res in

@@ -40,7 +40,8 @@ import NIOCore
             server: self, socket: socket, channel: channel)
     }
 
-    func connectionClosed(_ connection: ServerConnection) {
+    /// Drops a connection that has closed or left HTTP (after an upgrade or CONNECT).
+    func forget(_ connection: ServerConnection) {
         httpConnections[ObjectIdentifier(connection.socket)] = nil
     }
 
@@ -58,9 +59,10 @@ import NIOCore
         }
     }
 
-    /// Closes every HTTP connection at once, busy or not (upgraded ones are the program's).
+    /// Closes every HTTP connection at once, busy or not (upgraded ones are the program's, and
+    /// no longer counted here).
     public func closeAllConnections() {
-        for connection in httpConnections.values where !connection.upgraded {
+        for connection in httpConnections.values {
             connection.socket.destroy()
         }
     }

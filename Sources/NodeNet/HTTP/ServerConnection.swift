@@ -254,6 +254,10 @@ import NIOHTTP1
 
     private func emitHandOver(_ req: IncomingMessage, _ head: Buffer) {
         for listener in socketListeners { socket.off(listener) }
+        // The socket is the listener's now, no longer HTTP: the server forgets it (Node's
+        // closeAllConnections leaves an upgraded socket alone too), and this connection goes.
+        stopTimers()
+        server.forget(self)
         if req.method == "CONNECT" {
             if server.count(of: "connect") > 0 {
                 server.emit(.connect, (req, socket, head))
@@ -341,6 +345,6 @@ import NIOHTTP1
             res.releaseListeners()
         }
         outgoing = []
-        server.connectionClosed(self)
+        server.forget(self)
     }
 }
