@@ -3,7 +3,8 @@ import NodeNet
 
 /// The TLS workloads' load client: NodeNet's own `tls.connect` and `https` agent, on its one
 /// event loop in this process. SwiftNIO has no TLS of its own over the system OpenSSL (its
-/// NIOSSL brings BoringSSL, another library), so the same OpenSSL is on both ends this way.
+/// NIOSSL brings BoringSSL, another library), so the client speaks through the system OpenSSL,
+/// as our servers do (Node's twin uses the copy of OpenSSL built into Node).
 @NodeActor final class SecureLoad {
     private var stats: RoundStats
     private var allOperations = 0
