@@ -74,7 +74,9 @@ let package = Package(
         chapter("https-server", folder: "06-https"),
         // The tour runs the chapter programs themselves, so it depends on them to get them built.
         .executableTarget(
-            name: "tour", dependencies: ["tcp-echo", "udp-socket", "http-events", "websocket"]),
+            name: "tour",
+            dependencies: ["tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs", "https-server"]
+        ),
         // The benchmark runs the chapter programs as they are, so it depends on them to get them
         // built; NodeNet is its TLS load client.
         .executableTarget(

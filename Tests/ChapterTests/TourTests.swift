@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// `swift run tour`, the README's first command, runs every chapter's demo and succeeds.
@@ -25,5 +26,26 @@ struct TourTests {
         #expect(tour.standardOutput.contains("Chapter 6"))
         #expect(tour.standardOutput.contains("client: hello over HTTPS (TLSv1.3"))
         #expect(tour.standardOutput.contains("every demo ran"))
+    }
+
+    /// `swift run tour` builds only the tour's dependencies: on a fresh clone a chapter program the
+    /// tour runs but does not depend on is never built, and its stop fails ("file doesn't exist").
+    @Test func theTourDependsOnEveryChapterProgram() throws {
+        let manifest = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let chapters = manifest.matches(of: /chapter\("([\w-]+)"/).map { String($0.1) }
+        let tour = try #require(
+            manifest.firstMatch(of: /name: "tour",\s*dependencies: \[([^\]]*)\]/),
+            "Package.swift declares no tour target with its dependencies")
+        let dependencies = Set(tour.1.matches(of: /"([\w-]+)"/).map { String($0.1) })
+        #expect(!chapters.isEmpty, "Package.swift declares no chapter(…) targets")
+        let source = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Sources/tour/main.swift"), encoding: .utf8)
+        let run = Set(source.matches(of: /program: "([\w-]+)"/).map { String($0.1) })
+        #expect(
+            !run.isEmpty && run.isSubset(of: Set(chapters)), "the tour runs \(run), not all of them chapters")
+        #expect(
+            run.subtracting(dependencies).isEmpty,
+            "the tour runs \(run.subtracting(dependencies).sorted()) without depending on them")
     }
 }
