@@ -154,7 +154,7 @@ import Testing
         let fits = feed("400\r\n" + String(repeating: "z", count: 1024) + "\r\n0\r\n\r\n", maxChunkSize: 1024)
         #expect(
             fits.data.count == 1024 && fits.done,
-            "a 1024-byte chunk fits a limit of 1024; you returned \(fits.data.count) bytes, done \(fits.done), error \(String(describing: fits.error))"
+            "a 1024-byte chunk fits a limit of 1024: 1024 bytes, done; you returned \(fits.error.map { "the error .\($0)" } ?? "\(fits.data.count) bytes, done \(fits.done)")"
         )
         let tooBig = feed("401\r\n", maxChunkSize: 1024)
         #expect(
