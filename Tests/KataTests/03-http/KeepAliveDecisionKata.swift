@@ -10,7 +10,8 @@ import Testing
         return requests.map { tracker.plan(version: $0.version, connection: $0.connection) }
     }
 
-    /// Plans as the student writes them: `[.keepAlive(header: "timeout=5"), .close]`.
+    /// Plans as the student writes them: `[.keepAlive(header: "timeout=5"), .close]`. The tests
+    /// compare these, so that a failure shows them, not the types' full names.
     private func show(_ plans: [KeepAlivePlan]) -> String {
         "[" + plans.map(show).joined(separator: ", ") + "]"
     }
@@ -54,7 +55,7 @@ import Testing
         let expected: [KeepAlivePlan] =
             Array(repeating: .keepAlive(header: "timeout=5"), count: 4) + [.close, .close]
         #expect(
-            got == expected,
+            show(got) == show(expected),
             "with no limit, four HTTP/1.1 requests get Keep-Alive: timeout=5, then Connection: close and a plain HTTP/1.0 request close; you returned \(show(got))"
         )
     }
@@ -65,7 +66,7 @@ import Testing
             .keepAlive(header: "timeout=5, max=2"), .close, .reject503, .reject503,
         ]
         #expect(
-            two == expectedTwo,
+            show(two) == show(expectedTwo),
             "maxRequestsPerSocket = 2: the first gets max=2, the second closes, later ones get 503; you returned \(show(two))"
         )
         let three = plans(max: 3, Array(repeating: ("1.1", nil), count: 4))
@@ -74,7 +75,7 @@ import Testing
             .reject503,
         ]
         #expect(
-            three == expectedThree,
+            show(three) == show(expectedThree),
             "maxRequestsPerSocket = 3: max=3 twice (the limit, not what is left), then close, then 503; you returned \(show(three))"
         )
     }
@@ -89,7 +90,7 @@ import Testing
         let expected: [KeepAlivePlan] =
             Array(repeating: .keepAlive(header: "timeout=5, max=2"), count: 4) + [.close, .reject503]
         #expect(
-            got == expected,
+            show(got) == show(expected),
             "Node counts only HTTP/1.1 requests: three HTTP/1.0 keep-alive requests, then the limit of 2 applies to the HTTP/1.1 ones; you returned \(show(got))"
         )
     }
@@ -97,12 +98,12 @@ import Testing
     @Test func pastTheLimitEvenACloseRequestGets503() {
         let got = plans(max: 1, [("1.1", nil), ("1.1", "close")])
         #expect(
-            got == [.close, .reject503],
+            show(got) == show([.close, .reject503]),
             "maxRequestsPerSocket = 1: the first request reaches the limit and closes; the next is over it, so 503 whatever it asked. You returned \(show(got))"
         )
         let first = plans(max: 1, [("1.0", "keep-alive")])
         #expect(
-            first == [.keepAlive(header: "timeout=5, max=1")],
+            show(first) == show([.keepAlive(header: "timeout=5, max=1")]),
             "an HTTP/1.0 keep-alive request is not counted, so even with a limit of 1 it keeps alive; you returned \(show(first))"
         )
     }

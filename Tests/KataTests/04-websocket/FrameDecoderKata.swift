@@ -115,16 +115,20 @@ import Testing
         var decoder = WebSocketFrameDecoder()
         let early = decoder.push([0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c])
         #expect(
-            early == [],
+            early.map(describe) == [],
             "81 05 announces 5 bytes and only 4 came, so no frame yet; you returned \(early.map(describe))")
         let hello = decoder.push([0x6f, 0x81])
         #expect(
-            hello == [WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("Hello".utf8))],
+            hello.map(describe) == [
+                describe(WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("Hello".utf8)))
+            ],
             "the 5th byte completes \"Hello\", and 81 waits for the rest of the next frame; you returned \(hello.map(describe))"
         )
         let world = decoder.push([0x05] + Array("World".utf8))
         #expect(
-            world == [WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("World".utf8))],
+            world.map(describe) == [
+                describe(WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("World".utf8)))
+            ],
             "the kept 81, then 05 \"World\", make the next frame; you returned \(world.map(describe))")
     }
 
@@ -189,10 +193,18 @@ import Testing
     }
 
     @Test func aLengthCountsAllEightBytes() {
-        var decoder = WebSocketFrameDecoder()
-        let got = decoder.push([0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0] + Array(repeating: 0x41, count: 10))
+        var small = WebSocketFrameDecoder()
+        let abc = small.push([0x82, 0x7F, 0, 0, 0, 0, 0, 0, 0, 3] + Array("abc".utf8))
         #expect(
-            got == [],
+            abc.map(describe) == [
+                describe(WebSocketFrame(fin: true, opcode: 2, masked: false, payload: Array("abc".utf8)))
+            ],
+            "82 7f 00 00 00 00 00 00 00 03 \"abc\" is a binary frame of 3 bytes, its length in the 64-bit form; you returned \(abc.map(describe))"
+        )
+        var huge = WebSocketFrameDecoder()
+        let got = huge.push([0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0] + Array(repeating: 0x41, count: 10))
+        #expect(
+            got.map(describe) == [],
             "82 7f 00 00 00 01 00 00 00 00 announces 4294967296 bytes (2^32: the high 4 bytes of the 64-bit length count too), so 10 bytes later no frame is complete; you returned \(got.map(describe))"
         )
     }

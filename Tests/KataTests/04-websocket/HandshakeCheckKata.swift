@@ -36,7 +36,7 @@ import Testing
         _ got: HandshakeAnswer, _ status: Int, headers: [String: String] = [:], _ situation: String
     ) {
         #expect(
-            got == HandshakeAnswer(status: status, headers: headers),
+            show(got) == show(HandshakeAnswer(status: status, headers: headers)),
             "\(situation): answer \(show(HandshakeAnswer(status: status, headers: headers))); you answered \(show(got))"
         )
     }
