@@ -173,6 +173,7 @@ import Testing
         let (socket, _) = try await boundSocket()
         #expect(throws: NodeError.alreadyBound) { try socket.bind() }
         try socket.setBroadcast(true)
+        try socket.setTTL(64)
         try socket.setMulticastTTL(2)
         try socket.setMulticastLoopback(true)
         try socket.close()
