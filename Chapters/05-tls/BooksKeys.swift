@@ -25,7 +25,9 @@ struct BooksKeys {
         // excerpt: ca
         step("openssl genrsa -out ca.key \(bits)", "ca.key")
         let caKey = try crypto.generateKeyPairSync(.rsa(modulusLength: bits)).privateKey
-        step("openssl req -new -x509 -days 365 -key ca.key -subj /CN=NodeNet Book CA -out ca.crt", "ca.crt")
+        step(
+            "openssl req -new -x509 -days 365 -key ca.key -subj \"/CN=NodeNet Book CA\" -addext keyUsage=critical,keyCertSign,cRLSign -out ca.crt",
+            "ca.crt")
         let ca = try CertificateAuthority.selfSigned(
             privateKey: caKey, subject: [("CN", "NodeNet Book CA")], validity: .days(365))
         // end excerpt
@@ -38,7 +40,7 @@ struct BooksKeys {
             privateKey: serverKey, subject: [("CN", "localhost")],
             subjectAltNames: ["DNS:localhost", "IP:127.0.0.1"])
         step(
-            "openssl x509 -req -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -copy_extensions copy -in server.csr -out server.crt",
+            "openssl x509 -req -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -copy_extensions copy \(leafExtensions("serverAuth")) -in server.csr -out server.crt",
             "server.crt")
         let serverCert = try ca.sign(serverRequest, validity: .days(365), extendedKeyUsage: [.serverAuth])
         // end excerpt
@@ -46,12 +48,18 @@ struct BooksKeys {
         step("openssl req -new -key client.key -subj /CN=student -out client.csr", "client.csr")
         let clientRequest = try CertificateSigningRequest(privateKey: clientKey, subject: [("CN", "student")])
         step(
-            "openssl x509 -req -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -in client.csr -out client.crt",
+            "openssl x509 -req -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 \(leafExtensions("clientAuth")) -in client.csr -out client.crt",
             "client.crt")
         let clientCert = try ca.sign(clientRequest, validity: .days(365), extendedKeyUsage: [.clientAuth])
         return BooksKeys(
             caKey: caKey, ca: ca, serverKey: serverKey, serverCert: serverCert, clientKey: clientKey,
             clientCert: clientCert)
+    }
+
+    /// What `ca.sign` adds to a certificate, as `openssl x509 -req` is told it (bash or zsh: the
+    /// file is the output of `printf`).
+    static func leafExtensions(_ usage: String) -> String {
+        "-extfile <(printf 'basicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature,keyEncipherment\\nextendedKeyUsage=\(usage)\\n')"
     }
 
     /// The server's TLS options: its key and certificate, and the CA its clients must come from.
@@ -118,7 +126,7 @@ func makeTheBooksKeys(in folder: URL, bits: Int = 2048) throws {
         ("client.crt", try keys.clientCert.pem),
     ]
     print(
-        "  server.pem  ← openssl rsa -in server.key -pubout -out server.pem   (a PUBLIC key: the book says private)"
+        "  server.pem  ← openssl rsa -in server.key -pubout -out server.pem   # a PUBLIC key: the book says private"
     )
     print("  client.pem  ← openssl rsa -in client.key -pubout -out client.pem")
     for (name, text) in files {

@@ -1,6 +1,7 @@
 /// §3.3 (HTTP服务的事件): `Expect: 100-continue` asks "may I send the body?" before sending it.
 ///
-/// Decide what the server does with a request head, as Node 20's server does:
+/// Decide what the server does with a request head, as Node 20's server does. `version` is
+/// written as Node's `req.httpVersion` gives it: `"1.1"` or `"1.0"`, without `HTTP/`.
 /// - HTTP/1.0 knows no `Expect`: whatever it says, `.handle` (emit `request`).
 /// - HTTP/1.1 without `Expect`: `.handle`.
 /// - `Expect` holding the word `100-continue` (any case): ask the application (Node's

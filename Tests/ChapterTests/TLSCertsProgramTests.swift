@@ -34,6 +34,45 @@ struct TLSCertsProgramTests {
         #expect(check.status == 0 && check.output.contains("RSA key ok"), "\(check)")
     }
 
+    /// The twin commands `keys` prints, which the chapter shows, pasted into bash in an empty
+    /// folder: they run, and make certificates with the same names, extensions and issuer.
+    @Test func theOpenSSLTwinsPasteIntoBashAndMakeTheSameFiles() async throws {
+        let openssl = try requirePeer("openssl")
+        let bash = try requirePeer("bash")
+        let (folder, output) = try await makeKeys()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let twins = output.split(separator: "\n").compactMap { line in
+            line.firstMatch(of: /^  \S+ +← (openssl .*)$/).map { String($0.1) }
+        }
+        #expect(twins.count == 10, "\(output)")
+        let chapter = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Chapters/05-tls/README.md"), encoding: .utf8)
+        for twin in twins {
+            #expect(chapter.contains(" ← " + twin + "\n"), "the chapter's listing lacks \(twin)")
+        }
+        let twinFolder = try TemporaryDirectory()
+        defer { twinFolder.remove() }
+        _ = try twinFolder.write("twin.sh", (["set -e"] + twins).joined(separator: "\n") + "\n")
+        let run = try await runPeer(bash, ["twin.sh"], in: twinFolder.url)
+        try #require(run.status == 0, "the twin commands failed in bash: \(run)")
+        for file in ["ca.crt", "server.crt", "client.crt"] {
+            let fields = [
+                "x509", "-noout", "-subject", "-issuer", "-ext",
+                "subjectAltName,basicConstraints,keyUsage,extendedKeyUsage", "-in", file,
+            ]
+            let ours = try await runPeer(openssl, fields, in: folder)
+            let theirs = try await runPeer(openssl, fields, in: twinFolder.url)
+            #expect(ours.status == 0 && theirs.status == 0, "\(ours) \(theirs)")
+            #expect(
+                theirs.output == ours.output,
+                "\(file): the twin made \(theirs.output), tls-certs \(ours.output)")
+        }
+        let verify = try await runPeer(
+            openssl, ["verify", "-CAfile", "ca.crt", "-purpose", "sslserver", "server.crt"],
+            in: twinFolder.url)
+        #expect(verify.output == "server.crt: OK\n", "\(verify)")
+    }
+
     @Test func theServerAndTheClientAuthenticateEachOther() async throws {
         let (folder, _) = try await makeKeys()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -28,6 +28,26 @@ import Testing
         #expect(try crypto.createHash("sha1").update(key).digest(.base64) == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     }
 
+    /// Chapter 5's erratum: sha1 and md5 digest, they do not encrypt. Whatever goes in, the same
+    /// number of bytes comes out (20 for sha1, 16 for md5), with no key, so a megabyte cannot be
+    /// got back from its 20 bytes; the same input always gives the same digest, and one changed
+    /// byte gives another.
+    @Test func sha1AndMD5AreFixedLengthHashesNotCiphers() throws {
+        let megabyte = Buffer.alloc(1 << 20, fill: 0x61)
+        var changed = megabyte.bytes
+        changed[512 * 1024] = 0x62
+        for (algorithm, length) in [("sha1", 20), ("md5", 16)] {
+            func digest(_ data: Buffer) throws -> Buffer {
+                try crypto.createHash(algorithm).update(data).digest()
+            }
+            for input in [Buffer.alloc(0), Buffer.from("abc"), megabyte] {
+                #expect(try digest(input).count == length, "\(algorithm) of \(input.count) bytes")
+            }
+            #expect(try digest(megabyte) == digest(megabyte))
+            #expect(try digest(megabyte) != digest(Buffer(changed)))
+        }
+    }
+
     @Test func unknownDigestsAreRefusedLikeNode() {
         #expect(throws: NodeError(code: "ERR_OSSL_EVP_UNSUPPORTED", message: "Digest method not supported")) {
             try crypto.createHash("sha0-nope")

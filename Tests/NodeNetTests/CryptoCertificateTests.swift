@@ -182,6 +182,24 @@ import Testing
         }
     }
 
+    /// Chapter 5's erratum on §5.1.2: the CA signs with its private key alone, and anyone holding
+    /// only its certificate (the public key inside) verifies, here and with `openssl verify`.
+    @Test func theCASignsWithItsPrivateKeyAndAnyoneWithItsCertificateVerifies() async throws {
+        let ca = try makeCA()
+        let leaf = try makeLeaf(ca)
+        // What a client holds: the CA's certificate as PEM text, no key of the CA's.
+        let caCertificate = try X509Certificate(pem: try ca.certificate.pem)
+        #expect(leaf.verify(try caCertificate.publicKey))
+        #expect(leaf.verifyChain(ca: [caCertificate], host: "localhost") == nil)
+        #expect(!leaf.verify(try makeCA("Another CA").certificate.publicKey))
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        _ = try folder.write("ca.crt", try caCertificate.pem)
+        _ = try folder.write("leaf.crt", try leaf.pem)
+        let run = try await openssl("verify", "-CAfile", "ca.crt", "leaf.crt", in: folder)
+        #expect(run.output == "leaf.crt: OK\n")
+    }
+
     @Test func signingRefusesWrongKeys() throws {
         let key = try ecKey()
         let publicKey = try crypto.createPublicKey(key)

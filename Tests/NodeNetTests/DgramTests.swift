@@ -124,18 +124,56 @@ import Testing
         try client.close()
     }
 
+    /// Node 20: these four need the system socket, which does not exist before `bind`.
     @Test func optionsBeforeBindFailWithEBADFLikeNode() throws {
         let socket = dgram.createSocket(.udp4)
         #expect(throws: NodeError(errno: EBADF, syscall: "setBroadcast")) { try socket.setBroadcast(true) }
-        #expect(throws: NodeError(errno: EBADF, syscall: "addMembership")) {
-            try socket.addMembership("239.1.2.3")
+        #expect(throws: NodeError(errno: EBADF, syscall: "setTTL")) { try socket.setTTL(5) }
+        #expect(throws: NodeError(errno: EBADF, syscall: "setMulticastTTL")) { try socket.setMulticastTTL(5) }
+        #expect(throws: NodeError(errno: EBADF, syscall: "setMulticastLoopback")) {
+            try socket.setMulticastLoopback(true)
         }
+        #expect(socket.address() == nil)
+        try socket.close()
+    }
+
+    /// Node 20 (libuv's deferred bind): `addMembership` before `bind` binds the system socket to
+    /// 0.0.0.0 and a free port, silently; the options work then, and a later `bind()` is an
+    /// `error` event, `bind EINVAL 127.0.0.1`, with no `listening`.
+    @Test func addMembershipBeforeBindBindsTheSocketLikeNode() async throws {
+        let socket = dgram.createSocket(.udp4)
+        let log = EventLog()
+        socket.on(.listening) { log.add("listening") }
+        try socket.addMembership("239.1.2.3", "127.0.0.1")
+        let address = try #require(socket.address())
+        #expect(address.address == "0.0.0.0" && address.family == "IPv4" && address.port > 0)
+        try socket.setBroadcast(true)
+        try socket.setMulticastTTL(2)
+        let error: NodeError = try await waitFor("the bind error") { done in
+            socket.once(.error, done)
+            try! socket.bind(0, "127.0.0.1")
+        }
+        #expect(error == NodeError(errno: EINVAL, syscall: "bind", detail: "127.0.0.1"))
+        #expect(error.message == "bind EINVAL 127.0.0.1")
+        #expect(log.entries.isEmpty, "no listening: the socket never became Node's bound socket")
+        try socket.close()
+    }
+
+    /// Node 20: `dropMembership` before `bind` binds the same way, then fails: no group was joined.
+    @Test func dropMembershipBeforeBindBindsThenFailsLikeNode() throws {
+        let socket = dgram.createSocket(.udp4)
+        #expect(throws: NodeError(errno: EADDRNOTAVAIL, syscall: "dropMembership")) {
+            try socket.dropMembership("239.1.2.3", "127.0.0.1")
+        }
+        #expect((socket.address()?.port ?? 0) > 0)
+        try socket.close()
     }
 
     @Test func bindingTwiceThrows() async throws {
         let (socket, _) = try await boundSocket()
         #expect(throws: NodeError.alreadyBound) { try socket.bind() }
         try socket.setBroadcast(true)
+        try socket.setTTL(64)
         try socket.setMulticastTTL(2)
         try socket.setMulticastLoopback(true)
         try socket.close()

@@ -23,6 +23,19 @@ import Testing
         }
     }
 
+    /// Chapter 3's erratum on §3.2: what the server sends back is a response message, whose
+    /// start line is a status line (version, code, reason), not a request line (method, target,
+    /// version) like the one it received.
+    @Test func theServerAnswersWithAResponseMessage() async throws {
+        let reply = try await reply(to: "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n") { _, res in
+            res.end("hi")
+        }
+        let startLine = reply.text.prefix { $0 != "\r\n" }
+        #expect(startLine == "HTTP/1.1 200 OK")
+        #expect(!startLine.hasPrefix("GET") && !startLine.hasSuffix("HTTP/1.1"))
+        #expect(reply.text.hasSuffix("\r\n\r\nhi"))
+    }
+
     @Test func endWithDataSendsContentLength() async throws {
         let reply = try await reply(to: "GET / HTTP/1.1\r\nHost: x\r\n\r\n") { _, res in
             res.setHeader("Content-Type", "text/plain")

@@ -29,6 +29,24 @@ import Testing
         server.close()
     }
 
+    /// Node 20's `http.createServer` sets TCP_NODELAY on every connection it accepts (its
+    /// `noDelay` option defaults to true; `strace` shows the `setsockopt`), where `net` leaves
+    /// Nagle on: chapter 1's erratum 4 and chapter 3.
+    @Test func httpServerSocketsStartWithNagleOff() async throws {
+        // Read while the request is handled, on the connection's own loop, before it can close.
+        var flag: Int?
+        let (server, port) = try await listeningHTTPServer { req, res in
+            flag = try? req.socket.channel?.syncOptions?.getOption(.tcpOption(.tcp_nodelay))
+            res.end("ok")
+        }
+        defer { server.close() }
+        let reply = try await rawExchange(port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        #expect(reply.text.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(
+            flag != nil && flag != 0,
+            "TCP_NODELAY on the server's side of an HTTP connection: \(String(describing: flag))")
+    }
+
     @Test func setNoDelayTurnsItOff() async throws {
         let (server, port) = try await listeningServer(ServerOptions(noDelay: true))
         let client = net.connect(port)

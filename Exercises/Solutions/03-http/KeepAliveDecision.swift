@@ -3,6 +3,8 @@
 /// Whether the client wants that depends on the version and on the `Connection` header, a list of
 /// tokens such as `Keep-Alive, Upgrade`, in any case. HTTP/1.1 keeps alive unless the list holds
 /// `close`; HTTP/1.0 closes unless it holds `keep-alive` (llhttp's `should_keep_alive`).
+///
+/// `version` is written as Node's `req.httpVersion` gives it: `"1.1"` or `"1.0"`, without `HTTP/`.
 public func requestWantsKeepAlive(version: String, connection: String?) -> Bool {
     // Tokens hold no spaces, so cutting at commas and whitespace leaves exactly the tokens.
     let tokens = (connection ?? "").lowercased().split { ", \t".contains($0) }

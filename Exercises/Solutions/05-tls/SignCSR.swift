@@ -8,8 +8,9 @@ import NodeNet
 /// ca.key -days 365`).
 ///
 /// Do both steps. Make a CSR from `privateKey` whose subject is `CN=<host>` and which asks for the
-/// subjectAltNames `DNS:<host>` and `IP:127.0.0.1` (clients check the host against these, not the
-/// CN). Have `ca` sign it for `days` days from now. Return the certificate as PEM text, the
+/// subjectAltNames `DNS:<host>` and `IP:127.0.0.1`: a client checks a host name against the DNS
+/// names (the CN counts only in a certificate without any), and an IP address against the IP
+/// names only. Have `ca` sign it for `days` days from now. Return the certificate as PEM text, the
 /// contents of `server.crt`.
 public func signServerCertificate(
     host: String, privateKey: KeyObject, ca: CertificateAuthority, days: Int

@@ -18,7 +18,8 @@ public final class CertificateSigningRequest: @unchecked Sendable {
     /// A request for `subject`, carrying `privateKey`'s public key, signed with SHA-256.
     ///
     /// `subjectAltNames` are written as `openssl req -addext subjectAltName=…` takes them:
-    /// `["DNS:localhost", "IP:127.0.0.1"]`. TLS clients check a host against these, not the CN.
+    /// `["DNS:localhost", "IP:127.0.0.1"]`. TLS clients check a host name against the DNS names
+    /// (the CN only when there is none) and an IP address against the IP names.
     public convenience init(
         privateKey: KeyObject, subject: DistinguishedName, subjectAltNames: [String] = []
     ) throws {

@@ -26,6 +26,8 @@ import NIOPosix
     private var channel: (any Channel)?
     private var state = State.unbound
     private var sendsWhileBinding: [() -> Void] = []
+    /// The system socket `addMembership` or `dropMembership` bound before `bind`, as libuv does.
+    private var implicitSocket: ImplicitlyBoundSocket?
     private let hold = LoopHold()
 
     private enum State { case unbound, binding, bound, closed }
@@ -37,16 +39,23 @@ import NIOPosix
 
     /// Binds to `port` (0: any free one) on `address` (default: every interface), then emits
     /// `listening`; `callback` is added as a `listening` listener. Binding twice throws
-    /// `ERR_SOCKET_ALREADY_BOUND`; a busy port is an `error` event (EADDRINUSE).
+    /// `ERR_SOCKET_ALREADY_BOUND`; a busy port is an `error` event (EADDRINUSE). After an
+    /// `addMembership` or `dropMembership` before `bind`, the system socket is bound already and
+    /// this is an `error` event, EINVAL, as in Node.
     public func bind(_ port: Int = 0, _ address: String? = nil, _ callback: (@NodeActor () -> Void)? = nil)
         throws
     {
         guard state != .closed else { throw NodeError.dgramNotRunning }
         guard state == .unbound else { throw NodeError.alreadyBound }
         if let callback { once(.listening, callback) }
+        let host = address ?? (kind == .udp4 ? "0.0.0.0" : "::")
+        guard implicitSocket == nil else {
+            sendsWhileBinding = []
+            let detail = port > 0 ? "\(host):\(port)" : host
+            return nextTick { self.emit(.error, NodeError(errno: EINVAL, syscall: "bind", detail: detail)) }
+        }
         state = .binding
         hold.activate()
-        let host = address ?? (kind == .udp4 ? "0.0.0.0" : "::")
         DatagramBootstrap(group: nodeLoopGroup)
             .channelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
             // NIO reads into 2048-byte buffers by default and would cut larger datagrams short;
@@ -169,7 +178,7 @@ import NIOPosix
 
     /// Our own address, once bound (`listening`).
     public func address() -> AddressInfo? {
-        channel?.localAddress.map(AddressInfo.init)
+        channel?.localAddress.map(AddressInfo.init) ?? implicitSocket?.address()
     }
 
     /// Closes the socket: `close` fires, and no `message` after it. `callback` is added as a
@@ -181,6 +190,8 @@ import NIOPosix
         sendsWhileBinding = []
         channel?.close(promise: nil)
         channel = nil
+        implicitSocket?.close()
+        implicitSocket = nil
         hold.deactivate()
         nextTick {
             self.emit(.close)
@@ -188,9 +199,12 @@ import NIOPosix
         }
     }
 
-    // MARK: Options (Node's are synchronous, and fail with EBADF before the socket is bound)
+    // MARK: Options (Node's are synchronous, and fail with EBADF while there is no system socket)
 
     private func setOption(_ name: String, level: Int32, _ option: Int32, _ value: Int) throws {
+        if state == .unbound, let implicitSocket {
+            return try implicitSocket.setOption(level: level, option, Int32(value), syscall: name)
+        }
         guard let options = channel?.syncOptions, state == .bound else {
             throw NodeError(errno: EBADF, syscall: name)
         }
@@ -204,6 +218,16 @@ import NIOPosix
     /// Allows sending to broadcast addresses (SO_BROADCAST).
     public func setBroadcast(_ flag: Bool) throws {
         try setOption("setBroadcast", level: SOL_SOCKET, SO_BROADCAST, flag ? 1 : 0)
+    }
+
+    /// How many routers a unicast datagram may cross (IP_TTL, IPV6_UNICAST_HOPS; Node's
+    /// `setTTL`, whose default is the system's, 64 on Linux).
+    public func setTTL(_ ttl: Int) throws {
+        if kind == .udp4 {
+            try setOption("setTTL", level: Int32(IPPROTO_IP), IP_TTL, ttl)
+        } else {
+            try setOption("setTTL", level: Int32(IPPROTO_IPV6), IPV6_UNICAST_HOPS, ttl)
+        }
     }
 
     /// How many routers a multicast datagram may cross (IP_MULTICAST_TTL; Node's default is 1).
@@ -228,32 +252,42 @@ import NIOPosix
     /// Sends multicast datagrams out of the interface whose IPv4 address is `interface`
     /// (IP_MULTICAST_IF), e.g. `127.0.0.1` to keep them on this machine.
     public func setMulticastInterface(_ interface: String) throws {
-        guard let provider = channel as? any SocketOptionProvider, state == .bound, kind == .udp4 else {
+        let implicitSocket = state == .unbound && kind == .udp4 ? self.implicitSocket : nil
+        let provider = channel as? any SocketOptionProvider
+        guard implicitSocket != nil || (provider != nil && state == .bound && kind == .udp4) else {
             throw NodeError(errno: EBADF, syscall: "setMulticastInterface")
         }
         var address = in_addr()
         guard inet_pton(AF_INET, interface, &address) == 1 else {
             throw NodeError(errno: EINVAL, syscall: "setMulticastInterface", detail: interface)
         }
+        if let implicitSocket {
+            return try implicitSocket.setOption(
+                level: Int32(IPPROTO_IP), IP_MULTICAST_IF, address, syscall: "setMulticastInterface")
+        }
+        guard let provider else { return }
         var failure: (any Error)?
         provider.setIPMulticastIF(address).assumeIsolated().whenFailure { failure = $0 }
         if let failure { throw NodeError(failure, syscall: "setMulticastInterface") }
     }
 
     /// Joins the IPv4 multicast group `group`, on the interface whose address is `interface`
-    /// (default: the system's choice).
+    /// (default: the system's choice). Before `bind`, this binds the system socket to a free port
+    /// first, as Node does; a later `bind()` then fails with EINVAL.
     public func addMembership(_ group: String, _ interface: String? = nil) throws {
         try changeMembership(group, interface, join: true)
     }
 
-    /// Leaves a multicast group joined with ``addMembership(_:_:)``.
+    /// Leaves a multicast group joined with ``addMembership(_:_:)``. Before `bind`, it binds the
+    /// system socket as `addMembership` does, then fails with EADDRNOTAVAIL (no group was joined).
     public func dropMembership(_ group: String, _ interface: String? = nil) throws {
         try changeMembership(group, interface, join: false)
     }
 
     private func changeMembership(_ group: String, _ interface: String?, join: Bool) throws {
         let name = join ? "addMembership" : "dropMembership"
-        guard let provider = channel as? any SocketOptionProvider, state == .bound else {
+        let unbound = state == .unbound
+        guard unbound || (channel is any SocketOptionProvider && state == .bound) else {
             throw NodeError(errno: EBADF, syscall: name)
         }
         var request = ip_mreq()
@@ -266,6 +300,14 @@ import NIOPosix
         if let interface, inet_pton(AF_INET, interface, &request.imr_interface) != 1 {
             throw NodeError(errno: EINVAL, syscall: name, detail: interface)
         }
+        if unbound {
+            // libuv binds on the spot (uv__udp_maybe_deferred_bind), before the option is tried.
+            let socket = try implicitSocket ?? ImplicitlyBoundSocket(syscall: name)
+            implicitSocket = socket
+            let option = join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP
+            return try socket.setOption(level: Int32(IPPROTO_IP), option, request, syscall: name)
+        }
+        guard let provider = channel as? any SocketOptionProvider else { return }
         var failure: (any Error)?
         provider.unsafeSetSocketOption(
             level: NIOBSDSocket.OptionLevel(rawValue: Int32(IPPROTO_IP)),

@@ -31,14 +31,15 @@ struct DNSQueryKata {
         let header = Array(bytes.prefix(12))
         #expect(
             header == Array(Self.query.prefix(12)),
-            "the header must be id, 0x0100, 1 question, 0, 0, 0; yours is \(header)")
+            "the header must be id 0x1234, flags 0x0100, 1 question, 0, 0, 0: \(Array(Self.query.prefix(12))); yours is \(header)"
+        )
     }
 
     @Test func aRecordsAreReadPastACNAMEAndCompressedNames() {
         let addresses = decodeARecords(Buffer(Self.response))
         #expect(
             addresses == ["93.184.216.34", "93.184.215.14"],
-            "the answer holds a CNAME and two A records, with compressed names; you found \(addresses)"
+            "the answer holds a CNAME and two A records, with compressed names: [\"93.184.216.34\", \"93.184.215.14\"]; you found \(addresses)"
         )
     }
 
@@ -68,6 +69,6 @@ struct DNSQueryKata {
         }
         #expect(
             addresses == ["93.184.216.34", "93.184.215.14"],
-            "over UDP, the server answered; you read \(addresses)")
+            "over UDP, the server answered 93.184.216.34 and 93.184.215.14; you read \(addresses)")
     }
 }

@@ -20,6 +20,15 @@ import Testing
         contentLength <= 1024 ? .accept : .refuse(status: 417)
     }
 
+    /// A decision as the student writes it: `.reject(status: 417, closeConnection: true)`.
+    private func show(_ decision: ExpectDecision) -> String {
+        switch decision {
+        case .handle: ".handle"
+        case .sendContinue: ".sendContinue"
+        case .reject(let status, let close): ".reject(status: \(status), closeConnection: \(close))"
+        }
+    }
+
     @Test func theContinueResponseIsAStatusLineAndAnEmptyLine() {
         let bytes = ExpectDecision.continueResponse
         #expect(
@@ -32,12 +41,13 @@ import Testing
         let plain = decide("1.1", nil)
         #expect(
             plain.decision == .handle && plain.asked == 0,
-            "no Expect header: handle it, and do not ask the application; you returned \(plain.decision), asked \(plain.asked) times"
+            "no Expect header: handle it, and do not ask the application; you returned \(show(plain.decision)), asked \(plain.asked) times"
         )
         let expecting = decide("1.1", "100-continue")
         #expect(
             expecting.decision == .sendContinue,
-            "but Expect: 100-continue, accepted, sends 100 Continue; you returned \(expecting.decision)")
+            "but Expect: 100-continue, accepted, sends 100 Continue; you returned \(show(expecting.decision))"
+        )
     }
 
     @Test func anAcceptedContinueSends100() {
@@ -45,7 +55,7 @@ import Testing
             let result = decide("1.1", value, answer: application(contentLength: 512))
             #expect(
                 result.decision == .sendContinue && result.asked == 1,
-                "Expect: \(value.debugDescription) for 512 bytes: ask once, the application accepts, so .sendContinue; you returned \(result.decision), asked \(result.asked) times"
+                "Expect: \(value.debugDescription) for 512 bytes: ask once, the application accepts, so .sendContinue; you returned \(show(result.decision)), asked \(result.asked) times"
             )
         }
     }
@@ -54,12 +64,12 @@ import Testing
         let large = decide("1.1", "100-continue", answer: application(contentLength: 1_000_000))
         #expect(
             large.decision == .reject(status: 417, closeConnection: true) && large.asked == 1,
-            "the application refuses 1 MB with 417: answer 417 and close, the body unread; you returned \(large.decision), asked \(large.asked) times"
+            "the application refuses 1 MB with 417: answer 417 and close, the body unread; you returned \(show(large.decision)), asked \(large.asked) times"
         )
         let other = decide("1.1", "100-continue", answer: .refuse(status: 413))
         #expect(
             other.decision == .reject(status: 413, closeConnection: true),
-            "the status is the application's: refused with 413, answer 413 and close; you returned \(other.decision)"
+            "the status is the application's: refused with 413, answer 413 and close; you returned \(show(other.decision))"
         )
     }
 
@@ -68,7 +78,7 @@ import Testing
             let result = decide("1.1", value)
             #expect(
                 result.decision == .reject(status: 417, closeConnection: false) && result.asked == 0,
-                "Expect: \(value) is not the word 100-continue: 417, connection kept, application not asked; you returned \(result.decision), asked \(result.asked) times"
+                "Expect: \(value) is not the word 100-continue: 417, connection kept, application not asked; you returned \(show(result.decision)), asked \(result.asked) times"
             )
         }
     }
@@ -79,7 +89,7 @@ import Testing
             let new = decide("1.1", value)
             #expect(
                 old.decision == .handle && old.asked == 0 && new.decision != .handle,
-                "HTTP/1.0 has no Expect: with Expect: \(value) handle it without asking (on HTTP/1.1 it would not be handled plainly); you returned \(old.decision), asked \(old.asked) times, and \(new.decision) on HTTP/1.1"
+                "HTTP/1.0 has no Expect: with Expect: \(value) handle it without asking (on HTTP/1.1 it would not be handled plainly); you returned \(show(old.decision)), asked \(old.asked) times, and \(show(new.decision)) on HTTP/1.1"
             )
         }
     }

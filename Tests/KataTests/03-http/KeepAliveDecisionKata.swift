@@ -10,6 +10,20 @@ import Testing
         return requests.map { tracker.plan(version: $0.version, connection: $0.connection) }
     }
 
+    /// Plans as the student writes them: `[.keepAlive(header: "timeout=5"), .close]`. The tests
+    /// compare these, so that a failure shows them, not the types' full names.
+    private func show(_ plans: [KeepAlivePlan]) -> String {
+        "[" + plans.map(show).joined(separator: ", ") + "]"
+    }
+
+    private func show(_ plan: KeepAlivePlan) -> String {
+        switch plan {
+        case .keepAlive(let header): ".keepAlive(header: \(header.debugDescription))"
+        case .close: ".close"
+        case .reject503: ".reject503"
+        }
+    }
+
     @Test func http11KeepsAliveUnlessTheClientSaysClose() {
         for (connection, expected) in [
             (nil, true), ("keep-alive", true), ("close", false), ("Close", false), ("Upgrade, close", false),
@@ -41,8 +55,8 @@ import Testing
         let expected: [KeepAlivePlan] =
             Array(repeating: .keepAlive(header: "timeout=5"), count: 4) + [.close, .close]
         #expect(
-            got == expected,
-            "with no limit, four HTTP/1.1 requests get Keep-Alive: timeout=5, then Connection: close and a plain HTTP/1.0 request close; you returned \(got)"
+            show(got) == show(expected),
+            "with no limit, four HTTP/1.1 requests get Keep-Alive: timeout=5, then Connection: close and a plain HTTP/1.0 request close; you returned \(show(got))"
         )
     }
 
@@ -52,8 +66,8 @@ import Testing
             .keepAlive(header: "timeout=5, max=2"), .close, .reject503, .reject503,
         ]
         #expect(
-            two == expectedTwo,
-            "maxRequestsPerSocket = 2: the first gets max=2, the second closes, later ones get 503; you returned \(two)"
+            show(two) == show(expectedTwo),
+            "maxRequestsPerSocket = 2: the first gets max=2, the second closes, later ones get 503; you returned \(show(two))"
         )
         let three = plans(max: 3, Array(repeating: ("1.1", nil), count: 4))
         let expectedThree: [KeepAlivePlan] = [
@@ -61,8 +75,8 @@ import Testing
             .reject503,
         ]
         #expect(
-            three == expectedThree,
-            "maxRequestsPerSocket = 3: max=3 twice (the limit, not what is left), then close, then 503; you returned \(three)"
+            show(three) == show(expectedThree),
+            "maxRequestsPerSocket = 3: max=3 twice (the limit, not what is left), then close, then 503; you returned \(show(three))"
         )
     }
 
@@ -76,21 +90,21 @@ import Testing
         let expected: [KeepAlivePlan] =
             Array(repeating: .keepAlive(header: "timeout=5, max=2"), count: 4) + [.close, .reject503]
         #expect(
-            got == expected,
-            "Node counts only HTTP/1.1 requests: three HTTP/1.0 keep-alive requests, then the limit of 2 applies to the HTTP/1.1 ones; you returned \(got)"
+            show(got) == show(expected),
+            "Node counts only HTTP/1.1 requests: three HTTP/1.0 keep-alive requests, then the limit of 2 applies to the HTTP/1.1 ones; you returned \(show(got))"
         )
     }
 
     @Test func pastTheLimitEvenACloseRequestGets503() {
         let got = plans(max: 1, [("1.1", nil), ("1.1", "close")])
         #expect(
-            got == [.close, .reject503],
-            "maxRequestsPerSocket = 1: the first request reaches the limit and closes; the next is over it, so 503 whatever it asked. You returned \(got)"
+            show(got) == show([.close, .reject503]),
+            "maxRequestsPerSocket = 1: the first request reaches the limit and closes; the next is over it, so 503 whatever it asked. You returned \(show(got))"
         )
         let first = plans(max: 1, [("1.0", "keep-alive")])
         #expect(
-            first == [.keepAlive(header: "timeout=5, max=1")],
-            "an HTTP/1.0 keep-alive request is not counted, so even with a limit of 1 it keeps alive; you returned \(first)"
+            show(first) == show([.keepAlive(header: "timeout=5, max=1")]),
+            "an HTTP/1.0 keep-alive request is not counted, so even with a limit of 1 it keeps alive; you returned \(show(first))"
         )
     }
 }

@@ -40,6 +40,16 @@ import Testing
         if case .failure(let error) = outcome { error } else { nil }
     }
 
+    /// `headers` sorted by name, so that the message reads the same every run.
+    private func show(_ headers: [String: String]?) -> String {
+        guard let headers else { return "no head" }
+        return "["
+            + headers.sorted { $0.key < $1.key }.map {
+                "\($0.key.debugDescription): \($0.value.debugDescription)"
+            }
+            .joined(separator: ", ") + "]"
+    }
+
     private func pairs(_ head: ParsedRequestHead?) -> [String] {
         head?.rawHeaders.map { "\($0.name): \($0.value)" } ?? []
     }
@@ -57,7 +67,8 @@ import Testing
             head.version == "1.1", "the version is \"1.1\" (no \"HTTP/\"); you returned \"\(head.version)\"")
         #expect(
             head.headers == ["host": "example.com", "user-agent": "curl/8.5.0", "accept": "*/*"],
-            "headers maps lower-cased names to values; you returned \(head.headers)")
+            "headers maps lower-cased names to values: [\"accept\": \"*/*\", \"host\": \"example.com\", \"user-agent\": \"curl/8.5.0\"]; you returned \(show(head.headers))"
+        )
         #expect(
             pairs(head) == ["Host: example.com", "User-Agent: curl/8.5.0", "Accept: */*"],
             "rawHeaders keeps each name as sent, in order; you returned \(pairs(head))")
@@ -77,7 +88,7 @@ import Testing
             } else {
                 #expect(
                     head?.headers == ["host": "a"],
-                    "the final \"\\n\" completes the head with Host: a; you returned \(String(describing: head?.headers))"
+                    "the final \"\\n\" completes the head with Host: a; you returned \(show(head?.headers))"
                 )
             }
         }
@@ -116,7 +127,7 @@ import Testing
         let head = try? outcome.get()
         #expect(
             head?.headers == ["host": "a", "x-tag": "one, two", "x-pad": "padded"],
-            "repeated names join with \", \", and values lose surrounding spaces and tabs; you returned \(String(describing: head?.headers)) from \(describe(outcome))"
+            "repeated names join with \", \", and values lose surrounding spaces and tabs: [\"host\": \"a\", \"x-pad\": \"padded\", \"x-tag\": \"one, two\"]; you returned \(show(head?.headers)) from \(describe(outcome))"
         )
         #expect(
             pairs(head) == ["Host: a", "X-Tag: one", "x-tag: two", "X-Pad: padded"],

@@ -58,11 +58,39 @@ import Testing
             let unmasked = mine.masked && mine.payload == Self.xor(theirs.payload, Self.key)
             return
                 "frame \(index + 1) of \(expected.count) must be \(describe(theirs)); yours is \(describe(mine))"
-                + (unmasked ? " (its payload is still masked)" : "")
+                + (unmasked
+                    ? " (its payload is still masked)" : payloadDifference(mine.payload, theirs.payload))
         }
         return got.count < expected.count
             ? "\(expected.count) frames went in and only \(got.count) came out; the next one is \(describe(expected[got.count]))"
             : "\(expected.count) frames went in and \(got.count) came out"
+    }
+
+    /// Where two payloads of the same length first differ, when the frames' summaries would not
+    /// show it.
+    private func payloadDifference(_ mine: [UInt8], _ theirs: [UInt8]) -> String {
+        guard mine.count == theirs.count, mine.count > 8,
+            let index = mine.indices.first(where: { mine[$0] != theirs[$0] })
+        else { return "" }
+        let wrong = zip(mine, theirs).filter { $0 != $1 }.count
+        return
+            ": the payloads first differ at byte \(index), \(mine[index]) instead of \(theirs[index]) (\(wrong) of \(mine.count) bytes differ)"
+    }
+
+    /// Decodes the pieces of each case; expects `expected` from every one, and reports how many
+    /// went wrong and the first, in one line.
+    private func expectSameFrames(
+        _ cases: [(label: String, pieces: [[UInt8]])], _ expected: [WebSocketFrame], _ what: String
+    ) {
+        let wrong = cases.compactMap { label, pieces in
+            difference(decode(pieces), expected).map { "\(label): \($0)" }
+        }
+        // The count alone in the expression, so that the failure shows one line, not every case.
+        let wrongCases = wrong.count
+        #expect(
+            wrongCases == 0,
+            "\(what), the same frames must come out; \(wrong.count) of \(cases.count) went wrong, first \(wrong.first ?? "")"
+        )
     }
 
     /// Cuts `bytes` into pieces of 1 to `largest` bytes, the same pieces every run.
@@ -87,31 +115,31 @@ import Testing
         var decoder = WebSocketFrameDecoder()
         let early = decoder.push([0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c])
         #expect(
-            early == [],
+            early.map(describe) == [],
             "81 05 announces 5 bytes and only 4 came, so no frame yet; you returned \(early.map(describe))")
         let hello = decoder.push([0x6f, 0x81])
         #expect(
-            hello == [WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("Hello".utf8))],
+            hello.map(describe) == [
+                describe(WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("Hello".utf8)))
+            ],
             "the 5th byte completes \"Hello\", and 81 waits for the rest of the next frame; you returned \(hello.map(describe))"
         )
         let world = decoder.push([0x05] + Array("World".utf8))
         #expect(
-            world == [WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("World".utf8))],
+            world.map(describe) == [
+                describe(WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("World".utf8)))
+            ],
             "the kept 81, then 05 \"World\", make the next frame; you returned \(world.map(describe))")
     }
 
     @Test func everySplitPointGivesTheSameFrames() {
-        var wrong: [String] = []
-        for cut in 1..<Self.stream.count {
-            let got = decode([Array(Self.stream[..<cut]), Array(Self.stream[cut...])])
-            if let difference = difference(got, Self.frames) {
-                wrong.append("cut after byte \(cut): \(difference)")
-            }
+        let cuts = (1..<Self.stream.count).map { cut in
+            (
+                label: "cut after byte \(cut)",
+                pieces: [Array(Self.stream[..<cut]), Array(Self.stream[cut...])]
+            )
         }
-        #expect(
-            wrong.isEmpty,
-            "cut anywhere, the same frames must come out; \(wrong.count) cuts went wrong, first \(wrong.first ?? "")"
-        )
+        expectSameFrames(cuts, Self.frames, "cut anywhere")
     }
 
     @Test func oneByteAtATime() {
@@ -121,12 +149,10 @@ import Testing
     }
 
     @Test func randomPiecesGiveTheSameFrames() {
-        for seed in 1...20 as ClosedRange<UInt64> {
-            let got = decode(randomPieces(Self.stream, seed: seed, largest: 40))
-            #expect(
-                difference(got, Self.frames) == nil,
-                "pieces of 1 to 40 bytes (seed \(seed)): \(difference(got, Self.frames) ?? "")")
+        let cases = (1...20 as ClosedRange<UInt64>).map { seed in
+            (label: "seed \(seed)", pieces: randomPieces(Self.stream, seed: seed, largest: 40))
         }
+        expectSameFrames(cases, Self.frames, "in pieces of 1 to 40 bytes")
     }
 
     @Test func theLongestLengthForms() {
@@ -153,17 +179,46 @@ import Testing
         )
         // Cut inside the 64-bit frame's header, wherever that falls.
         let header64 = 2 + 4 + 125 + 4 + 65535
-        for cut in (header64 + 1)..<(header64 + 14) {
-            let got = decode([Array(stream[..<cut]), Array(stream[cut...])])
-            #expect(
-                difference(got, expected) == nil,
-                "cut after byte \(cut - header64) of the 14-byte header 82 ff 00 00 00 00 00 01 00 00 + key: \(difference(got, expected) ?? "")"
+        let cuts = ((header64 + 1)..<(header64 + 14)).map { cut in
+            (
+                label: "cut after byte \(cut - header64)",
+                pieces: [Array(stream[..<cut]), Array(stream[cut...])]
             )
         }
+        expectSameFrames(cuts, expected, "cut inside the 14-byte header 82 ff 00 00 00 00 00 01 00 00 + key")
         let pieces = decode(randomPieces(stream, seed: 2024, largest: 8192))
         #expect(
             difference(pieces, expected) == nil,
             "the same frames in pieces of 1 to 8192 bytes: \(difference(pieces, expected) ?? "")")
+    }
+
+    @Test func aLengthCountsAllEightBytes() {
+        var small = WebSocketFrameDecoder()
+        let abc = small.push([0x82, 0x7F, 0, 0, 0, 0, 0, 0, 0, 3] + Array("abc".utf8))
+        #expect(
+            abc.map(describe) == [
+                describe(WebSocketFrame(fin: true, opcode: 2, masked: false, payload: Array("abc".utf8)))
+            ],
+            "82 7f 00 00 00 00 00 00 00 03 \"abc\" is a binary frame of 3 bytes, its length in the 64-bit form; you returned \(abc.map(describe))"
+        )
+        var huge = WebSocketFrameDecoder()
+        let got = huge.push([0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0] + Array(repeating: 0x41, count: 10))
+        #expect(
+            got.map(describe) == [],
+            "82 7f 00 00 00 01 00 00 00 00 announces 4294967296 bytes (2^32: the high 4 bytes of the 64-bit length count too), so 10 bytes later no frame is complete; you returned \(got.map(describe))"
+        )
+    }
+
+    @Test func theOpcodeIsTheLowFourBits() {
+        let got = decode([[0xC1, 0x02, 0x68, 0x69, 0xB2, 0x00]])
+        let expected = [
+            WebSocketFrame(fin: true, opcode: 1, masked: false, payload: Array("hi".utf8)),
+            WebSocketFrame(fin: true, opcode: 2, masked: false, payload: []),
+        ]
+        #expect(
+            difference(got, expected) == nil,
+            "c1 is FIN (80) + RSV1 (40) + opcode 1, and b2 is FIN + RSV2 (20) + RSV3 (10) + opcode 2: the opcode is the low 4 bits (& 0x0F), the RSV bits are not part of it: \(difference(got, expected) ?? "")"
+        )
     }
 }
 

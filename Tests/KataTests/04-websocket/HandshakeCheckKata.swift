@@ -23,8 +23,12 @@ import Testing
         checkHandshake(method: method, httpVersion: version, headers: headers)
     }
 
+    /// The status, then the headers as they would be written, sorted by name so that the message
+    /// is the same every run.
     private func show(_ answer: HandshakeAnswer) -> String {
-        "\(answer.status)" + (answer.headers.isEmpty ? "" : " with \(answer.headers)")
+        let headers = answer.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+        return "\(answer.status)"
+            + (headers.isEmpty ? " with no headers" : " with " + headers.joined(separator: ", "))
     }
 
     /// Expects exactly this status and these headers (none when none are given).
@@ -32,7 +36,7 @@ import Testing
         _ got: HandshakeAnswer, _ status: Int, headers: [String: String] = [:], _ situation: String
     ) {
         #expect(
-            got == HandshakeAnswer(status: status, headers: headers),
+            show(got) == show(HandshakeAnswer(status: status, headers: headers)),
             "\(situation): answer \(show(HandshakeAnswer(status: status, headers: headers))); you answered \(show(got))"
         )
     }
@@ -64,9 +68,20 @@ import Testing
     }
 
     @Test func http10CannotUpgrade() {
-        check(
-            answer(version: "1.0"), 400, "an HTTP/1.0 request cannot upgrade (RFC 6455 asks for 1.1 or later)"
-        )
+        for version in ["1.0", "0.9"] {
+            check(
+                answer(version: version), 400,
+                "an HTTP/\(version) request cannot upgrade (RFC 6455 asks for 1.1 or later)")
+        }
+    }
+
+    @Test func laterVersionsMayUpgrade() {
+        for version in ["1.2", "2.0"] {
+            check(
+                answer(version: version), 101, headers: Self.switching,
+                "HTTP/\(version) is later than 1.1, and RFC 6455 asks for 1.1 or later; compare the numbers, not the text"
+            )
+        }
     }
 
     @Test func upgradeMustNameWebsocket() {

@@ -50,6 +50,11 @@ import Testing
             "a certificate naming the trusted CA as issuer whose signature does not verify with the CA's key (forged)"
         )
         check(
+            presented(issuer: "Interceptor CA", signatureVerifies: false, issuerIsTrusted: false),
+            "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+            "a certificate from a CA the client does not trust, whose signature does not verify either: who signed it is checked first, and without a trusted issuer's key the signature cannot even be checked"
+        )
+        check(
             presented(issuer: "localhost", issuerIsTrusted: false), "DEPTH_ZERO_SELF_SIGNED_CERT",
             "a self-signed certificate for localhost that the client does not trust")
         check(

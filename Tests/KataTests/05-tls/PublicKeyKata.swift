@@ -25,9 +25,30 @@ struct PublicKeyKata {
             )
         } else {
             Issue.record(
-                "\(situation): openssl rsa -pubout writes \(expected.debugDescription); you returned \(yours.debugDescription)"
+                "\(situation): yours is not what openssl rsa -pubout writes: \(whereTheyDiffer(yours, expected))"
             )
         }
+    }
+
+    /// The first place where `yours` and `expected` part, in words.
+    private func whereTheyDiffer(_ yours: String, _ expected: String) -> String {
+        let mine = Array(yours.utf8)
+        let theirs = Array(expected.utf8)
+        let common = zip(mine, theirs).prefix { $0 == $1 }.count
+        let line = theirs[..<common].filter { $0 == UInt8(ascii: "\n") }.count + 1
+        func text(_ bytes: [UInt8]) -> String {
+            String(decoding: bytes[common...].prefix(20), as: UTF8.self).debugDescription
+        }
+        if common == theirs.count {
+            return "it has \(mine.count - common) more bytes at the end, \(text(mine))"
+        }
+        if common == mine.count {
+            let missing = theirs.count - common == 1 && theirs.last == UInt8(ascii: "\n")
+            return missing
+                ? "it lacks the final newline after -----END PUBLIC KEY-----"
+                : "it stops on line \(line), where openssl goes on with \(text(theirs))"
+        }
+        return "on line \(line), byte \(common), openssl has \(text(theirs)) and yours \(text(mine))"
     }
 
     @Test func theSamePublicKeyAsOpenSSLPubout() async throws {

@@ -45,6 +45,15 @@ struct ServerKeyKata {
             "openssl rsa -check -noout -in server.key must say \"RSA key ok\"; it said \(said(check))")
     }
 
+    @Test func theSizeAskedForIsTheSizeMade() throws {
+        let pem = try generateServerKey(bits: 3072)
+        guard let key = readKey(pem) else { return }
+        #expect(
+            key.asymmetricKeyDetails.modulusLength == 3072,
+            "generateServerKey(bits: 3072) must make a 3072-bit key (openssl genrsa -out server.key 3072); yours has \(key.asymmetricKeyDetails.modulusLength ?? 0) bits: pass bits on as the modulus length"
+        )
+    }
+
     @Test func everyCallMakesANewKey() throws {
         let first = try generateServerKey()
         let second = try generateServerKey()
