@@ -115,6 +115,13 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A reset during the handshake is the handshake's failure (a server's `tlsClientError`,
+        // as in Node: `read ECONNRESET`), not an error of a socket the program never saw.
+        guard state == .handshaking else { return context.fireErrorCaught(error) }
+        fail(context, NodeError(error, syscall: "read"))
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if state == .handshaking {
             state = .failed
