@@ -71,6 +71,13 @@ import Testing
         try await expectClose(1009, after: bytes, options: WebSocketOptions(maxPayload: 1500))
     }
 
+    @Test func aMaxPayloadPast4GiBDoesNotStopTheServer() async throws {
+        // SwiftNIO's frame decoder stops the program for a limit past 4 GiB; ws allows any.
+        let (wss, port) = try await listeningEchoServer(options: WebSocketOptions(maxPayload: 5 << 30))
+        defer { wss.httpServer.close() }
+        try await expectServesANormalClient(port)
+    }
+
     // MARK: Invalid UTF-8, refused in the fragment that holds it (issue 12, item 4)
 
     /// A lone FF; an overlong "/" (C0 AF); a UTF-16 surrogate (ED A0 80); past U+10FFFF
