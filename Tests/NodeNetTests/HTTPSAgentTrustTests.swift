@@ -26,7 +26,7 @@ import Testing
         var options = RequestOptions()
         options.tls = tls
         options.agent = agent
-        return try await waitFor("a response", seconds: 10) { done in
+        return try await waitFor("a response", seconds: 30) { done in
             let request = https.get("https://localhost:\(port)/", options) { res in
                 var body = ""
                 res.on(.data) { body += $0.toString() }

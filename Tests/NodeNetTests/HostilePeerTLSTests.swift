@@ -22,7 +22,7 @@ import Testing
     private func expectServesANormalClient(_ port: Int, _ certs: TestCertificates) async throws {
         var options = RequestOptions(agent: nil)
         options.tls = TLSOptions(ca: [certs.caCert])
-        let body: String = try await waitFor("a normal client's answer", seconds: 10) { done in
+        let body: String = try await waitFor("a normal client's answer", seconds: 30) { done in
             let request = https.get("https://localhost:\(port)/", options) { res in
                 var body = ""
                 res.on(.data) { body += $0.toString() }
@@ -55,7 +55,7 @@ import Testing
             case 1: [0x16, 0x03, 0x01, 0xFF, 0xFF] + noise(1024)
             default: [0x42, 0x03, 0x03, 0x00, 0x10] + noise(16)
             }
-        let (error, closed): (NodeError, Bool) = try await waitFor("the refusal", seconds: 10) { done in
+        let (error, closed): (NodeError, Bool) = try await waitFor("the refusal", seconds: 30) { done in
             var refusal: NodeError?
             server.once(.tlsClientError) { error, _ in refusal = error }
             let peer = net.connect(port, "127.0.0.1")
@@ -88,7 +88,7 @@ import Testing
             }
         }
         defer { relay.close() }
-        let serverSaw: NodeError = try await waitFor("the server's tlsClientError", seconds: 10) { done in
+        let serverSaw: NodeError = try await waitFor("the server's tlsClientError", seconds: 30) { done in
             server.once(.tlsClientError) { error, _ in done(error) }
             let client = tls.connect(relayPort, "localhost", TLSOptions(ca: [certs.caCert]))
             client.on(.error) { _ in }
@@ -102,7 +102,7 @@ import Testing
         let (server, port) = try await server(certs)
         defer { server.close() }
         // 8 MiB do not fit in the socket buffers: the server is still writing when the RST comes.
-        let finished: Bool = try await waitFor("the response's close", seconds: 10) { done in
+        let finished: Bool = try await waitFor("the response's close", seconds: 30) { done in
             server.once(.request) { _, res in res.once(.close) { done(res.writableFinished) } }
             let client = tls.connect(port, "localhost", TLSOptions(ca: [certs.caCert])) {}
             client.on(.error) { _ in }

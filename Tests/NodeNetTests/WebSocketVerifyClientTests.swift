@@ -20,7 +20,7 @@ import Testing
 
     /// The answer to a valid handshake with `extraHeaders`, up to the server's close (or its `101`).
     private func answer(_ port: Int, _ extraHeaders: [String]) async throws -> RawReply {
-        try await rawExchange(port, RawWebSocket.handshake(extraHeaders: extraHeaders), seconds: 10) {
+        try await rawExchange(port, RawWebSocket.handshake(extraHeaders: extraHeaders), seconds: 30) {
             $0.hasPrefix("HTTP/1.1 101") && $0.hasSuffix("\r\n\r\n")
         }
     }
@@ -29,7 +29,7 @@ import Testing
 
     @Test func theSynchronousFormRefusesWith401AsWsDoes() async throws {
         let (wss, port, connections) = try await server(.sync { $0.origin == "http://good.example" })
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let refused = try await answer(port, fromElsewhere)
         #expect(
             refused.text
@@ -55,7 +55,7 @@ import Testing
             }
         }
         let (wss, port, _) = try await server(verify)
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let refused = try await answer(port, fromElsewhere)
         #expect(
             refused.text
@@ -63,12 +63,42 @@ import Testing
                 + "Content-Type: text/plain\r\nContent-Length: 23\r\n\r\nNo pages from elsewhere")
         // A client with no Origin is let in, after the same wait, and served.
         let client = try await openClient(port)
-        let echo: WebSocketMessage = try await waitFor("an echo", seconds: 10) { done in
+        let echo: WebSocketMessage = try await waitFor("an echo", seconds: 30) { done in
             client.once(.message, done)
             client.send("let in")
         }
         #expect(echo == .text("let in"))
         try client.close()
+    }
+
+    @Test func aProgramRoutesUpgradesItselfRefusesSomeAndHandsTheRestToHandleUpgrade() async throws {
+        // ws's noServer pattern: the program owns the `upgrade` event.
+        let (http, port) = try await listeningHTTPServer()
+        defer { http.close() }
+        let chat = WebSocketServer()
+        let feed = WebSocketServer()
+        var served: [String] = []
+        chat.on(.connection) { _, req in served.append("chat \(req.url)") }
+        feed.on(.connection) { _, req in served.append("feed \(req.url)") }
+        http.on(.upgrade) { req, socket, head in
+            guard req.url.hasSuffix("?token=letmein") else {
+                socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                return
+            }
+            let target = req.url.hasPrefix("/chat") ? chat : feed
+            target.handleUpgrade(req, socket, head) { ws in target.emit(.connection, (ws, req)) }
+        }
+        func answer(_ path: String) async throws -> String {
+            let reply = try await rawExchange(port, RawWebSocket.handshake(path: path), seconds: 30) {
+                $0.hasSuffix("\r\n\r\n")
+            }
+            return String(reply.text.prefix { $0 != "\r\n" })
+        }
+        #expect(try await answer("/chat") == "HTTP/1.1 401 Unauthorized")
+        #expect(try await answer("/chat?token=letmein") == "HTTP/1.1 101 Switching Protocols")
+        #expect(try await answer("/feed?token=letmein") == "HTTP/1.1 101 Switching Protocols")
+        #expect(served == ["chat /chat?token=letmein", "feed /feed?token=letmein"])
+        #expect(chat.address() == nil, "no HTTP server of its own")
     }
 
     @Test func verifyClientIsToldTheOriginWhetherTLSAndTheRequest() async throws {
@@ -78,7 +108,7 @@ import Testing
         defer { server.close() }
         var client: TLSSocket?
         defer { client?.destroy() }
-        let seen: (String?, Bool, String, String?) = try await waitFor("verifyClient", seconds: 10) { done in
+        let seen: (String?, Bool, String, String?) = try await waitFor("verifyClient", seconds: 30) { done in
             _ = WebSocketServer(
                 server: server,
                 verifyClient: .sync { info in
@@ -102,35 +132,35 @@ import Testing
     @Test func aClientThatLeavesWhileItIsJudgedIsClosedAndOthersAreServed() async throws {
         let judge = SlowJudge()
         let (wss, port, _) = try await server(.async { _, done in judge.ask(done) })
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         // The first client hangs up while its verdict is awaited; then the verdict comes. As with
         // `ws`, the server learns of the hang-up when it next reads: the connection then closes.
         let gone = net.connect(port, "127.0.0.1")
         gone.on(.error) { _ in }
-        try await waitFor("the first verdict asked for", seconds: 10) { done in
+        try await waitFor("the first verdict asked for", seconds: 30) { done in
             judge.asked = done
             gone.write(RawWebSocket.handshake())
         }
-        try await waitFor("the first client gone", seconds: 10) { done in
+        try await waitFor("the first client gone", seconds: 30) { done in
             gone.once(.close) { _ in done() }
             gone.destroy()
         }
-        let closed: CloseEvent = try await waitFor("the left connection closed", seconds: 10) { done in
+        let closed: CloseEvent = try await waitFor("the left connection closed", seconds: 30) { done in
             wss.once(.connection) { ws, _ in ws.once(.close, done) }
             judge.answer(.accept)
         }
         #expect(closed.code == 1006)
         #expect(wss.clients.isEmpty)
         // The next client is judged and served as usual.
-        try await waitFor("the second verdict asked for", seconds: 10) { done in
+        try await waitFor("the second verdict asked for", seconds: 30) { done in
             judge.asked = done
             Task { try await judge.opened(openClient(port)) }
         }
         judge.answer(.accept)
-        let client: WebSocket = try await waitFor("the second client open", seconds: 10) { done in
+        let client: WebSocket = try await waitFor("the second client open", seconds: 30) { done in
             judge.whenOpen = done
         }
-        let echo: WebSocketMessage = try await waitFor("an echo", seconds: 10) { done in
+        let echo: WebSocketMessage = try await waitFor("an echo", seconds: 30) { done in
             client.once(.message, done)
             client.send("served")
         }

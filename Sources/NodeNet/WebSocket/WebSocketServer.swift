@@ -1,11 +1,12 @@
 /// A WebSocket server, shaped like the `ws` library's `WebSocketServer` (Node has none built in):
-/// it answers the upgrade requests of an HTTP server and hands each new connection to
-/// `connection`.
+/// it answers the upgrade requests of an HTTP server, or those a program hands to
+/// ``handleUpgrade(_:_:_:_:)``, and hands each new connection to `connection`.
 ///
 /// Events: `connection(ws, req)`, `listening` and `error` (standalone only), `close`.
 @NodeActor public final class WebSocketServer: EventEmitter {
-    /// The HTTP server whose `upgrade` requests this server answers.
-    public let httpServer: HTTPServer
+    /// The HTTP server whose `upgrade` requests this server answers; nil for a server made with
+    /// ``init(path:protocols:options:verifyClient:)``, which answers those it is handed.
+    public let httpServer: HTTPServer?
     /// Only upgrades to this path are accepted (others get 400); nil accepts every path.
     public let path: String?
     /// The subprotocols this server speaks: it chooses the first the client offers that is here.
@@ -22,22 +23,41 @@
 
     /// Serves WebSocket upgrades on `server`, which goes on serving ordinary requests
     /// (`new WebSocketServer({ server, path, verifyClient })` in `ws`).
-    public init(
+    public convenience init(
         server: HTTPServer, path: String? = nil, protocols: [String] = [],
         options: WebSocketOptions = WebSocketOptions(), verifyClient: ClientVerification? = nil
     ) {
-        httpServer = server
+        self.init(
+            httpServer: server, path: path, protocols: protocols, options: options, verifyClient: verifyClient
+        )
+        // The listener keeps this server alive as long as the HTTP server, as in Node, where the
+        // program need not keep a reference to it.
+        server.on(.upgrade) { req, socket, head in
+            self.handleUpgrade(req, socket, head) { ws in self.emit(.connection, (ws, req)) }
+        }
+    }
+
+    /// A server with no HTTP server of its own (`new WebSocketServer({ noServer: true })` in `ws`):
+    /// the program listens for `upgrade` itself, routes each request (by path, by host, to one of
+    /// several servers), refuses what it wants to refuse, and hands the rest to `handleUpgrade`.
+    public convenience init(
+        path: String? = nil, protocols: [String] = [], options: WebSocketOptions = WebSocketOptions(),
+        verifyClient: ClientVerification? = nil
+    ) {
+        self.init(
+            httpServer: nil, path: path, protocols: protocols, options: options, verifyClient: verifyClient)
+    }
+
+    private init(
+        httpServer: HTTPServer?, path: String?, protocols: [String], options: WebSocketOptions,
+        verifyClient: ClientVerification?
+    ) {
+        self.httpServer = httpServer
         self.path = path
         self.protocols = protocols
         self.options = options
         self.verifyClient = verifyClient
         super.init()
-        // The listener keeps this server alive as long as the HTTP server, as in Node, where the
-        // program need not keep a reference to it.
-        server.on(.upgrade) { req, socket, head in
-            guard !self.closed else { return socket.destroy() }
-            self.handleUpgrade(req, socket, head) { ws in self.emit(.connection, (ws, req)) }
-        }
     }
 
     /// A server of its own on `port` (`new WebSocketServer({ port })` in `ws`): requests that are
@@ -69,9 +89,9 @@
         self.standalone = standalone
     }
 
-    /// The address the HTTP server listens on.
+    /// The address the HTTP server listens on (nil without one).
     public func address() -> AddressInfo? {
-        httpServer.address()
+        httpServer?.address()
     }
 
     /// Checks an upgrade request and answers it: `101` and a ``WebSocket`` for `callback`, or
@@ -82,6 +102,7 @@
         _ req: IncomingMessage, _ socket: Socket, _ head: Buffer,
         _ callback: @escaping @NodeActor (WebSocket) -> Void
     ) {
+        guard !closed else { return socket.destroy() }
         let requestPath = String(req.url.prefix { $0 != "?" })
         var refusal = WebSocketHandshake.check(req)
         if refusal == nil, let path, requestPath != path {
@@ -134,7 +155,7 @@
     public func close(_ callback: (@NodeActor () -> Void)? = nil) {
         closed = true
         if let callback { once(.close, callback) }
-        if standalone {
+        if standalone, let httpServer {
             httpServer.close { [weak self] _ in self?.emit(.close) }
         } else {
             nextTick { self.emit(.close) }
