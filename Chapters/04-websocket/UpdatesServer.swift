@@ -18,8 +18,20 @@ import NodeNet
     }
     // end excerpt
 
+    // excerpt: origin
+    // A browser opens a WebSocket wherever a page asks, sending this server's cookies: a page
+    // on any other site could talk to us as our user. So only our own pages may connect.
+    let onlyOurPages = ClientVerification.verdict { info in
+        guard let origin = info.origin else { return .accept }  // no browser, no page to fear
+        if origin == "http://\(info.req.headers["host"] ?? "")" { return .accept }
+        print("refused a WebSocket for a page from \(origin)")
+        return .refuse(status: 403, message: "Pages from \(origin) may not connect here\n")
+    }
+    // end excerpt
+
     // excerpt: server
-    let wss = WebSocketServer(server: server, path: "/updates", protocols: ["chat", "superchat"])
+    let wss = WebSocketServer(
+        server: server, path: "/updates", protocols: ["chat", "superchat"], verifyClient: onlyOurPages)
     var connections = 0
     wss.on(.connection) { ws, req in
         connections += 1

@@ -108,9 +108,14 @@ struct ValidationError: Error, CustomStringConvertible {
 }
 
 /// `tls-certs keys`: every file of §5.1, written to `folder`, each step shown with the `openssl`
-/// command that does the same, then checked by `openssl` where it is installed.
-func makeTheBooksKeys(in folder: URL, bits: Int = 2048) throws {
+/// command that does the same, then checked by `openssl` where it is installed. The private keys
+/// are readable by their owner only, and are not replaced unless `force` is set.
+func makeTheBooksKeys(in folder: URL, bits: Int = 2048, force: Bool = false) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let writer = KeyFileWriter(folder: folder, force: force)
+    let privateKeys: Set = ["server.key", "client.key", "ca.key"]
+    // Before any work: a second run must not silently replace the keys of the first.
+    try writer.checkNoneExist(privateKeys.sorted())
     print("§5.1.1 秘钥 and §5.1.2 数字证书, in Swift; the openssl twin of each step on the right\n")
     let keys = try BooksKeys.make(bits: bits) { command, file in
         print("  \(file.padding(toLength: 11, withPad: " ", startingAt: 0)) ← \(command)")
@@ -130,7 +135,11 @@ func makeTheBooksKeys(in folder: URL, bits: Int = 2048) throws {
     )
     print("  client.pem  ← openssl rsa -in client.key -pubout -out client.pem")
     for (name, text) in files {
-        try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+        if privateKeys.contains(name) {
+            try writer.writePrivateKey(name, text)
+        } else {
+            try writer.writePublic(name, text)
+        }
     }
     print("\nwrote \(files.map(\.0).joined(separator: ", ")) to \(folder.path)")
     print("server.crt: subject \(keys.serverCert.subject), issuer \(keys.serverCert.issuer)")

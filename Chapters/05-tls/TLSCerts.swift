@@ -19,9 +19,10 @@ struct Keys: ParsableCommand {
             "§5.1.1–5.1.2: each openssl step of the book, done in Swift, into a folder (checked by openssl).")
     @Argument(help: "Where to write the files.") var folder = "keys"
     @Option(help: "RSA key size (the book's 1024 is refused by TLS here: try it).") var bits = 2048
+    @Flag(help: "Replace private keys already in the folder (they are kept otherwise).") var force = false
 
     func run() throws {
-        try makeTheBooksKeys(in: URL(fileURLWithPath: folder), bits: bits)
+        try makeTheBooksKeys(in: URL(fileURLWithPath: folder), bits: bits, force: force)
     }
 }
 

@@ -21,6 +21,16 @@ struct ProgramLifetimeTests {
         #expect(program.standardOutput == "timer fired\n")
     }
 
+    @Test func aDelayPastNodesTimerLimitIsOneMillisecondWithNodesWarning() async throws {
+        let program = try await run("huge-timer")
+        #expect(try await program.waitForExit() == 0, "\(program.standardError)")
+        #expect(program.standardOutput == "timer fired\n")
+        #expect(
+            program.standardError.contains(
+                "TimeoutOverflowWarning: 9223372036854775807 does not fit into a 32-bit signed integer.\n"
+                    + "Timeout duration was set to 1.\n"), "\(program.standardError)")
+    }
+
     @Test func anUnrefTimerDoesNotHoldTheProgram() async throws {
         let program = try await run("unref-timer")
         #expect(try await program.waitForExit() == 0)

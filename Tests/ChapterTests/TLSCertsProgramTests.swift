@@ -73,6 +73,39 @@ struct TLSCertsProgramTests {
         #expect(verify.output == "server.crt: OK\n", "\(verify)")
     }
 
+    @Test func privateKeysAreTheOwnersAloneAndAreNeverOverwrittenUnasked() async throws {
+        let (folder, _) = try await makeKeys(bits: 1024)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func mode(_ name: String) throws -> Int {
+            let attributes = try FileManager.default.attributesOfItem(
+                atPath: folder.appendingPathComponent(name).path)
+            return try #require(attributes[.posixPermissions] as? Int)
+        }
+        // As `openssl genrsa` writes them: read and write for the owner, nothing for anyone else.
+        for key in ["server.key", "client.key", "ca.key"] { #expect(try mode(key) == 0o600, "\(key)") }
+        #expect(try mode("server.crt") & 0o077 != 0, "certificates stay readable")
+        let serverKey = try String(contentsOf: folder.appendingPathComponent("server.key"), encoding: .utf8)
+
+        // A second run would replace the keys the certificates were made for: refused, by name.
+        let again = try RunningProgram.built("tls-certs", ["keys", folder.path, "--bits", "1024"])
+        #expect(try await again.waitForExit(seconds: 60) != 0)
+        #expect(again.standardError.contains("already exists"), "\(again.standardError)")
+        #expect(again.standardError.contains(folder.appendingPathComponent("ca.key").path))
+        #expect(
+            try String(contentsOf: folder.appendingPathComponent("server.key"), encoding: .utf8) == serverKey)
+
+        // With --force they are replaced, and a key left world-readable by someone else is
+        // replaced by a fresh 0600 file, not written into.
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o644], ofItemAtPath: folder.appendingPathComponent("client.key").path)
+        let forced = try RunningProgram.built(
+            "tls-certs", ["keys", folder.path, "--bits", "1024", "--force"])
+        #expect(try await forced.waitForExit(seconds: 60) == 0, "\(forced.standardError)")
+        #expect(
+            try String(contentsOf: folder.appendingPathComponent("server.key"), encoding: .utf8) != serverKey)
+        for key in ["server.key", "client.key", "ca.key"] { #expect(try mode(key) == 0o600, "\(key)") }
+    }
+
     @Test func theServerAndTheClientAuthenticateEachOther() async throws {
         let (folder, _) = try await makeKeys()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -176,6 +176,33 @@ struct WebSocketProgramTests {
         #expect(masked(swiftLog) == masked(nodeLog))
     }
 
+    @Test func aPageFromAnotherSiteIsRefusedAndTheServersOwnPageIsLetIn() async throws {
+        let (server, port) = try await startServer()
+        defer { server.stop() }
+        func handshake(origin: String?) -> String {
+            "GET /updates HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + (origin.map { "Origin: \($0)\r\n" } ?? "") + "Cookie: session=the-users\r\n\r\n"
+        }
+        // What a script on another site makes the user's browser send: its Origin, our cookie.
+        let hijack = try PlainTCPClient(port: port)
+        hijack.send(handshake(origin: "http://evil.example"))
+        let body = "Pages from http://evil.example may not connect here\n"
+        let refusal =
+            "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        #expect(String(decoding: hijack.receive(refusal.utf8.count), as: UTF8.self) == refusal)
+        #expect(hijack.peerClosed())
+        try await server.waitForOutput(containing: "refused a WebSocket for a page from http://evil.example")
+        // The server's own page (Origin = its Host), and a client that is no browser (no Origin).
+        for origin in ["http://127.0.0.1:\(port)", nil] {
+            let client = try PlainTCPClient(port: port)
+            client.send(handshake(origin: origin))
+            let head = String(decoding: client.receive(34), as: UTF8.self)
+            #expect(head == "HTTP/1.1 101 Switching Protocols\r\n", "origin \(origin ?? "none")")
+        }
+    }
+
     @Test func aBrokenFrameIsRefusedWithItsCloseCodeAndTheServerServesOn() async throws {
         let (server, port) = try await startServer()
         defer { server.stop() }

@@ -32,6 +32,9 @@ case "ref-udp":
             setTimeout(20) { try? socket.close() }
         }
     }
+case "huge-timer":
+    // Past Node's 32-bit TIMEOUT_MAX: 1 ms and a warning, as in Node, not a crash.
+    Node.run { setTimeout(Int.max) { print("timer fired") } }
 case "ref-again":
     Node.run {
         let timer = setTimeout(20) { print("timer fired") }

@@ -34,6 +34,23 @@ import Testing
         try client.close()
     }
 
+    @Test func aKeptMessageHoldsItsOwnBytesNotTheWholeReadBuffer() async throws {
+        let (server, port) = try await boundSocket()
+        let (client, _) = try await boundSocket()
+        defer {
+            try? server.close()
+            try? client.close()
+        }
+        let message: Buffer = try await waitFor("message") { done in
+            server.once(.message) { message, _ in done(message) }
+            try! client.send("ping", port)
+        }
+        // A program may keep every message it gets; each must cost its own size, not the 64 KiB
+        // a datagram is read into.
+        #expect(message.storage.capacity < 1024, "capacity \(message.storage.capacity)")
+        #expect(message.toString() == "ping")
+    }
+
     @Test func sendingFromAnUnboundSocketBindsItFirst() async throws {
         let (server, port) = try await boundSocket()
         let client = dgram.createSocket(.udp4)

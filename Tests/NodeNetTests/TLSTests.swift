@@ -66,6 +66,30 @@ import Testing
         socket.end()
     }
 
+    @Test func oneWriteOfSeveralOpenSSLPiecesArrivesWholeAndInOrder() async throws {
+        // OpenSSL takes at most 1 MiB per call here (its counts are 32-bit): a write of 3 MiB
+        // and a little goes through in four pieces, and must come out as it went in.
+        let certs = try await TestCertificates.forTest()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let socket = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
+        // A period of 251 bytes, which no piece size divides: a piece out of order would show.
+        let sent = Buffer((0..<(3 << 20) + 5).map { UInt8($0 % 251) })
+        let echoed: Buffer = try await waitFor("the echo of 3 MiB") { done in
+            var received: [Buffer] = []
+            var count = 0
+            socket.on(.data) { chunk in
+                received.append(chunk)
+                count += chunk.count
+                if count >= sent.count { done(Buffer.concat(received)) }
+            }
+            socket.write(sent)
+        }
+        #expect(echoed.count == sent.count)
+        #expect(echoed.bytes == sent.bytes)
+        socket.end()
+    }
+
     @Test func tls12IsNegotiatedWhenTheClientOffersNoMore() async throws {
         let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))

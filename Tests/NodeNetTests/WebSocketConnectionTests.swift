@@ -7,7 +7,7 @@ import Testing
 @NodeActor struct WebSocketConnectionTests {
     @Test func theBrowserShapeAndTheEmitterShapeSeeTheSameMessages() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let ws = WebSocket("ws://127.0.0.1:\(port)/")
         let log = EventLog()
         ws.onopen = { log.add("onopen") }
@@ -29,7 +29,7 @@ import Testing
 
     @Test func textStaysTextAndBinaryStaysBinary() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let ws = try await openClient(port)
         for message in [
             WebSocketMessage.text("hello"), .binary(Buffer([0, 1, 2, 255])), .text(""),
@@ -46,7 +46,7 @@ import Testing
 
     @Test func clientFramesAreMaskedAndServerFramesAreNot() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let ws = try await openClient(port)
         let (sent, received): (WebSocketFrameInfo, WebSocketFrameInfo) = try await waitFor("both frames") {
             done in
@@ -65,7 +65,7 @@ import Testing
     /// (WebSocketProgramTests).
     @Test func aMebibyteBothWaysArrivesIntact() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let ws = try await openClient(port)
         let big = crypto.randomBytes(1 << 20)
         let echo: WebSocketMessage = try await waitFor("the echo", seconds: 30) { done in
@@ -79,7 +79,7 @@ import Testing
 
     @Test func manyConnectionsAtOnce() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let count = 200
         let echoed: Int = try await waitFor("every echo", seconds: 30) { done in
             // Both ends of every connection report their close.
@@ -102,7 +102,7 @@ import Testing
 
     @Test func theClosingHandshakeFromTheClient() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let serverSide: CloseEvent = try await waitFor("the server's close") { done in
             wss.on(.connection) { ws, _ in ws.on(.close, done) }
             Task {
@@ -147,7 +147,7 @@ import Testing
 
     @Test func pingsAreAnsweredWithTheSamePayload() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let ws = try await openClient(port)
         let pong: Buffer = try await waitFor("pong") { done in
             ws.once(.pong, done)
@@ -182,7 +182,7 @@ import Testing
 
     @Test func sendingBeforeOpenIsAnError() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let ws = WebSocket("ws://127.0.0.1:\(port)/")
         let error: NodeError = try await waitFor("error") { done in
             ws.once(.error, done)
@@ -195,7 +195,7 @@ import Testing
 
     @Test func closeRefusesCodesThatMayNotBeSent() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let ws = try await openClient(port)
         #expect(throws: NodeError.self) { try ws.close(1006) }
         #expect(throws: NodeError.self) { try ws.close(1000, String(repeating: "x", count: 124)) }
@@ -209,7 +209,7 @@ import Testing
         options.headersTimeout = 50
         options.requestTimeout = 50
         let (wss, port) = try await listeningEchoServer(httpOptions: options)
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let ws = try await openClient(port)
         // Well past every HTTP timeout (keep-alive closes at 10 ms + 1 s): still open.
         try await waitFor("1.2 s") { done in _ = setTimeout(1200, done) }

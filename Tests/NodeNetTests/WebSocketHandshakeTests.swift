@@ -31,7 +31,7 @@ import Testing
         protocols: [String] = []
     ) async throws -> String {
         let (wss, port) = try await listeningEchoServer(path: "/", protocols: protocols)
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let request = (["\(method) \(path) HTTP/\(version)", "Host: 127.0.0.1"] + headers).joined(
             separator: "\r\n")
         return try await rawExchange(port, request + "\r\n\r\n") {

@@ -11,7 +11,7 @@ import Testing
         -> RawWebSocket.Reply
     {
         let (wss, port) = try await listeningEchoServer(options: options)
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         return try await RawWebSocket.session(port: port, send: bytes)
     }
 
@@ -28,7 +28,7 @@ import Testing
 
     @Test func aMaskedTextIsEchoedUnmaskedInTheShortestForm() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         // RFC 6455 §5.7: a masked "Hello" from a client; the server's frame is 81 05 "Hello".
         let hello: [UInt8] = [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
         #expect(RawWebSocket.text("Hello") == hello)
@@ -39,7 +39,7 @@ import Testing
     @Test(arguments: [0, 125, 126, 65535, 65536])
     func everyLengthFormRoundTrips(size: Int) async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let payload = (0..<size).map { UInt8(truncatingIfNeeded: $0 * 7) }
         let reply = try await RawWebSocket.session(port: port, send: RawWebSocket.frame(0x82, payload)) {
             $0.count == 1
@@ -50,7 +50,7 @@ import Testing
 
     @Test func aFragmentedMessageWithPingsBetweenIsReassembled() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let bytes =
             RawWebSocket.frame(0x01, Array("frag".utf8)) + RawWebSocket.frame(0x89, Array("p1".utf8))
             + RawWebSocket.frame(0x00, Array("men".utf8)) + RawWebSocket.frame(0x89, Array("p2".utf8))
@@ -108,7 +108,7 @@ import Testing
 
     @Test func aValidCharacterSplitAcrossFragmentsIsFine() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let bytes = RawWebSocket.frame(0x01, [0x61, 0xC3]) + RawWebSocket.frame(0x80, [0xA9])
         let reply = try await RawWebSocket.session(port: port, send: bytes) { $0.count == 1 }
         #expect(reply.frames.first?.payload == Array("aé".utf8))
@@ -148,7 +148,7 @@ import Testing
 
     @Test func theServerEchoesACloseFrameAndEndsTheConnection() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let closed: CloseEvent = try await waitFor("the server's close event") { done in
             wss.on(.connection) { ws, _ in ws.on(.close) { done($0) } }
             Task {
@@ -166,7 +166,7 @@ import Testing
 
     @Test func aCloseFrameWithoutACodeIsReportedAs1005AndAnsweredEmpty() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let reply = try await RawWebSocket.session(port: port, send: RawWebSocket.frame(0x88, []))
         #expect(reply.frames == [RawWebSocket.Frame(first: 0x88, payload: [])])
     }
@@ -175,7 +175,7 @@ import Testing
         // The handshake, a frame and the client's FIN in one go: as in Node, the upgrade is
         // served, the frame echoed, and the connection then ends (1006: no close frame came).
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let closed: CloseEvent = try await waitFor("the server's close") { done in
             wss.on(.connection) { ws, _ in ws.on(.close, done) }
             let socket = net.connect(port, "127.0.0.1")
@@ -193,7 +193,7 @@ import Testing
 
     @Test func aBadClientDoesNotDisturbTheOthers() async throws {
         let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer.close() }
+        defer { wss.httpServer?.close() }
         let good = try await openClient(port)
         let bad = try await RawWebSocket.session(
             port: port, send: RawWebSocket.frame(0x81, [0xFF], mask: nil))

@@ -17,6 +17,9 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const protocols = ['chat', 'superchat'];
 // The `ws` package's limits: the largest message, and how long to wait for the peer's close.
 const maxPayload = 100 * 1024 * 1024;
+// NodeNet's bound on the fragments of one message (`ws` has none): empty fragments cost nothing
+// to keep, but without a bound a client could keep a message open for ever with them.
+const maxFragments = 100_000;
 const closeTimeout = 30_000;
 
 // The page is the Swift program's own, read out of its string literal, so there is one copy.
@@ -185,7 +188,7 @@ function serveConnection(socket, head, onMessage, onClose) {
   let closeCode = 1006; // the TCP connection ended without a close frame, until one comes
   let closeReason = '';
   let closeTimer = null;
-  let fragments = null; // the frames so far of a fragmented message: { opcode, parts, size }
+  let fragments = null; // the frames so far of a fragmented message: { opcode, parts, size, count }
 
   const send = (opcode, payload) => { if (!socket.destroyed) socket.write(frame(opcode, payload)); };
 
@@ -242,10 +245,13 @@ function serveConnection(socket, head, onMessage, onClose) {
     if (opcode === opcodes.text || opcode === opcodes.binary) {
       if (fragments !== null) return fail(1002); // a new message before the last one ended
       if (fin) return deliver(opcode, payload);
-      fragments = { opcode, parts: [payload], size: payload.length };
+      fragments = { opcode, parts: [payload], size: payload.length, count: 1 };
     } else if (opcode === opcodes.continuation) {
       if (fragments === null) return fail(1002); // nothing to continue
-      fragments.parts.push(payload);
+      fragments.count += 1;
+      if (fragments.count > maxFragments) return fail(1009);
+      // An empty fragment is counted, not kept (as `ws` skips it).
+      if (payload.length > 0) fragments.parts.push(payload);
       fragments.size += payload.length;
       if (fragments.size > maxPayload) return fail(1009);
       if (fin) {
@@ -292,6 +298,15 @@ function describe(message) {
   return `text (${message.bytes.length} bytes): ${shown}`;
 }
 
+// A browser opens a WebSocket wherever a page asks, sending this server's cookies: a page on any
+// other site could talk to us as our user. So only our own pages may connect (null: accepted).
+function refusalOfOrigin(req) {
+  const origin = req.headers.origin;
+  if (origin === undefined || origin === `http://${req.headers.host ?? ''}`) return null;
+  console.log(`refused a WebSocket for a page from ${origin}`);
+  return { status: 403, message: `Pages from ${origin} may not connect here\n` };
+}
+
 function startUpdatesServer(port, host, onListening = () => {}) {
   const page = booksClientPage();
   const server = http.createServer((req, res) => {
@@ -307,7 +322,7 @@ function startUpdatesServer(port, host, onListening = () => {}) {
   let connections = 0;
   // The handshake (§4.1): an HTTP request with Upgrade: websocket, answered 101 and the accept value.
   server.on('upgrade', (req, socket, head) => {
-    const refusal = refusalOf(req, '/updates');
+    const refusal = refusalOf(req, '/updates') ?? refusalOfOrigin(req);
     if (refusal !== null) {
       socket.on('error', () => socket.destroy());
       socket.end(refusalResponse(refusal), () => socket.destroy());

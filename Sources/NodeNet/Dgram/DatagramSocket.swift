@@ -169,7 +169,9 @@ import NIOPosix
             port: sender.port,
             size: envelope.data.readableBytes
         )
-        emit(.message, (Buffer(envelope.data), info))
+        // The datagram's bytes alone: the read buffer is 64 KiB (the largest datagram), and a
+        // program that keeps a message must not keep all of that with it.
+        emit(.message, (Buffer(ByteBuffer(bytes: envelope.data.readableBytesView)), info))
     }
 
     func didFail(_ error: any Error) {

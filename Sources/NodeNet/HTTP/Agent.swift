@@ -34,7 +34,7 @@
     /// `https.globalAgent`: the same, for TLS connections.
     public static let globalHTTPS = Agent(keepAlive: true, timeout: 5000)
 
-    /// Busy connections per `host:port:`.
+    /// Busy connections per `host:port:` (followed, for TLS, by a digest of the trust settings).
     public var sockets: [String: Int] { busy.mapValues(\.count).filter { $0.value > 0 } }
     /// Idle kept connections per `host:port:`.
     public var freeSockets: [String: Int] { idle.mapValues(\.count).filter { $0.value > 0 } }
@@ -42,8 +42,8 @@
     public var requests: [String: Int] { waiting.mapValues(\.count).filter { $0.value > 0 } }
 
     func addRequest(_ request: ClientRequest) {
-        // TLS connections are kept apart from plain ones to the same port, as Node's keys do.
-        let key = "\(request.tls == nil ? "" : "https:")\(request.host):\(request.port):"
+        // TLS connections are kept apart from plain ones, and by their trust settings.
+        let key = Agent.name(host: request.host, port: request.port, tls: request.tls)
         if let connection = idle[key]?.popLast() {
             connection.socket.ref()
             connection.socket.setTimeout(0)

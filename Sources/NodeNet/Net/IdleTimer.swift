@@ -11,7 +11,7 @@ import NIOCore
     private var scheduled: Scheduled<Void>?
 
     init(milliseconds: Int, onIdle: @escaping @NodeActor () -> Void) {
-        timeout = .milliseconds(Int64(milliseconds))
+        timeout = TimerDuration.idle(milliseconds)
         self.onIdle = onIdle
         arm(at: lastActivity + timeout)
     }

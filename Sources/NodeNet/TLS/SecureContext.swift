@@ -10,7 +10,9 @@ final class SecureContext {
             throw NodeError.openSSL("SSL_CTX_new failed")
         }
         self.pointer = pointer
-        alpnWire = options.alpnProtocols.flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) }
+        let wire = options.alpnProtocols.flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) }
+        alpnWire = .allocate(capacity: wire.count)
+        _ = alpnWire.initialize(from: wire)
         // No renegotiation (a denial-of-service lever); a FIN without close_notify is an end.
         SSL_CTX_set_options(pointer, NODENET_SSL_OP_NO_RENEGOTIATION | NODENET_SSL_OP_IGNORE_UNEXPECTED_EOF)
         try setVersions(options)
@@ -38,10 +40,13 @@ final class SecureContext {
 
     deinit {
         SSL_CTX_free(pointer)
+        alpnWire.deallocate()
     }
 
-    /// The ALPN protocols, in the wire format both ends use: each name after its length byte.
-    let alpnWire: [UInt8]
+    /// The ALPN protocols, in the wire format both ends use: each name after its length byte. In
+    /// memory of its own, at a fixed address for the context's life: the server's callback hands
+    /// OpenSSL a pointer into it, which must outlive the callback.
+    let alpnWire: UnsafeMutableBufferPointer<UInt8>
 
     /// Other certificates a server presents to clients that ask for a given host name (SNI),
     /// in the order added: (pattern, context), the pattern a name or `*.domain`.
@@ -177,11 +182,10 @@ private let chooseApplicationProtocol:
         guard let argument, let out, let outLength, let offered else { return SSL_TLSEXT_ERR_NOACK }
         let context = Unmanaged<SecureContext>.fromOpaque(argument).takeUnretainedValue()
         var chosen: UnsafeMutablePointer<UInt8>?
-        let result = context.alpnWire.withUnsafeBufferPointer { ours in
-            SSL_select_next_proto(
-                &chosen, outLength, ours.baseAddress, UInt32(ours.count), offered, offeredLength)
-        }
-        // Pointers into `offered` only (the client's list), which OpenSSL keeps alive.
+        // `chosen` points into our list (the first argument), whose memory outlives this call.
+        let ours = context.alpnWire
+        let result = SSL_select_next_proto(
+            &chosen, outLength, ours.baseAddress, UInt32(ours.count), offered, offeredLength)
         guard result == OPENSSL_NPN_NEGOTIATED, let chosen else { return SSL_TLSEXT_ERR_ALERT_FATAL }
         out.pointee = UnsafePointer(chosen)
         return SSL_TLSEXT_ERR_OK

@@ -36,9 +36,17 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// `context` is the configured `SSL_CTX`; `serverName` is sent as SNI by a client.
     init(context: SecureContext, isServer: Bool, serverName: String?, socket: TLSSocket) throws {
-        guard let ssl = SSL_new(context.pointer), let incoming = BIO_new(BIO_s_mem()),
-            let outgoing = BIO_new(BIO_s_mem())
-        else { throw NodeError.openSSL("SSL_new failed") }
+        // Each piece is freed if a later one cannot be made: nothing owns them until SSL_set_bio.
+        guard let ssl = SSL_new(context.pointer) else { throw NodeError.openSSL("SSL_new failed") }
+        guard let incoming = BIO_new(BIO_s_mem()) else {
+            SSL_free(ssl)
+            throw NodeError.openSSL("BIO_new failed")
+        }
+        guard let outgoing = BIO_new(BIO_s_mem()) else {
+            BIO_free(incoming)
+            SSL_free(ssl)
+            throw NodeError.openSSL("BIO_new failed")
+        }
         // An empty input BIO means "wait for more", not end of stream.
         BIO_ctrl(incoming, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nil)
         BIO_ctrl(outgoing, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nil)
@@ -52,9 +60,8 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             SSL_set_connect_state(ssl)
             if !context.alpnWire.isEmpty {
-                _ = context.alpnWire.withUnsafeBufferPointer {
-                    SSL_set_alpn_protos(ssl, $0.baseAddress, UInt32($0.count))
-                }
+                // OpenSSL copies the list.
+                SSL_set_alpn_protos(ssl, context.alpnWire.baseAddress, UInt32(context.alpnWire.count))
             }
             if let serverName, !serverName.isEmpty, !isIPAddress(serverName) {
                 // SSL_set_tlsext_host_name is a macro over SSL_ctrl.
@@ -80,8 +87,13 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data)
-        bytes.withUnsafeReadableBytes { _ = BIO_write(incoming, $0.baseAddress, Int32($0.count)) }
+        var bytes = unwrapInboundIn(data)
+        // A memory BIO grows as needed; BIO_write takes an Int32 count, so hand it pieces.
+        while bytes.readableBytes > 0 {
+            let piece = min(bytes.readableBytes, Self.pieceSize)
+            bytes.withUnsafeReadableBytes { _ = BIO_write(incoming, $0.baseAddress, Int32(piece)) }
+            bytes.moveReaderIndex(forwardBy: piece)
+        }
         advance(context)
     }
 
@@ -101,6 +113,13 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             peerClosed = true
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A reset during the handshake is the handshake's failure (a server's `tlsClientError`,
+        // as in Node: `read ECONNRESET`), not an error of a socket the program never saw.
+        guard state == .handshaking else { return context.fireErrorCaught(error) }
+        fail(context, NodeError(error, syscall: "read"))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -193,27 +212,39 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// The most plaintext given to OpenSSL in one call, and the most ciphertext taken out in one.
+    /// SSL_write, BIO_write and BIO_read count in Int32: a single write of 2 GiB or more cannot be
+    /// passed whole. A piece's ciphertext is sent before the next piece is encrypted, so the
+    /// outgoing BIO never holds more than about one piece either.
+    static let pieceSize = 1 << 20
+
     private func encrypt(
         _ context: ChannelHandlerContext, _ bytes: ByteBuffer, _ promise: EventLoopPromise<Void>?
     ) {
-        var failed = false
-        bytes.withUnsafeReadableBytes { plaintext in
-            var offset = 0
-            while offset < plaintext.count {
-                ERR_clear_error()
-                let written = SSL_write(ssl, plaintext.baseAddress! + offset, Int32(plaintext.count - offset))
-                guard written > 0 else {
-                    failed = true
-                    return
+        var remaining = bytes
+        repeat {
+            let piece = min(remaining.readableBytes, Self.pieceSize)
+            var failed = false
+            remaining.withUnsafeReadableBytes { plaintext in
+                var offset = 0
+                while offset < piece {
+                    ERR_clear_error()
+                    let written = SSL_write(ssl, plaintext.baseAddress! + offset, Int32(piece - offset))
+                    guard written > 0 else {
+                        failed = true
+                        return
+                    }
+                    offset += Int(written)
                 }
-                offset += Int(written)
             }
-        }
-        if failed {
-            promise?.fail(NodeError.openSSL("TLS write failed"))
-            return
-        }
-        flushOutput(context, promise: promise)
+            if failed {
+                promise?.fail(NodeError.openSSL("TLS write failed"))
+                return
+            }
+            remaining.moveReaderIndex(forwardBy: piece)
+            // The write's promise completes with its last piece (at once for an empty write).
+            flushOutput(context, promise: remaining.readableBytes == 0 ? promise : nil)
+        } while remaining.readableBytes > 0
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
@@ -231,7 +262,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func flushOutput(_ context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
         var pieces: [ByteBuffer] = []
         while true {
-            let pending = Int(BIO_ctrl_pending(outgoing))
+            let pending = min(Int(BIO_ctrl_pending(outgoing)), Self.pieceSize)
             guard pending > 0 else { break }
             var buffer = context.channel.allocator.buffer(capacity: pending)
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) {

@@ -30,6 +30,14 @@ public struct TLSOptions: Sendable {
     public var checkServerIdentity: @Sendable (String, X509Certificate) -> NodeError? = { host, certificate in
         NodeNet.checkServerIdentity(host, certificate)
     }
+    {
+        // Closures cannot be compared: each one set gets a number of its own, so that an agent
+        // never lends a connection checked by one function to a request that asked for another.
+        didSet { identityCheck = .random(in: 1...UInt64.max) }
+    }
+    /// Which `checkServerIdentity` these options hold: 0 for the default, else a random number
+    /// drawn when it was set (copies of these options keep it).
+    private(set) var identityCheck: UInt64 = 0
     /// Node's `ALPNProtocols`: the application protocols to offer (client) or accept (server), in order of
     /// preference, e.g. `["http/1.1"]`. A server picks its first that the client offers.
     public var alpnProtocols: [String] = []

@@ -64,16 +64,17 @@ import NIOCore
     public func hasRef() -> Bool { hold.isReferenced }
 }
 
-/// Calls `callback` once, after `milliseconds` (at least 1, as in Node).
+/// Calls `callback` once, after `milliseconds` (at least 1, as in Node; a delay over 2³¹ − 1 ms is
+/// 1 ms too, with Node's `TimeoutOverflowWarning`).
 @NodeActor @discardableResult
 public func setTimeout(_ milliseconds: Int, _ callback: @escaping @NodeActor () -> Void) -> Timeout {
-    Timeout(delay: .milliseconds(Int64(max(1, milliseconds))), repeats: false, callback: callback)
+    Timeout(delay: TimerDuration.delay(milliseconds), repeats: false, callback: callback)
 }
 
-/// Calls `callback` every `milliseconds` until cleared.
+/// Calls `callback` every `milliseconds` until cleared (bounded as `setTimeout`'s delay).
 @NodeActor @discardableResult
 public func setInterval(_ milliseconds: Int, _ callback: @escaping @NodeActor () -> Void) -> Timeout {
-    Timeout(delay: .milliseconds(Int64(max(1, milliseconds))), repeats: true, callback: callback)
+    Timeout(delay: TimerDuration.delay(milliseconds), repeats: true, callback: callback)
 }
 
 /// Calls `callback` as soon as the loop has finished what it is doing now.

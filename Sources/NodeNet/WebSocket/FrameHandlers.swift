@@ -6,20 +6,21 @@ import NIOWebSocket
 /// encoder ← SwiftNIO's `WebSocketFrameEncoder`, frames out to bytes
 /// decoder → SwiftNIO's `WebSocketFrameDecoder`, bytes in to frames (one whole frame at a time)
 /// rules → ours: masking and reserved bits and opcodes, which SwiftNIO leaves to its users
-/// aggregator → SwiftNIO's, a fragmented message to one frame (control frames pass at once)
+/// assembler → ours, a fragmented message to one frame within the connection's limits (control
+///              frames pass at once; see ``MessageAssembler``)
 /// tap → ours: hands frames and violations to the ``WebSocket``
 @NodeActor enum FrameHandlers {
-    static func install(for webSocket: WebSocket, maxPayload: Int, in channel: any Channel) throws {
+    static func install(for webSocket: WebSocket, options: WebSocketOptions, in channel: any Channel) throws {
         let pipeline = channel.pipeline.syncOperations
         let socketHandler = try pipeline.context(handlerType: SocketHandler.self).handler
         try pipeline.addHandlers(
             [
                 WebSocketFrameEncoder(),
-                ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxPayload)),
+                // SwiftNIO's decoder refuses a frame size over 4 GiB when it is made.
+                ByteToMessageHandler(
+                    WebSocketFrameDecoder(maxFrameSize: min(options.maxPayload, Int(UInt32.max)))),
                 FrameRules(webSocket: webSocket, fromClient: webSocket.isServer),
-                NIOWebSocketFrameAggregator(
-                    minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: .max,
-                    maxAccumulatedFrameSize: maxPayload),
+                MessageAssembler(maxPayload: options.maxPayload, maxFragments: options.maxFragments),
                 FrameTap(webSocket: webSocket),
             ],
             position: .before(socketHandler)

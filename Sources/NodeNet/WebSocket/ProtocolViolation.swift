@@ -11,13 +11,12 @@ struct ProtocolViolation: Error {
         error = NodeError(code: code, message: message)
     }
 
-    /// The violation SwiftNIO's decoder or aggregator reported, if `error` is one.
+    /// The violation SwiftNIO's decoder reported, if `error` is one.
     init?(_ error: any Error) {
         switch error {
         case let violation as ProtocolViolation:
             self = violation
-        case NIOWebSocketError.invalidFrameLength,
-            NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge:
+        case NIOWebSocketError.invalidFrameLength:
             self = .tooBig
         case NIOWebSocketError.fragmentedControlFrame:
             self.init(1002, "WS_ERR_EXPECTED_FIN", "Invalid WebSocket frame: FIN must be set")
@@ -25,14 +24,6 @@ struct ProtocolViolation: Error {
             self.init(
                 1002, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
                 "Invalid WebSocket frame: control frames must carry at most 125 bytes")
-        case NIOWebSocketFrameAggregator.Error.didReceiveFragmentBeforeReceivingTextOrBinaryFrame:
-            self.init(1002, "WS_ERR_INVALID_OPCODE", "Invalid WebSocket frame: invalid opcode 0")
-        case NIOWebSocketFrameAggregator.Error.receivedNewFrameWithoutFinishingPrevious:
-            self.init(
-                1002, "WS_ERR_INVALID_OPCODE",
-                "Invalid WebSocket frame: a new message began before the last one ended")
-        case is NIOWebSocketFrameAggregator.Error:
-            self.init(1002, "WS_ERR_INVALID_FRAGMENTS", "Invalid WebSocket frame: bad fragmentation")
         default:
             return nil
         }
@@ -42,6 +33,22 @@ struct ProtocolViolation: Error {
         1009, "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH", "Max payload size exceeded")
     static let invalidUTF8 = ProtocolViolation(
         1007, "WS_ERR_INVALID_UTF8", "Invalid WebSocket frame: invalid UTF-8 sequence")
+
+    /// A fragment where none may be: a continuation with no message begun, or a new message
+    /// begun before the last one's final fragment (`opcode` is the frame's).
+    static func unfinishedMessage(_ opcode: WebSocketOpcode) -> ProtocolViolation {
+        opcode == .continuation
+            ? ProtocolViolation(1002, "WS_ERR_INVALID_OPCODE", "Invalid WebSocket frame: invalid opcode 0")
+            : ProtocolViolation(
+                1002, "WS_ERR_INVALID_OPCODE",
+                "Invalid WebSocket frame: a new message began before the last one ended")
+    }
+
+    /// A message in more fragments than the connection allows (1009, as for too many bytes).
+    static func tooManyFragments(_ limit: Int) -> ProtocolViolation {
+        ProtocolViolation(
+            1009, "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH", "Too many fragments in one message (over \(limit))")
+    }
 }
 
 /// Close codes (RFC 6455 §7.4).

@@ -26,19 +26,25 @@ public enum WebSocketHandshake {
 
     /// Why a server refuses an upgrade request: the status, and a message for the body.
     public struct Refusal: Error, Sendable, Equatable {
-        /// 400, 405 or 426.
+        /// 400, 405 or 426 for a request that is no valid handshake; 401 by default, or what the
+        /// program chose, for one its `verifyClient` refused.
         public let status: Int
         /// What was wrong, in words (the response body).
         public let message: String
         /// Extra response headers (`Sec-WebSocket-Version: 13` with 426).
-        public var headers: [(String, String)] {
-            status == 426 ? [("Sec-WebSocket-Version", "13")] : []
+        public let headers: [String: String]
+
+        /// A refusal with `status`; the body is `message`, or the status's reason phrase.
+        public init(status: Int, message: String? = nil, headers: [String: String] = [:]) {
+            self.status = status
+            self.message = message ?? http.STATUS_CODES[status] ?? "Error"
+            self.headers = status == 426 ? headers.merging(["Sec-WebSocket-Version": "13"]) { $1 } : headers
         }
 
         /// The whole HTTP response, closing the connection.
         var response: String {
             let reason = http.STATUS_CODES[status] ?? "Error"
-            let extra = headers.map { "\($0.0): \($0.1)\r\n" }.joined()
+            let extra = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
             return "HTTP/1.1 \(status) \(reason)\r\nConnection: close\r\n\(extra)Content-Type: text/plain\r\n"
                 + "Content-Length: \(message.utf8.count)\r\n\r\n\(message)"
         }

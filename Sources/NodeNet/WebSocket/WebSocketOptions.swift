@@ -4,6 +4,11 @@ public struct WebSocketOptions: Sendable {
     /// The largest message (and frame) accepted; a bigger one closes the connection with 1009.
     /// `ws`: 100 MiB.
     public var maxPayload = 100 * 1024 * 1024
+    /// The most fragments one message may come in; one more closes the connection with 1009.
+    /// `ws` has no such limit: it skips empty fragments and counts only bytes, so a peer can keep
+    /// a message open for ever with empty ones. Browsers send a message in one frame; 100,000
+    /// fragments still carry `maxPayload` in pieces of 1 KiB or more.
+    public var maxFragments = 100_000
     /// How long to wait, after our close frame, for the peer to answer and the TCP connection to
     /// end, before cutting it (ms). `ws`: 30 s.
     public var closeTimeout = 30_000
@@ -13,8 +18,12 @@ public struct WebSocketOptions: Sendable {
     public var tls: TLSOptions?
 
     /// Options changed by name: `WebSocketOptions(maxPayload: 1024)`.
-    public init(maxPayload: Int = 100 * 1024 * 1024, closeTimeout: Int = 30_000, tls: TLSOptions? = nil) {
+    public init(
+        maxPayload: Int = 100 * 1024 * 1024, maxFragments: Int = 100_000, closeTimeout: Int = 30_000,
+        tls: TLSOptions? = nil
+    ) {
         self.maxPayload = maxPayload
+        self.maxFragments = maxFragments
         self.closeTimeout = closeTimeout
         self.tls = tls
     }
