@@ -1,0 +1,82 @@
+import NodeNet
+import TestSupport
+import Testing
+
+/// `headersTimeout` as Node 20 runs it: from the moment a connection is accepted (after the TLS
+/// handshake for HTTPS), and again from the first byte of each later request, whatever
+/// `requestTimeout` says. A client that owes a head past it gets `408` and is cut off.
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct HTTPHeadersTimeoutTests {
+    /// Long enough for an honest client on a machine busy with other tests.
+    private let quick = HTTPServerOptions(headersTimeout: 1000, requestTimeout: 3000)
+
+    @Test func aConnectionThatSendsNothingGets408() async throws {
+        let (server, port) = try await listeningHTTPServer(quick)
+        defer { server.close() }
+        let idle = RawConnection(port: port)
+        #expect(try await idle.closedByServer(within: 30) == requestTimeoutReply)
+        try await expectStillServes(port)
+    }
+
+    @Test func halfAHeadTimesOutWhenRequestTimeoutIsOff() async throws {
+        let (server, port) = try await listeningHTTPServer(
+            HTTPServerOptions(headersTimeout: 1000, requestTimeout: 0))
+        defer { server.close() }
+        let slow = RawConnection(port: port)
+        slow.socket.write("GET / HTTP/1.1\r\nHo")
+        #expect(try await slow.closedByServer(within: 30) == requestTimeoutReply)
+        try await expectStillServes(port)
+    }
+
+    @Test func nodesDefaultFollowsRequestTimeout() {
+        #expect(http.createServer(HTTPServerOptions()) { _, _ in }.headersTimeout == 60_000)
+        #expect(http.createServer(HTTPServerOptions(requestTimeout: 1000)) { _, _ in }.headersTimeout == 1000)
+        #expect(http.createServer(HTTPServerOptions(requestTimeout: 0)) { _, _ in }.headersTimeout == 0)
+        let both = HTTPServerOptions(headersTimeout: 500, requestTimeout: 0)
+        #expect(http.createServer(both) { _, _ in }.headersTimeout == 500)
+    }
+
+    @Test func aSecondRequestThatStallsGets408AfterTheFirstIsAnswered() async throws {
+        let (server, port) = try await listeningHTTPServer(quick)
+        defer { server.close() }
+        let client = RawConnection(port: port)
+        client.socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await waitFor("the first answer") { done in
+            client.socket.on(.data) { _ in if client.received.hasSuffix("ok") { done() } }
+        }
+        client.socket.write("GET /second HTTP/1.1\r\nHo")
+        let reply = try await client.closedByServer(within: 30)
+        #expect(reply.hasSuffix("\r\n\r\nok" + requestTimeoutReply))
+        try await expectStillServes(port)
+    }
+
+    @Test func aStalledRequestRightBehindAnotherGets408() async throws {
+        let (server, port) = try await listeningHTTPServer(quick)
+        defer { server.close() }
+        let client = RawConnection(port: port)
+        // Both in one write: the second request's first bytes arrive with the first request.
+        client.socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHo")
+        let reply = try await client.closedByServer(within: 30)
+        #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(reply.hasSuffix("\r\n\r\nok" + requestTimeoutReply))
+        try await expectStillServes(port)
+    }
+
+    @Test func anIdleHTTPSConnectionGets408OverTLS() async throws {
+        let certs = try await TestCertificates.forTest()
+        let (server, connect) = try await listeningHTTPSServer(certs, HTTPServerOptions(headersTimeout: 1000))
+        defer { server.close() }
+        let port = server.address()!.port
+        let idle = try await connect()
+        #expect(try await idle.closedByServer(within: 30) == requestTimeoutReply)
+        let honest: String = try await waitFor("an honest HTTPS request") { done in
+            var options = RequestOptions()
+            options.tls = TLSOptions(ca: [certs.caCert])
+            options.agent = nil
+            https.get("https://localhost:\(port)/", options) { res in
+                res.on(.data) { done($0.toString()) }
+            }
+        }
+        #expect(honest == "ok")
+    }
+}
