@@ -16,9 +16,11 @@ import Testing
     /// Watches `socket`, which the caller has just opened.
     public init(_ socket: Socket) {
         self.socket = socket
-        socket.on(.data) { [unowned self] data in received += data.toString() }
+        // Weak: a test may let go of the connection while the socket still lives.
+        socket.on(.data) { [weak self] data in self?.received += data.toString() }
         socket.on(.error) { _ in }
-        socket.on(.close) { [unowned self] _ in
+        socket.on(.close) { [weak self] _ in
+            guard let self else { return }
             closed = true
             for callback in onClose { callback() }
             onClose = []
