@@ -8,7 +8,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 @NodeActor struct HTTPHeadersTimeoutTests {
     /// Long enough for an honest client on a machine busy with other tests.
-    private let quick = HTTPServerOptions(headersTimeout: 1000, requestTimeout: 3000)
+    private let quick = HTTPServerOptions(headersTimeout: 3000, requestTimeout: 6000)
 
     @Test func aConnectionThatSendsNothingGets408() async throws {
         let (server, port) = try await listeningHTTPServer(quick)
@@ -20,7 +20,7 @@ import Testing
 
     @Test func halfAHeadTimesOutWhenRequestTimeoutIsOff() async throws {
         let (server, port) = try await listeningHTTPServer(
-            HTTPServerOptions(headersTimeout: 1000, requestTimeout: 0))
+            HTTPServerOptions(headersTimeout: 2000, requestTimeout: 0))
         defer { server.close() }
         let slow = RawConnection(port: port)
         slow.socket.write("GET / HTTP/1.1\r\nHo")
@@ -64,7 +64,7 @@ import Testing
 
     @Test func anIdleHTTPSConnectionGets408OverTLS() async throws {
         let certs = try await TestCertificates.forTest()
-        let (server, connect) = try await listeningHTTPSServer(certs, HTTPServerOptions(headersTimeout: 1000))
+        let (server, connect) = try await listeningHTTPSServer(certs, HTTPServerOptions(headersTimeout: 2000))
         defer { server.close() }
         let port = server.address()!.port
         let idle = try await connect()
