@@ -79,4 +79,36 @@ import Testing
         }
         #expect(honest == "ok")
     }
+
+    /// The clock starts when the handshake ends, not at accept: a relay connects at once but
+    /// holds the client's ClientHello for longer than `headersTimeout`; the request that follows
+    /// the late handshake is still served.
+    @Test func anHTTPSConnectionOwesItsHeadFromTheEndOfItsHandshake() async throws {
+        let certs = try await TestCertificates.forTest()
+        let (server, _) = try await listeningHTTPSServer(certs, HTTPServerOptions(headersTimeout: 1000))
+        defer { server.close() }
+        let (relay, relayPort) = try await listeningServer { client in
+            let upstream = net.connect(server.address()!.port, "127.0.0.1")
+            var held: [Buffer]? = []
+            client.on(.data) { data in if held != nil { held!.append(data) } else { upstream.write(data) } }
+            upstream.on(.data) { client.write($0) }
+            for socket in [client, upstream] { socket.on(.error) { _ in } }
+            client.on(.close) { _ in upstream.destroy() }
+            upstream.on(.close) { _ in client.destroy() }
+            setTimeout(1500) {
+                for data in held ?? [] { upstream.write(data) }
+                held = nil
+            }
+        }
+        defer { relay.close() }
+        let socket = tls.connect(relayPort, "localhost", TLSOptions(ca: [certs.caCert]))
+        let late = RawConnection(socket)
+        let secured: Bool = try await waitFor("the late handshake, or the connection's end") { done in
+            socket.once(.secureConnect) { done(true) }
+            socket.once(.close) { _ in done(false) }
+        }
+        try #require(secured, "the server cut the connection before its handshake ended")
+        socket.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(try await late.closedByServer(within: 30).hasSuffix("\r\n\r\nok"))
+    }
 }
