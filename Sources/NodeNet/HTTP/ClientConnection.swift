@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// One TCP connection of an ``Agent``: it carries one ``ClientRequest`` at a time and turns the
 /// answer into the request's `response` (or `continue`, `information`, `upgrade`, `connect`).
-@NodeActor final class ClientConnection {
+@NodeActor final class ClientConnection: MessageFramingDelegate {
     let socket: Socket
     let key: String
     private let agent: Agent
@@ -64,7 +64,8 @@ import NIOHTTP1
             request.emit(.information, InformationalResponse(head))
             return
         }
-        let res = IncomingMessage(response: head, socket: socket)
+        let res = IncomingMessage(
+            response: head, socket: socket, maxHeadersCount: request.maxHeadersCount)
         if request.method == "CONNECT" {
             if (200..<300).contains(code) {
                 // The tunnel is open; its answer has no end to wait for.
@@ -123,6 +124,14 @@ import NIOHTTP1
             }
             request.completed()
         }
+    }
+
+    /// A response's first byte; a client has no head timeout to start.
+    func messageBegan() {}
+
+    /// A chunk-size line of the response carried more extensions than Node allows.
+    func chunkExtensionsOverflowed() {
+        fail(.chunkExtensionsOverflow)
     }
 
     // MARK: Failing

@@ -6,18 +6,20 @@ import NIOHTTP1
 ///
 /// The decoder must see each request's head to know which responses have no body (to `HEAD`,
 /// `CONNECT`), so the socket's raw writes are wrapped as request parts on their way past it, and
-/// unwrapped again below it. Pipeline, head side first: `RequestBytes` → decoder →
-/// `ResponseParts` → the socket's own handler. Before all of them, `ConnectGuard` holds back what
-/// follows a CONNECT response's head, which llhttp would otherwise try to read as HTTP.
+/// unwrapped again below it. Pipeline, head side first: ``MessageFraming`` → `RequestBytes` →
+/// decoder → `ResponseParts` → the socket's own handler. Before all of them, `ConnectGuard` holds
+/// back what follows a CONNECT response's head, which llhttp would otherwise try to read as HTTP.
 @NodeActor final class ClientParser {
     private let connectGuard = ConnectGuard()
+    private let framing: MessageFraming
     private let requestBytes = RequestBytes()
     private let decoder = ByteToMessageHandler(
         HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward))
     private let parts: ResponseParts
 
     init(connection: ClientConnection) {
-        parts = ResponseParts(connection: connection)
+        framing = MessageFraming(delegate: connection)
+        parts = ResponseParts(connection: connection, framing: framing)
     }
 
     func install(in channel: any Channel) throws {
@@ -25,11 +27,12 @@ import NIOHTTP1
         let pipeline = channel.pipeline.syncOperations
         let socketHandler = try pipeline.context(handlerType: SocketHandler.self).handler
         try pipeline.addHandlers(
-            [connectGuard, requestBytes, decoder, parts], position: .before(socketHandler))
+            [connectGuard, framing, requestBytes, decoder, parts], position: .before(socketHandler))
     }
 
     /// Tells the decoder which request the next response answers.
     func announce(_ head: HTTPRequestHead) {
+        framing.requestMethod = head.method
         guard head.method == .CONNECT else { return parts.announce(head) }
         // SwiftNIO's decoder would read no body after any CONNECT answer, but a refusal (407)
         // has one. Announced as a GET, the body of a refusal is read; the guard stops a 2xx.
@@ -48,7 +51,7 @@ import NIOHTTP1
     /// `completion` runs. Nothing may write to the socket meanwhile (nobody has it yet).
     func remove(from channel: any Channel, then completion: @escaping @NodeActor () -> Void) {
         let pipeline = channel.pipeline.syncOperations
-        for handler in [parts, requestBytes] as [any RemovableChannelHandler] {
+        for handler in [parts, requestBytes, framing] as [any RemovableChannelHandler] {
             if let context = try? pipeline.context(handler: handler) {
                 pipeline.removeHandler(context: context, promise: nil)
             }
@@ -156,10 +159,12 @@ private final class ResponseParts: ChannelDuplexHandler, RemovableChannelHandler
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = HTTPClientRequestPart
     private let connection: ClientConnection
+    private let framing: MessageFraming
     private var context: ChannelHandlerContext?
 
-    init(connection: ClientConnection) {
+    init(connection: ClientConnection, framing: MessageFraming) {
         self.connection = connection
+        self.framing = framing
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -180,6 +185,9 @@ private final class ResponseParts: ChannelDuplexHandler, RemovableChannelHandler
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if case .head(let head) = part {
+            framing.headDecoded(BodyFraming(response: head, method: framing.requestMethod))
+        }
         let connection = self.connection
         NodeActor.assumeIsolated {
             switch part {

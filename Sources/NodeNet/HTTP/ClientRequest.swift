@@ -16,6 +16,8 @@ import NIOHTTP1
     /// The server's port.
     public let port: Int
     let agent: Agent
+    /// How many header lines of the response are kept (see ``RequestOptions/maxHeadersCount``).
+    let maxHeadersCount: Int
     /// TLS options for an `https` request; nil for plain HTTP.
     let tls: TLSOptions?
     private var timeout: Int?
@@ -23,16 +25,28 @@ import NIOHTTP1
     private var done = false
 
     init(options: RequestOptions) {
-        method = options.method.uppercased()
+        // No method means GET, as in Node; it is checked before it is upper-cased.
+        method = options.method.isEmpty ? "GET" : options.method.uppercased()
         path = options.path
         host = options.host
         port = options.port
         agent = options.agent ?? Agent(keepAlive: false)
+        maxHeadersCount = options.maxHeadersCount
         tls = options.tls
         super.init()
-        for (name, value) in options.headers { setHeader(name, value) }
+        // Node throws these from `http.request`; here the request fails with them as its `error`
+        // (on the next tick, so that a listener can be added) and nothing is sent.
+        var invalid = HeaderValidation.problem(
+            method: options.method.isEmpty ? method : options.method, path: path)
         let defaultPort = options.tls == nil ? 80 : 443
-        if !hasHeader("host") { setHeader("Host", port == defaultPort ? host : "\(host):\(port)") }
+        var headers = options.headers
+        if !headers.contains(where: { $0.0.caseInsensitiveEquals("host") }) {
+            headers.append(("Host", port == defaultPort ? host : "\(host):\(port)"))
+        }
+        for (name, value) in headers where invalid == nil {
+            invalid = HeaderValidation.problem(name: name, values: [value])
+            if invalid == nil { setHeader(name, value) }
+        }
         useChunkedEncodingByDefault = !["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"].contains(
             method)
         shouldKeepAlive = agent.keepAlive
@@ -42,6 +56,8 @@ import NIOHTTP1
         if getHeader("expect")?.lowercased() == "100-continue" { flushHeaders() }
         if host.isEmpty {
             nextTick { self.failed(NodeError(code: "ERR_INVALID_URL", message: "Invalid URL")) }
+        } else if let invalid {
+            nextTick { self.failed(invalid) }
         } else {
             nextTick { self.agent.addRequest(self) }
         }

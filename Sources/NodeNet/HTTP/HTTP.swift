@@ -75,28 +75,41 @@ public struct HTTPModule: Sendable {
 /// `const http = require('http')`.
 public let http = HTTPModule()
 
-/// The options of `http.createServer`, with Node 20's defaults. Times are in milliseconds.
+/// The options of `http.createServer`, with Node 20's defaults; each limit is named after Node's
+/// option. Times are in milliseconds.
 public struct HTTPServerOptions: Sendable {
     /// The most bytes of request line and headers (URL, names and values) a request may have;
-    /// more is answered `431 Request Header Fields Too Large`.
+    /// more is answered `431 Request Header Fields Too Large`. Node: `maxHeaderSize`, 16384.
     public var maxHeaderSize = 16384
-    /// How long a client may take to send a whole request head; then `408 Request Timeout`.
-    public var headersTimeout = 60_000
-    /// How long a client may take to send a whole request, body included; then `408`.
+    /// How many header lines of a request are kept in `headers`, `headersDistinct` and
+    /// `rawHeaders`; the rest are dropped (0: all). Node: `server.maxHeadersCount`, documented
+    /// as 2000; left unset, Node 20 keeps 1000, since its parser counts names and values apart.
+    public var maxHeadersCount = IncomingHeaders.defaultMaxCount
+    /// How long a client may take to send a request's head, counted from the connection's start
+    /// (after the TLS handshake) and then from each request's first byte; then
+    /// `408 Request Timeout`. 0: no limit. Node: `headersTimeout`; nil takes Node's default,
+    /// `min(60000, requestTimeout)`.
+    public var headersTimeout: Int?
+    /// How long a client may take to send a whole request, body included; then `408`. 0: no
+    /// limit. Node: `requestTimeout`, 300000.
     public var requestTimeout = 300_000
     /// How long an idle keep-alive connection is kept open (Node closes it a second later).
+    /// Node: `keepAliveTimeout`, 5000.
     public var keepAliveTimeout = 5_000
     /// The most requests one connection may carry (0: no limit); later ones are answered 503.
+    /// Node: `maxRequestsPerSocket`, 0.
     public var maxRequestsPerSocket = 0
-    /// Whether an HTTP/1.1 request without `Host` is answered `400 Bad Request`.
+    /// Whether an HTTP/1.1 request without `Host` is answered `400 Bad Request`. Node:
+    /// `requireHostHeader`, true.
     public var requireHostHeader = true
-    /// Whether Nagle's algorithm is off on each connection (Node's `http` default: true).
+    /// Whether Nagle's algorithm is off on each connection. Node: `noDelay`, true for `http`.
     public var noDelay = true
 
     /// Node's defaults, changed by name: `HTTPServerOptions(keepAliveTimeout: 1000)`.
     public init(
         maxHeaderSize: Int = 16384,
-        headersTimeout: Int = 60_000,
+        maxHeadersCount: Int = 1000,
+        headersTimeout: Int? = nil,
         requestTimeout: Int = 300_000,
         keepAliveTimeout: Int = 5_000,
         maxRequestsPerSocket: Int = 0,
@@ -104,6 +117,7 @@ public struct HTTPServerOptions: Sendable {
         noDelay: Bool = true
     ) {
         self.maxHeaderSize = maxHeaderSize
+        self.maxHeadersCount = maxHeadersCount
         self.headersTimeout = headersTimeout
         self.requestTimeout = requestTimeout
         self.keepAliveTimeout = keepAliveTimeout

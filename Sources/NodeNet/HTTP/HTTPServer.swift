@@ -10,7 +10,10 @@ import NIOCore
 @NodeActor public class HTTPServer: Server {
     /// See ``HTTPServerOptions/maxHeaderSize``; fixed when the server is created.
     public let maxHeaderSize: Int
-    /// See ``HTTPServerOptions/headersTimeout``; applies to requests that start after a change.
+    /// See ``HTTPServerOptions/maxHeadersCount``.
+    public var maxHeadersCount: Int
+    /// See ``HTTPServerOptions/headersTimeout`` (here with Node's default worked out); applies
+    /// to requests that start after a change.
     public var headersTimeout: Int
     /// See ``HTTPServerOptions/requestTimeout``.
     public var requestTimeout: Int
@@ -23,7 +26,8 @@ import NIOCore
 
     init(options: HTTPServerOptions) {
         maxHeaderSize = options.maxHeaderSize
-        headersTimeout = options.headersTimeout
+        maxHeadersCount = options.maxHeadersCount
+        headersTimeout = options.headersTimeout ?? min(60_000, options.requestTimeout)
         requestTimeout = options.requestTimeout
         keepAliveTimeout = options.keepAliveTimeout
         maxRequestsPerSocket = options.maxRequestsPerSocket
@@ -38,6 +42,11 @@ import NIOCore
     override func prepare(_ socket: Socket, _ channel: any Channel) {
         httpConnections[ObjectIdentifier(socket)] = ServerConnection(
             server: self, socket: socket, channel: channel)
+    }
+
+    /// The TLS handshake of `socket` is done (HTTPS): its first request is due from now on.
+    func handshakeDone(_ socket: Socket) {
+        httpConnections[ObjectIdentifier(socket)]?.secured()
     }
 
     /// Drops a connection that has closed or left HTTP (after an upgrade or CONNECT).

@@ -1,17 +1,44 @@
-/// Node's checks on header names and values set by a program: a name must be an HTTP token, and
-/// a value must not hold CR, LF or other control characters (which would let it forge headers).
+/// Node's checks on every string a program hands to the HTTP layer that ends up in a message's
+/// head: header names and values, the request's method and path, the status message. Each would
+/// otherwise let a caller's CR LF forge headers or split one request into two.
 enum HeaderValidation {
     static func problem(name: String, values: [String]) -> NodeError? {
-        if name.isEmpty || !name.utf8.allSatisfy(isTokenByte) {
+        if !isToken(name) {
             return NodeError(
                 code: "ERR_INVALID_HTTP_TOKEN",
                 message: "Header name must be a valid HTTP token [\"\(name)\"]")
         }
-        for value in values where !value.utf8.allSatisfy(isValueByte) {
+        for value in values where !isValidValue(value) {
             return NodeError(
                 code: "ERR_INVALID_CHAR", message: "Invalid character in header content [\"\(name)\"]")
         }
         return nil
+    }
+
+    /// Node's `http.request` checks: a method must be a token (`ERR_INVALID_HTTP_TOKEN`), and a
+    /// path may hold only characters U+0021…U+00FF (`ERR_UNESCAPED_CHARACTERS`): no space, CR,
+    /// LF or other control character that would end the request line early.
+    static func problem(method: String, path: String) -> NodeError? {
+        if !path.unicodeScalars.allSatisfy({ (0x21...0xFF).contains($0.value) }) {
+            return NodeError(
+                code: "ERR_UNESCAPED_CHARACTERS", message: "Request path contains unescaped characters")
+        }
+        if !isToken(method) {
+            return NodeError(
+                code: "ERR_INVALID_HTTP_TOKEN", message: "Method must be a valid HTTP token [\"\(method)\"]")
+        }
+        return nil
+    }
+
+    /// `writeHead`'s reason phrase must not hold CR, LF or other control characters, as a header
+    /// value must not (Node: `ERR_INVALID_CHAR`, "Invalid character in statusMessage").
+    static func problem(statusMessage: String) -> NodeError? {
+        guard !isValidValue(statusMessage) else { return nil }
+        return NodeError(code: "ERR_INVALID_CHAR", message: "Invalid character in statusMessage")
+    }
+
+    static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy(isTokenByte)
     }
 
     /// RFC 9110's `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``.
@@ -24,7 +51,7 @@ enum HeaderValidation {
         }
     }
 
-    private static func isValueByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
+    private static func isValidValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 == UInt8(ascii: "\t") || ($0 >= 0x20 && $0 != 0x7F) }
     }
 }

@@ -9,21 +9,37 @@ enum IncomingHeaders {
         "proxy-authorization", "referer", "retry-after", "server", "user-agent",
     ]
 
-    static func fold(_ pairs: [(String, String)]) -> (headers: [String: String], distinct: [String: [String]])
-    {
-        var headers: [String: String] = [:]
+    /// Node's default `maxHeadersCount` in effect: with the option unset, Node 20 keeps 1000
+    /// header lines (its parser counts 2000 names and values).
+    static let defaultMaxCount = 1000
+
+    /// The first `limit` pairs (all when `limit` is 0), as Node drops the lines past
+    /// `maxHeadersCount`.
+    static func kept(_ pairs: [(String, String)], limit: Int) -> ArraySlice<(String, String)> {
+        limit > 0 ? pairs.prefix(limit) : pairs[...]
+    }
+
+    /// Each name's values are gathered first and joined once at the end: joining as each copy
+    /// arrives would copy the whole value so far every time, quadratic in the number of copies.
+    static func fold(_ pairs: ArraySlice<(String, String)>) -> (
+        headers: [String: String], distinct: [String: [String]]
+    ) {
         var distinct: [String: [String]] = [:]
         for (rawName, value) in pairs {
-            let name = rawName.lowercased()
-            distinct[name, default: []].append(value)
-            guard name != "set-cookie" else { continue }
-            if let existing = headers[name] {
-                if firstWins.contains(name) { continue }
-                headers[name] = existing + (name == "cookie" ? "; " : ", ") + value
-            } else {
-                headers[name] = value
-            }
+            distinct[rawName.lowercased(), default: []].append(value)
+        }
+        var headers: [String: String] = [:]
+        headers.reserveCapacity(distinct.count)
+        for (name, values) in distinct where name != "set-cookie" {
+            headers[name] =
+                values.count == 1 || firstWins.contains(name)
+                ? values[0] : values.joined(separator: name == "cookie" ? "; " : ", ")
         }
         return (headers, distinct)
+    }
+
+    static func fold(_ pairs: [(String, String)]) -> (headers: [String: String], distinct: [String: [String]])
+    {
+        fold(pairs[...])
     }
 }

@@ -50,12 +50,13 @@ import NIOHTTP1
 
     private static let highWaterMark = 16384
 
-    init(request head: HTTPRequestHead, socket: Socket) {
+    /// `maxHeadersCount`: how many header lines are kept (0: all); the rest are dropped.
+    init(request head: HTTPRequestHead, socket: Socket, maxHeadersCount: Int) {
         method = head.method.rawValue
         url = head.uri
         statusCode = 0
         statusMessage = ""
-        let pairs = head.headers.map { ($0.name, $0.value) }
+        let pairs = IncomingHeaders.kept(head.headers.map { ($0.name, $0.value) }, limit: maxHeadersCount)
         (httpVersionMajor, httpVersionMinor) = (head.version.major, head.version.minor)
         httpVersion = "\(head.version.major).\(head.version.minor)"
         (headers, headersDistinct) = IncomingHeaders.fold(pairs)
@@ -64,12 +65,13 @@ import NIOHTTP1
         super.init()
     }
 
-    init(response head: HTTPResponseHead, socket: Socket) {
+    /// `maxHeadersCount`: how many header lines are kept (0: all); the rest are dropped.
+    init(response head: HTTPResponseHead, socket: Socket, maxHeadersCount: Int) {
         method = ""
         url = ""
         statusCode = Int(head.status.code)
         statusMessage = head.status.reasonPhrase
-        let pairs = head.headers.map { ($0.name, $0.value) }
+        let pairs = IncomingHeaders.kept(head.headers.map { ($0.name, $0.value) }, limit: maxHeadersCount)
         (httpVersionMajor, httpVersionMinor) = (head.version.major, head.version.minor)
         httpVersion = "\(head.version.major).\(head.version.minor)"
         (headers, headersDistinct) = IncomingHeaders.fold(pairs)

@@ -8,7 +8,8 @@
     var headerList = OutgoingHeaders()
     /// The stored head (Node's `_header`), built once by `writeHead` or by the first write.
     var storedHead: Buffer?
-    private var headFlushed = false
+    /// Whether the head has gone to the connection (Node's `_headerSent`).
+    private(set) var headFlushed = false
     var chunkedEncoding = false
     var useChunkedEncodingByDefault = true
     /// Whether the peer may keep the connection open after this message.
@@ -29,6 +30,8 @@
     public internal(set) var socket: Socket?
     private var pending: [(Buffer, (@NodeActor (NodeError?) -> Void)?)] = []
     private var pendingBytes = 0
+    /// Bytes written while the message waits for its turn on the connection.
+    var queuedBytes: Int { pendingBytes }
     private var needDrain = false
 
     /// Whether `end()` has been called.
@@ -167,6 +170,8 @@
             return false
         }
         if storedHead == nil { implicitHead() }
+        // The head was refused (an `error` said why): no body goes out without one.
+        guard storedHead != nil else { return false }
         return writeBody(chunk, callback)
     }
 
@@ -201,6 +206,7 @@
         if storedHead == nil {
             contentLength = chunk?.count ?? 0
             implicitHead()
+            guard storedHead != nil else { return }
         }
         let finishing: @NodeActor (NodeError?) -> Void = { error in
             if error == nil { self.didFinish() }

@@ -35,6 +35,10 @@ extension NodeError {
         self.init(code: code, message: reason.isEmpty ? "Parse Error" : "Parse Error: \(reason)")
     }
 
+    /// A chunk-size line carried over 16 KiB of extensions (Node's fix for CVE-2024-22019).
+    static let chunkExtensionsOverflow = NodeError(
+        code: "HPE_CHUNK_EXTENSIONS_OVERFLOW", message: "Parse Error: Chunk extensions overflow")
+
     /// `headersTimeout` or `requestTimeout` ran out.
     static let requestTimeout = NodeError(code: "ERR_HTTP_REQUEST_TIMEOUT", message: "Request timeout")
 }

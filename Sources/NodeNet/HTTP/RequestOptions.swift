@@ -15,6 +15,9 @@ public struct RequestOptions: Sendable {
     public var agent: Agent?
     /// Emit `timeout` after this many ms of silence on the connection.
     public var timeout: Int?
+    /// How many header lines of the response are kept; the rest are dropped (0: all). Node:
+    /// `maxHeadersCount`, which left unset keeps 1000.
+    public var maxHeadersCount = IncomingHeaders.defaultMaxCount
     /// TLS for this request (`https`): the CAs to trust, a client certificate, and so on.
     /// nil: plain HTTP.
     public var tls: TLSOptions?

@@ -6,7 +6,7 @@ import NIOHTTP1
 ///
 /// Requests may arrive back to back (pipelining); their responses queue, and only the first in
 /// the queue writes to the socket, so answers go out in the order the requests came.
-@NodeActor final class ServerConnection {
+@NodeActor final class ServerConnection: MessageFramingDelegate {
     let server: HTTPServer
     let socket: Socket
     private let channel: any Channel
@@ -46,12 +46,23 @@ import NIOHTTP1
         installParser(replaying: nil)
         socketListeners = [
             socket.on(.error) { [weak self] error in self?.fail(error) },
-            socket.on(.drain) { [weak self] in self?.outgoing.first?.socketDrained() },
+            socket.on(.drain) { [weak self] in
+                self?.outgoing.first?.socketDrained()
+                self?.resumeIfCaughtUp()
+            },
             socket.on(.end) { [weak self] in self?.peerEnded() },
         ]
         socket.on(.close) { [weak self] _ in self?.closed() }
         // The parser reads the socket, so it flows: the client's FIN is the socket's `end`.
         socket.resume()
+        // The first head is due `headersTimeout` after the connection is accepted (Node's
+        // parser starts its clock when it is made), after the handshake for HTTPS.
+        if !(socket is TLSSocket) { startClocks() }
+    }
+
+    /// The TLS handshake is done: from now on the client owes its first request.
+    func secured() {
+        startClocks()
     }
 
     /// Whether no request is being read or answered (a keep-alive connection between requests).
@@ -70,22 +81,30 @@ import NIOHTTP1
         let parser = ServerParser(connection: self, maxHeaderSize: server.maxHeaderSize)
         self.parser = parser
         try! parser.install(in: channel)
-        if let leftover, !leftover.isEmpty {
-            bytesArrived()
-            parser.replay(leftover, in: channel)
-        }
+        if let leftover, !leftover.isEmpty { parser.replay(leftover, in: channel) }
     }
 
-    /// The first bytes of a request arrived (or more bytes of one).
-    func bytesArrived() {
-        keepAliveDeadline = nil
-        guard !readingRequest, !failed else { return }
+    /// The first byte of a request arrived, also one that came right behind the last request
+    /// (llhttp's `on_message_begin`): its clocks start, as Node restarts them there.
+    func messageBegan() {
+        guard !failed else { return }
         readingRequest = true
+        startClocks()
+    }
+
+    /// A request's head is due in `headersTimeout`, all of it in `requestTimeout` (0: never).
+    /// Each has its own switch: a `requestTimeout` of 0 leaves `headersTimeout` in force.
+    private func startClocks() {
+        keepAliveDeadline = nil
         let now = NIODeadline.now()
-        let headersTimeout = min(server.headersTimeout, server.requestTimeout)
-        if headersTimeout > 0 { headersDeadline = now + .milliseconds(Int64(headersTimeout)) }
-        if server.requestTimeout > 0 { requestDeadline = now + .milliseconds(Int64(server.requestTimeout)) }
+        headersDeadline = server.headersTimeout > 0 ? now + .milliseconds(Int64(server.headersTimeout)) : nil
+        requestDeadline = server.requestTimeout > 0 ? now + .milliseconds(Int64(server.requestTimeout)) : nil
         armWatchdog()
+    }
+
+    /// A chunk-size line carried more extensions than Node allows: 413, as Node answers.
+    func chunkExtensionsOverflowed() {
+        fail(.chunkExtensionsOverflow)
     }
 
     /// Makes sure the watchdog fires by the earliest deadline. A timer per deadline would be
@@ -133,7 +152,7 @@ import NIOHTTP1
     func didReceiveHead(_ head: HTTPRequestHead) {
         headersDeadline = nil
         requestCount += 1
-        let req = IncomingMessage(request: head, socket: socket)
+        let req = IncomingMessage(request: head, socket: socket, maxHeadersCount: server.maxHeadersCount)
         req.onBackPressure = { [weak self] paused in self?.pauseReading(paused, by: "body") }
         incoming = req
         let upgrade =
@@ -153,7 +172,7 @@ import NIOHTTP1
             )
         }
         outgoing.append(res)
-        if outgoing.count == 1 { res.attach(socket) }
+        if outgoing.count == 1 { res.attach(socket) } else { pauseIfBackedUp() }
 
         if server.maxRequestsPerSocket > 0 {
             if requestCount > server.maxRequestsPerSocket {
@@ -288,6 +307,7 @@ import NIOHTTP1
         }
         if let next = outgoing.first {
             next.attach(socket)
+            resumeIfCaughtUp()
         } else if isIdle {
             becameIdle()
         }
@@ -303,9 +323,26 @@ import NIOHTTP1
         }
     }
 
+    /// Bytes written to answers that wait behind the one on the wire (Node's `outgoingData`).
+    private var queuedBytes: Int { outgoing.dropFirst().reduce(0) { $0 + $1.queuedBytes } }
+
+    /// A client that sends requests without reading the answers would make the server queue
+    /// them without end. As Node does, reading stops once the socket is behind or the queued
+    /// answers hold a high-water mark's worth; the client's own writes then back up in TCP.
+    private func pauseIfBackedUp() {
+        let limit = socket.writableHighWaterMark
+        if socket.writableLength >= limit || queuedBytes >= limit { pauseReading(true, by: "pipeline") }
+    }
+
+    private func resumeIfCaughtUp() {
+        guard readPausedBy.contains("pipeline"), queuedBytes <= socket.writableHighWaterMark else { return }
+        pauseReading(false, by: "pipeline")
+    }
+
     private func pauseReading(_ paused: Bool, by reason: String) {
         let wasPaused = !readPausedBy.isEmpty
         if paused { readPausedBy.insert(reason) } else { readPausedBy.remove(reason) }
+        socket.readingHeldBack = !readPausedBy.isEmpty
         if readPausedBy.isEmpty && wasPaused {
             channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         } else if !readPausedBy.isEmpty && !wasPaused {
@@ -324,8 +361,10 @@ import NIOHTTP1
             server.emit(.clientError, (error, socket))
             return
         }
-        // Node answers only when nothing was written yet, then closes.
-        if !socket.destroyed && !socket.writableEnded && socket.bytesWritten == 0,
+        // Node answers unless a response has begun on the wire (it would corrupt it), then
+        // closes: so a kept-alive connection whose next request stalls gets its 408 too.
+        let responseBegun = outgoing.first?.headFlushed ?? false
+        if !socket.destroyed && !socket.writableEnded && !responseBegun,
             let answer = ClientErrorAnswer.bytes(for: error)
         {
             socket.write(answer)

@@ -4,10 +4,11 @@ import NIOHTTP1
 /// The HTTP parser in a server connection's pipeline: SwiftNIO's request decoder (llhttp, the
 /// parser Node uses) between two small handlers that report to the ``ServerConnection``.
 ///
-/// Pipeline: `RequestStart` → decoder → `RequestParts` → the socket's own handler. Removing all
-/// three turns the connection back into a plain byte stream (after an upgrade).
+/// Pipeline: `RequestStart` → ``MessageFraming`` → decoder → `RequestParts` → the socket's own
+/// handler. Removing all four turns the connection back into a plain byte stream (after an upgrade).
 @NodeActor final class ServerParser {
     private let start: RequestStart
+    private let framing: MessageFraming
     private let decoder: ByteToMessageHandler<HTTPRequestDecoder>
     private let parts: RequestParts
 
@@ -16,16 +17,17 @@ import NIOHTTP1
         limits.maxHeaderFieldSize = maxHeaderSize
         limits.maxHeaderListSize = maxHeaderSize
         start = RequestStart(connection: connection)
+        framing = MessageFraming(delegate: connection)
         decoder = ByteToMessageHandler(
             HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: limits))
-        parts = RequestParts(connection: connection)
+        parts = RequestParts(connection: connection, framing: framing)
     }
 
     func install(in channel: any Channel) throws {
         // Right in front of the socket's own handler: behind TLS, when there is TLS.
         let pipeline = channel.pipeline.syncOperations
         let socketHandler = try pipeline.context(handlerType: SocketHandler.self).handler
-        try pipeline.addHandlers([start, decoder, parts], position: .before(socketHandler))
+        try pipeline.addHandlers([start, framing, decoder, parts], position: .before(socketHandler))
     }
 
     /// Parses bytes that were read before this parser was installed (after an upgrade nobody
@@ -40,7 +42,7 @@ import NIOHTTP1
     func remove(from channel: any Channel, then completion: @escaping @NodeActor () -> Void) {
         let pipeline = channel.pipeline.syncOperations
         // The parts handler goes first, so that the decoder's left-over bytes reach the socket.
-        for handler in [parts, start] as [any RemovableChannelHandler] {
+        for handler in [parts, framing, start] as [any RemovableChannelHandler] {
             if let context = try? pipeline.context(handler: handler) {
                 pipeline.removeHandler(context: context, promise: nil)
             }
@@ -52,8 +54,7 @@ import NIOHTTP1
     }
 }
 
-/// Notes that bytes arrived, which starts a request's timers; keeps the client's FIN from the
-/// decoder while an upgrade is being handed over.
+/// Keeps the client's FIN from the decoder while an upgrade is being handed over.
 private final class RequestStart: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -61,12 +62,6 @@ private final class RequestStart: ChannelInboundHandler, RemovableChannelHandler
 
     init(connection: ServerConnection) {
         self.connection = connection
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let connection = self.connection
-        NodeActor.assumeIsolated { connection.bytesArrived() }
-        context.fireChannelRead(data)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -82,13 +77,16 @@ private final class RequestStart: ChannelInboundHandler, RemovableChannelHandler
 private final class RequestParts: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     private let connection: ServerConnection
+    private let framing: MessageFraming
 
-    init(connection: ServerConnection) {
+    init(connection: ServerConnection, framing: MessageFraming) {
         self.connection = connection
+        self.framing = framing
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if case .head(let head) = part { framing.headDecoded(BodyFraming(request: head)) }
         let connection = self.connection
         NodeActor.assumeIsolated {
             switch part {

@@ -43,13 +43,18 @@
             )
             return self
         }
+        let reason = statusMessage ?? self.statusMessage ?? StatusCodes.reason(statusCode)
+        if let problem = HeaderValidation.problem(statusMessage: reason) {
+            // A CR LF here would end the status line and start headers of the caller's making.
+            emit(.error, problem)
+            return self
+        }
         for (name, value) in headers { setHeader(name, value) }
         self.statusCode = statusCode
         if let statusMessage { self.statusMessage = statusMessage }
         if statusCode == 204 || statusCode == 304 || (100..<200).contains(statusCode) { hasBody = false }
         // A client still waiting to send its body gets an answer instead: it must not send it now.
         if expectsContinue && !sentContinue { shouldKeepAlive = false }
-        let reason = self.statusMessage ?? StatusCodes.reason(statusCode)
         storeHead(firstLine: "HTTP/1.1 \(statusCode) \(reason)\r\n")
         return self
     }

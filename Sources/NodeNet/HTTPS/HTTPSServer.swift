@@ -25,6 +25,7 @@ import NIOCore
     }
 
     func secured(_ socket: TLSSocket) {
+        handshakeDone(socket)
         emit(.secureConnection, socket)
     }
 

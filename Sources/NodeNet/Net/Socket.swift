@@ -226,6 +226,13 @@ import NIOPosix
         return self
     }
 
+    /// Whether reading is stopped: by `pause()`, or by the protocol on top (an HTTP server stops
+    /// reading a client whose answers back up, as Node's does).
+    public func isPaused() -> Bool { flowing == false || readingHeldBack }
+
+    /// Set by the HTTP server while it has stopped reading this connection.
+    var readingHeldBack = false
+
     /// Restarts `data` events after `pause()`; bytes that arrived meanwhile come first.
     @discardableResult
     public func resume() -> Socket {
