@@ -135,4 +135,19 @@ import Testing
         }
         server.close()
     }
+
+    /// Node takes any non-negative integer for its server timeouts; one too large for a deadline
+    /// means "never", not a trap that stops the program.
+    @Test func timeoutsTooLargeForADeadlineMeanNever() async throws {
+        var options = HTTPServerOptions(headersTimeout: Int.max)
+        options.requestTimeout = Int.max
+        options.keepAliveTimeout = Int.max
+        let (server, port) = try await listeningHTTPServer(options) { _, res in res.end("ok") }
+        defer { server.close() }
+        let twoRequests = String(repeating: "GET / HTTP/1.1\r\nHost: x\r\n\r\n", count: 2)
+        let reply = try await rawExchange(port, twoRequests) {
+            $0.components(separatedBy: "\r\n\r\nok").count == 3
+        }
+        #expect(!reply.closed, "both requests answered on one kept-alive connection: \(reply.text)")
+    }
 }

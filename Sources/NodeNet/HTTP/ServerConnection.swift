@@ -97,8 +97,10 @@ import NIOHTTP1
     private func startClocks() {
         keepAliveDeadline = nil
         let now = NIODeadline.now()
-        headersDeadline = server.headersTimeout > 0 ? now + .milliseconds(Int64(server.headersTimeout)) : nil
-        requestDeadline = server.requestTimeout > 0 ? now + .milliseconds(Int64(server.requestTimeout)) : nil
+        headersDeadline =
+            server.headersTimeout > 0 ? TimerDuration.deadline(server.headersTimeout, after: now) : nil
+        requestDeadline =
+            server.requestTimeout > 0 ? TimerDuration.deadline(server.requestTimeout, after: now) : nil
         armWatchdog()
     }
 
@@ -318,7 +320,8 @@ import NIOHTTP1
             socket.destroy()
         } else if server.keepAliveTimeout > 0 {
             // Node waits one second longer than the `Keep-Alive: timeout=` it announced.
-            keepAliveDeadline = .now() + .milliseconds(Int64(server.keepAliveTimeout + 1000))
+            keepAliveDeadline = TimerDuration.deadline(
+                min(server.keepAliveTimeout, Int.max - 1000) + 1000, after: .now())
             armWatchdog()
         }
     }

@@ -36,6 +36,17 @@ enum TimerDuration {
         return .milliseconds(Int64(max(0, milliseconds)))
     }
 
+    /// The moment `milliseconds` after `start`, for a server's own timeouts (`headersTimeout`,
+    /// `requestTimeout`, `keepAliveTimeout`): Node takes any non-negative integer there and simply
+    /// never reaches a huge one, so a sum past what `NIODeadline` holds is "never", not a trap.
+    static func deadline(_ milliseconds: Int, after start: NIODeadline) -> NIODeadline {
+        let (nanoseconds, overflow) = Int64(clamping: milliseconds).multipliedReportingOverflow(by: 1_000_000)
+        guard !overflow, nanoseconds < Int64.max / 2 else {
+            return .distantFuture
+        }
+        return start + .nanoseconds(nanoseconds)
+    }
+
     /// Prints a warning as Node's `process.emitWarning` does, to stderr.
     private static func warn(_ message: String) {
         CStandardStreams.printError("(nodenet:\(getpid())) TimeoutOverflowWarning: \(message)\n")
