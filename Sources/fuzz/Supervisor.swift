@@ -38,16 +38,16 @@ struct Supervisor {
                 }
                 next += UInt64(result.result.tried)
                 if result.result.tried < count { break }
-            case .died(let index, let why, let hung):
+            case .died(let index, let why, let details, let hung):
                 if hung { report.hangs += 1 } else { report.crashes += 1 }
                 report.tried += Int(index - next) + 1
-                report.findings.append(try save(index, kind: hung ? "hang" : "crash", why: why))
+                report.findings.append(
+                    try save(index, kind: hung ? "hang" : "crash", why: why, details: details))
                 next = index + 1
             }
         }
-        report.seconds =
-            Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
+        let elapsed = (ContinuousClock.now - started).components
+        report.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         return report
     }
 
@@ -58,7 +58,7 @@ struct Supervisor {
     private enum Ending {
         case finished(WorkerResult)
         /// The worker trapped (or was killed as hung) on input `index`.
-        case died(index: UInt64, why: String, hung: Bool)
+        case died(index: UInt64, why: String, details: String, hung: Bool)
     }
 
     private func runWorker(from: UInt64, count: Int, seconds: Double, work: URL) throws -> Ending {
@@ -100,13 +100,14 @@ struct Supervisor {
             return .finished(result)
         }
         let index = Self.index(in: progress) ?? from
-        let trap = ((try? String(contentsOf: errors, encoding: .utf8)) ?? "")
-            .split(separator: "\n").filter { !$0.isEmpty }.suffix(3).joined(separator: " | ")
+        // Swift's trap message, then its backtrace: the message is the line to report.
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        let lines = stderr.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let trap = lines.first { $0.contains("Fatal error") || $0.contains("Crash") } ?? lines.first ?? ""
+        let ending = process.terminationReason == .uncaughtSignal ? "signal" : "exit"
         let why =
-            hung
-            ? "no progress for \(hangSeconds) s"
-            : "\(process.terminationReason == .uncaughtSignal ? "signal" : "exit") \(process.terminationStatus): \(trap)"
-        return .died(index: index, why: why, hung: hung)
+            hung ? "no progress for \(hangSeconds) s" : "\(ending) \(process.terminationStatus): \(trap)"
+        return .died(index: index, why: why, details: stderr, hung: hung)
     }
 
     /// The input number the worker last wrote down.
@@ -116,7 +117,7 @@ struct Supervisor {
     }
 
     /// Remakes input `index` from the seed and saves it, with a note saying why.
-    private func save(_ index: UInt64, kind: String, why: String) throws -> String {
+    private func save(_ index: UInt64, kind: String, why: String, details: String = "") throws -> String {
         let (target, seed, folder) = (self.target, self.seed, corpusFolder)
         let box = InputBox()
         _ = Node.runUntilIdle { () -> Void in
@@ -125,7 +126,7 @@ struct Supervisor {
         }
         let file = out.appendingPathComponent("\(kind)-seed\(seed)-\(index).bin")
         try Data(box.input ?? []).write(to: file)
-        try Data("\(why)\n".utf8).write(to: file.appendingPathExtension("txt"))
+        try Data("\(why)\n\n\(details)".utf8).write(to: file.appendingPathExtension("txt"))
         return "\(kind) at input \(index) (\(file.path)): \(why)"
     }
 }

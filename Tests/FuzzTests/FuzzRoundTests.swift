@@ -11,8 +11,10 @@ import Testing
     @Test(arguments: FuzzTargets.names)
     func aShortRoundFromSeedOneBreaksNothing(_ name: String) async throws {
         let round = try FuzzRound(target: FuzzTargets.make(name)!, seed: 1)
-        let result = await round.run(from: 0, count: 2000)
-        #expect(result.tried == 2000)
+        // OpenSSL's decoders take some 5 ms an input in a debug build: fewer of those.
+        let count = name == "pem-der" ? 600 : 2000
+        let result = await round.run(from: 0, count: count)
+        #expect(result.tried == count)
         #expect(result.violations.isEmpty, "\(result.violations.prefix(5))")
         // The mutations reach more than one path of the code under test.
         #expect(result.outcomes.count >= 5, "\(result.outcomes)")

@@ -20,7 +20,7 @@ import NodeNet
         let folder = corpus ?? Corpus.defaultRoot.appendingPathComponent(target.name)
         mutator = Mutator(
             seeds: target.seeds(from: try Corpus.files(in: folder)), dictionary: target.dictionary,
-            maxLength: target.maxLength)
+            maxLength: target.maxLength, structured: target.structuredMutation)
     }
 
     /// Runs the inputs; `beforeEach` is told each input's number before it runs (the worker

@@ -13,6 +13,8 @@ import NodeNet
     var maxLength: Int { get }
     /// Tokens of the format, for the mutator.
     var dictionary: [String] { get }
+    /// The target's own mutation, which knows the format (none by default).
+    var structuredMutation: StructuredMutation? { get }
     /// The mutator's seeds from the corpus files (by default the files' bytes as they are).
     func seeds(from files: [(name: String, bytes: [UInt8])]) -> [[UInt8]]
     /// Feeds `input` to the code under test and checks the result.
@@ -20,6 +22,9 @@ import NodeNet
 }
 
 extension FuzzTarget {
+    /// None: byte mutations only.
+    public var structuredMutation: StructuredMutation? { nil }
+
     /// The files' bytes, as they are.
     public func seeds(from files: [(name: String, bytes: [UInt8])]) -> [[UInt8]] {
         files.map(\.bytes)

@@ -1,3 +1,7 @@
+/// A mutation that knows the input's format (DER's tree, say); false when it cannot read the
+/// input, which then gets a byte mutation instead.
+public typealias StructuredMutation = @Sendable (inout [UInt8], inout SeededRandom) -> Bool
+
 /// Makes fuzz inputs from a corpus: each input is a corpus entry with a few mutations stacked on
 /// it (bit flips, byte inserts and deletes, interesting values, splices with another entry,
 /// dictionary tokens, numbers tweaked), all drawn from ``SeededRandom``, so deterministic.
@@ -8,12 +12,16 @@ public struct Mutator: Sendable {
     public let dictionary: [[UInt8]]
     /// Inputs are cut to this length.
     public let maxLength: Int
+    /// The target's own mutation, which knows the format; used for half the mutations.
+    public let structured: StructuredMutation?
 
     /// A mutator over `seeds`; an empty corpus starts from one empty input.
-    public init(seeds: [[UInt8]], dictionary: [String], maxLength: Int) {
+    public init(seeds: [[UInt8]], dictionary: [String], maxLength: Int, structured: StructuredMutation? = nil)
+    {
         self.seeds = seeds.isEmpty ? [[]] : seeds
         self.dictionary = dictionary.map { Array($0.utf8) }
         self.maxLength = maxLength
+        self.structured = structured
     }
 
     /// Bytes the parsers under test treat specially: zero, the ends of signed and unsigned
@@ -38,6 +46,7 @@ public struct Mutator: Sendable {
     }
 
     private func mutate(_ bytes: inout [UInt8], _ random: inout SeededRandom) {
+        if let structured, random.oneIn(2), structured(&bytes, &random) { return }
         if bytes.isEmpty {
             bytes = [Self.interestingBytes[random.below(Self.interestingBytes.count)]]
             return

@@ -13,6 +13,14 @@ import NodeNet
     let summary = "certificates, keys and CSRs, as PEM and DER, into the crypto readers"
     let maxLength = 16 * 1024
     let dictionary: [String] = ["-----BEGIN ", "-----END ", "-----", "\n", "=", "Proc-Type: 4,ENCRYPTED\n"]
+    /// DER mutated as a tree (the first byte, the form, stays).
+    let structuredMutation: StructuredMutation? = { bytes, random in
+        guard bytes.count > 1 else { return false }
+        var der = Array(bytes.dropFirst())
+        guard DERMutation.mutate(&der, &random) else { return false }
+        bytes = [bytes[0]] + der
+        return true
+    }
     /// The passphrase of the encrypted keys in the corpus.
     static let passphrase = "fuzz"
 
@@ -53,10 +61,13 @@ import NodeNet
     }
 
     func seeds(from files: [(name: String, bytes: [UInt8])]) -> [[UInt8]] {
-        files.map { [Form(fileName: $0.name).rawValue] + $0.bytes }
-            + files.filter { $0.name.hasPrefix("certificate-") && $0.name.hasSuffix(".der") }.map {
-                [Form.rawDERCertificate.rawValue] + $0.bytes
-            }
+        // Certificates go in as raw DER too (X509Certificate reads both).
+        let certificates = files.filter {
+            $0.name.hasPrefix("certificate-") && !$0.name.hasPrefix("certificate-request")
+                && $0.name.hasSuffix(".der")
+        }
+        return files.map { [Form(fileName: $0.name).rawValue] + $0.bytes }
+            + certificates.map { [Form.rawDERCertificate.rawValue] + $0.bytes }
     }
 
     func run(_ input: [UInt8]) async -> Verdict {
