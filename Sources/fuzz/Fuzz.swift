@@ -20,6 +20,7 @@ import FuzzKit
     @Option(help: "Where crashing inputs are saved.") var out = ".build-fuzz/crashes"
     @Option(help: "Inputs per worker process.") var batch = 50_000
     @Option(help: "An input running longer than this is a hang.") var hangSeconds: Double = 10
+    @Option(help: "A worker's peak memory above this many MiB is a finding.") var maxMemoryMib = 256
     @Option(help: "Run one saved input in this process (a crash then shows its trap).") var replay: String?
     @Flag(help: "List the targets and exit.") var list = false
     @Option(help: .hidden) var workerFrom: UInt64?
@@ -47,7 +48,7 @@ import FuzzKit
         let supervisor = Supervisor(
             target: target, seed: seed, corpus: corpus,
             out: URL(fileURLWithPath: out).appendingPathComponent(target),
-            batch: batch, hangSeconds: hangSeconds)
+            batch: batch, hangSeconds: hangSeconds, maxMemory: maxMemoryMib << 20)
         let report = try supervisor.run(seconds: seconds, runs: runs)
         print(report.text)
         if report.crashes + report.hangs + report.violations > 0 { throw ExitCode(1) }

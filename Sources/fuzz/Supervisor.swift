@@ -13,6 +13,8 @@ struct Supervisor {
     let out: URL
     let batch: Int
     let hangSeconds: Double
+    /// A worker's peak resident memory above this, in bytes, is a finding.
+    let maxMemory: Int
 
     func run(seconds: Double, runs: Int) throws -> FuzzReport {
         let started = ContinuousClock.now
@@ -30,6 +32,14 @@ struct Supervisor {
             switch ending {
             case .finished(let result):
                 report.add(result)
+                if result.peakMemory > maxMemory {
+                    // One connection at a time, each input at most 64 KiB: memory that grows is
+                    // state the code under test keeps, and a hostile peer could make it keep more.
+                    report.violations += 1
+                    report.findings.append(
+                        "memory: a worker reached \(result.peakMemory >> 20) MiB, over \(maxMemory >> 20) MiB"
+                    )
+                }
                 report.violations += result.result.violations.count
                 // A broken invariant tends to break on many inputs: the first few tell the story.
                 for violation in result.result.violations where report.findings.count < 20 {

@@ -75,6 +75,12 @@ import NodeNet
     server.unref()
 }
 
+/// How many connections `server` still counts; after each input's connection has closed, any is
+/// a leak (state a hostile client could pile up).
+@NodeActor func connectionCount(_ server: Server) async -> Int {
+    await until { done in server.getConnections { _, count in done(count) } }
+}
+
 extension [UInt8] {
     /// The input cut into up to `reads` pieces at points chosen from its own bytes (the same
     /// cuts on every replay): a parser must give the same answer however TCP splits a request.

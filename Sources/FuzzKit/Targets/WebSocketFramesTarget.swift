@@ -4,7 +4,8 @@ import NodeNet
 /// every message: masking, lengths, fragments, control frames, close codes, UTF-8.
 ///
 /// What must hold: no trap; the server answers the handshake with `101`, then writes only
-/// well-formed server frames (``FrameReader``); every text message it echoes is valid UTF-8.
+/// well-formed server frames (``FrameReader``); every text message it echoes is valid UTF-8;
+/// once the client has gone, the server holds no connection and no WebSocket.
 @NodeActor final class WebSocketFramesTarget: FuzzTarget {
     let name = "websocket-frames"
     let summary = "client frames into a WebSocket server's frame handlers, after a valid handshake"
@@ -15,13 +16,14 @@ import NodeNet
         "\u{00}\u{80}", "\u{FE}", "\u{FF}", "\u{03}\u{E8}", "\u{03}\u{EF}",
     ].map { String(decoding: $0.unicodeScalars.map { UInt8($0.value) }, as: UTF8.self) }
     private let server: HTTPServer
+    private let webSockets: WebSocketServer
     private static let handshake = Array(
         ("GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
 
     init() {
         server = http.createServer()
-        let webSockets = WebSocketServer(server: server, path: "/chat")
+        webSockets = WebSocketServer(server: server, path: "/chat")
         webSockets.on(.connection) { ws, _ in
             ws.on(.message) { message in ws.send(message) }
         }
@@ -46,7 +48,12 @@ import NodeNet
         let output = connection.output
         let stayedOpen = connection.isOpen
         await connection.close()
-        return judge(output, stayedOpen: stayedOpen, sentEnd: sentEnd)
+        var verdict = judge(output, stayedOpen: stayedOpen, sentEnd: sentEnd)
+        let connections = await connectionCount(server)
+        if !webSockets.clients.isEmpty || connections > 0 {
+            verdict.violation = verdict.violation ?? "the server still holds the connection after it closed"
+        }
+        return verdict
     }
 
     private func judge(_ output: [UInt8], stayedOpen: Bool, sentEnd: Bool) -> Verdict {
