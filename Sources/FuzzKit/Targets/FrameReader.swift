@@ -63,7 +63,9 @@ struct FrameReader {
     private mutating func checkClose(_ frame: Frame) throws(ResponseReader.Malformed) {
         closed = true
         guard frame.payload.count != 1 else { throw .init("a close frame of one byte") }
-        if let code = frame.closeCode, !(1000...1003).contains(code), !(1007...1011).contains(code),
+        // The codes ws accepts and sends: 1000–1014 but the three never sent on the wire (1004
+        // reserved, 1005 no status, 1006 abnormal closure), and 3000–4999 for libraries and apps.
+        if let code = frame.closeCode, !(1000...1014).contains(code) || [1004, 1005, 1006].contains(code),
             !(3000...4999).contains(code)
         {
             throw .init("close code \(code), which a server may not send")
