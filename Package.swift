@@ -51,6 +51,7 @@ let package = Package(
         .executable(name: "tour", targets: ["tour"]),
         .executable(name: "kata", targets: ["kata"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "fuzz", targets: ["fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -88,6 +89,18 @@ let package = Package(
             // The README's numbers and chart, from `swift run -c release bench --json …`.
             exclude: ["Results"]
         ),
+        // The fuzzers: the targets and the mutation engine in a library the tests run a short
+        // round of, the long runs (each batch in a child process, so a trap is caught) in `fuzz`.
+        .target(
+            name: "FuzzKit",
+            dependencies: [
+                "NodeNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "fuzz", dependencies: ["FuzzKit", argumentParser]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzKit", "NodeNet"]),
         kataTarget,
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner"),
@@ -102,7 +115,7 @@ let package = Package(
             name: "ChapterTests",
             dependencies: [
                 "NodeNet", "TestSupport", "tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs",
-                "https-server", "tour", "lifetime-fixture", "bench",
+                "https-server", "tour", "lifetime-fixture", "bench", "fuzz",
             ]
         ),
     ]

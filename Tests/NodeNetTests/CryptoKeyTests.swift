@@ -154,6 +154,21 @@ import Testing
         }
     }
 
+    /// Found by `fuzz pem-der`: reading the details of such a key trapped.
+    @Test func anRSAExponentWiderThanAnIntIsLeftOutOfTheDetails() throws {
+        // n from a 1024-bit test key, e = 2^64 + 1; Node prints publicExponent: 18446744073709551617n.
+        let key = try crypto.createPublicKey(
+            """
+            -----BEGIN RSA PUBLIC KEY-----
+            MIGPAoGBAMJ42tcXj5+xcoF6fXBtoI3YTv55fD4PVOLkyP8F9n9R6+PRt/3E66Tz
+            knzTTW3KT2RVfMeR+J/wqRlZfevHENChb1H2zfuVPpDyTa6uwlpWABHn2vWZHEx9
+            i9bdY9c4HZYW8diu3m8wVwqzr+lpKEamxe6cvZbTq6RU8voBtlhzAgkBAAAAAAAA
+            AAE=
+            -----END RSA PUBLIC KEY-----
+            """)
+        #expect(key.asymmetricKeyDetails == AsymmetricKeyDetails(modulusLength: 1024, publicExponent: nil))
+    }
+
     @Test func nodeReadsOurKeysAsTheSameKeys() async throws {
         let (privateKey, publicKey) = try crypto.generateKeyPairSync(.rsa(modulusLength: 2048))
         let (ecPrivate, _) = try crypto.generateKeyPairSync(.ec(namedCurve: "prime256v1"))

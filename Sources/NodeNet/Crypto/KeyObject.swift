@@ -43,7 +43,11 @@ public final class KeyObject: @unchecked Sendable {
             details.modulusLength = Int(EVP_PKEY_get_bits(pkey))
             var exponent: OpaquePointer?
             if EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &exponent) == 1, let exponent {
-                details.publicExponent = Int(BN_get_word(exponent))
+                // A key may carry an exponent wider than a word (found by the fuzzer: it trapped
+                // here); Node gives it as a BigInt, which an Int cannot hold, so it is left out.
+                if BN_num_bits(exponent) < Int.bitWidth {
+                    details.publicExponent = Int(BN_get_word(exponent))
+                }
                 BN_free(exponent)
             }
         case "ec":
@@ -130,7 +134,7 @@ public enum KeyObjectType: String, Sendable {
 public struct AsymmetricKeyDetails: Sendable, Equatable {
     /// RSA: the modulus size in bits (2048).
     public var modulusLength: Int?
-    /// RSA: the public exponent (65537).
+    /// RSA: the public exponent (65537); nil when it does not fit in an `Int` (Node: a BigInt).
     public var publicExponent: Int?
     /// EC: OpenSSL's curve name (`prime256v1` for P-256), as Node reports it.
     public var namedCurve: String?

@@ -78,6 +78,12 @@ import NIOPosix
         }
     }
 
+    /// Serves a connection over a channel the caller made and drives, as if `listen` had
+    /// accepted it: how the fuzzer feeds a server bytes through an `EmbeddedChannel`, no socket.
+    package func accept(driving channel: any Channel) {
+        accept(channel)
+    }
+
     private func accept(_ channel: any Channel) {
         let socket = makeSocket(for: channel)
         prepare(socket, channel)

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `fuzz` runs its batches in worker processes: a worker that traps has its input saved and the
+/// run goes on after it. (The long runs are `swift run -c release fuzz`; this is a few hundred
+/// inputs.)
+@Suite(.timeLimit(.minutes(2)))
+struct FuzzCommandTests {
+    @Test func aRunInWorkersReportsEveryInput() async throws {
+        let out = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let fuzz = try RunningProgram.built(
+            "fuzz", ["http-head", "--runs", "300", "--batch", "100", "--out", out.path])
+        #expect(try await fuzz.waitForExit(seconds: 100) == 0, "\(fuzz.standardError)")
+        let report = fuzz.standardOutput
+        #expect(report.contains("inputs: 300 in"), "\(report)")
+        #expect(report.contains("3 worker processes"), "\(report)")
+        #expect(report.contains("crashes: 0, hangs: 0, invariant violations: 0"), "\(report)")
+    }
+
+    @Test func aTrapInAWorkerIsCaughtItsInputSavedAndTheRunGoesOn() async throws {
+        let out = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let fuzz = try RunningProgram.built(
+            "fuzz", ["websocket-frames", "--runs", "200", "--batch", "100", "--out", out.path],
+            environment: ["NODENET_FUZZ_TRAP_AT": "150"])
+        #expect(try await fuzz.waitForExit(seconds: 100) == 1, "a run with a crash fails")
+        let report = fuzz.standardOutput
+        #expect(report.contains("inputs: 200 in"), "\(report)")
+        #expect(report.contains("crashes: 1, hangs: 0"), "\(report)")
+        let saved = out.appendingPathComponent("websocket-frames/crash-seed1-150.bin")
+        let note = try String(contentsOf: saved.appendingPathExtension("txt"), encoding: .utf8)
+        #expect(note.contains("a trap on purpose"), "\(note)")
+        // The saved input replays: the same bytes the worker was given.
+        let replay = try RunningProgram.built("fuzz", ["websocket-frames", "--replay", saved.path])
+        #expect(try await replay.waitForExit(seconds: 30) == 0, "\(replay.standardError)")
+        #expect(replay.standardOutput.contains("violation: none"), "\(replay.standardOutput)")
+    }
+
+    private func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+}
