@@ -31,7 +31,7 @@ let kataTarget: Target =
             name: "Kata",
             dependencies: ["NodeNet"],
             path: "Exercises",
-            exclude: ["README.md", "kata.json", "Stubs", "Solutions"]
+            exclude: ["README.md", "kata.json", "Stubs", "Solutions", "Mutants"]
         )
     case "stubs": .target(name: "Kata", dependencies: ["NodeNet"], path: "Exercises/Stubs")
     default: .target(name: "Kata", dependencies: ["NodeNet"], path: "Exercises/Solutions")

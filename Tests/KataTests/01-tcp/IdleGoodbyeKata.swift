@@ -1,0 +1,131 @@
+import Kata
+import NodeNet
+import TestSupport
+import Testing
+
+/// A real server with your handler and real clients: one that says nothing, one that keeps talking.
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct IdleGoodbyeKata {
+    /// What a client has received so far, and whether the server ended the connection.
+    @NodeActor final class Received {
+        var text = ""
+        var ended = false
+        /// Called after every chunk and at the end.
+        var changed: @NodeActor () -> Void = {}
+    }
+
+    private func connect(_ port: Int) -> (Socket, Received) {
+        let client = net.connect(port)
+        let received = Received()
+        client.on(.data) {
+            received.text += $0.toString()
+            received.changed()
+        }
+        client.on(.end) {
+            received.ended = true
+            received.changed()
+        }
+        client.on(.error) { _ in }
+        return (client, received)
+    }
+
+    /// Waits until `condition` holds for what was received, for at most `seconds`.
+    private func waitUntil(
+        _ what: String, _ received: Received, seconds: Int,
+        _ condition: @escaping @NodeActor (Received) -> Bool
+    ) async throws {
+        defer { received.changed = {} }
+        try await waitFor(what, seconds: seconds) { done in
+            received.changed = { if condition(received) { done() } }
+            received.changed()
+        }
+    }
+
+    @Test func aQuietClientIsToldAndTheConnectionEnds() async throws {
+        let (server, port) = try await listeningServer { echoUntilIdle($0, idleMilliseconds: 200) }
+        defer { server.close() }
+        let (client, received) = connect(port)
+        defer { client.destroy() }
+        do {
+            try await waitUntil("the server's end", received, seconds: 3) { $0.ended }
+        } catch {
+            Issue.record(
+                "a client that sent nothing waited 3 s (the idle time was 200 ms) and the server did not end the connection; it received \(received.text.debugDescription). The timeout event only warns: call socket.end(…) in it"
+            )
+            return
+        }
+        #expect(
+            received.text == "idle, bye\n",
+            "before ending, the server must write \"idle, bye\\n\"; the client received \(received.text.debugDescription)"
+        )
+    }
+
+    @Test func aClientThatKeepsTalkingStays() async throws {
+        // 3 s idle against 4 s of talk, a message every 200 ms: a timer from the connection's start
+        // fires during the talk, and a loaded machine has 2.8 s of slack before a fair one would.
+        let idle = 3000
+        let serverErrors = EventLog()
+        let (server, port) = try await listeningServer { socket in
+            socket.on(.error) { serverErrors.add($0.code) }
+            echoUntilIdle(socket, idleMilliseconds: idle)
+        }
+        defer { server.close() }
+        let (client, received) = connect(port)
+        defer { client.destroy() }
+        var expected = ""
+        for number in 1...20 {
+            let message = "message \(number)\n"
+            expected += message
+            client.write(message)
+            do {
+                try await waitUntil("the echo of \(message)", received, seconds: 3) {
+                    $0.text.hasSuffix(message) || $0.ended
+                }
+            } catch {
+                Issue.record(
+                    "the client sent \(message.debugDescription) and no echo came back in 3 s; it received \(received.text.debugDescription). Write every chunk back"
+                )
+                return
+            }
+            guard !received.ended, received.text == expected else {
+                Issue.record(
+                    "a client that talks every 200 ms (the idle time is \(idle) ms) must be echoed and kept; after \(number) messages it received \(received.text.debugDescription)\(received.ended ? " and the connection was ended" : ""). Measure the quiet time with socket.setTimeout, which every read and write starts over, not with a timer from the connection's start"
+                )
+                return
+            }
+            try await waitFor("200 ms of talk's pace", seconds: 3) { done in setTimeout(200, done) }
+        }
+        #expect(
+            serverErrors.entries.isEmpty,
+            "the server's socket emitted error \(serverErrors.entries): in Node, an error nobody listens for ends the program"
+        )
+    }
+
+    @Test func whatArrivesAfterTheGoodbyeIsIgnored() async throws {
+        let serverErrors = EventLog()
+        let serverClosed = Countdown(1)
+        let (server, port) = try await listeningServer { socket in
+            socket.on(.error) { serverErrors.add($0.code) }
+            socket.on(.close) { _ in serverClosed.tick() }
+            echoUntilIdle(socket, idleMilliseconds: 100)
+        }
+        defer { server.close() }
+        let client = net.connect(port)
+        defer { client.destroy() }
+        client.on(.error) { _ in }
+        // The client answers the goodbye at once, as a message that crossed it on the wire would
+        // arrive: after the server's end().
+        client.on(.data) { data in if data.toString().contains("bye") { client.write("one more\n") } }
+        do {
+            try await waitFor("the server's side to close", seconds: 3) { done in serverClosed.whenDone = done
+            }
+        } catch {
+            Issue.record("the server never closed its side of a connection it said goodbye to, within 3 s")
+            return
+        }
+        #expect(
+            serverErrors.entries.isEmpty,
+            "a message that arrived after the server's goodbye made its socket emit error \(serverErrors.entries): after end(), do not write again (check socket.writableEnded); in Node, an error nobody listens for ends the program"
+        )
+    }
+}
