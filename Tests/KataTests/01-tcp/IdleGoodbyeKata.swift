@@ -101,18 +101,28 @@ import Testing
         )
     }
 
+    /// What the test does once the server's handler has seen a chunk.
+    @NodeActor final class AfterServerData {
+        var run: @NodeActor () -> Void = {}
+    }
+
     @Test func whatArrivesAfterTheGoodbyeIsIgnored() async throws {
         let serverErrors = EventLog()
         let serverClosed = Countdown(1)
+        let afterData = AfterServerData()
         let (server, port) = try await listeningServer { socket in
             socket.on(.error) { serverErrors.add($0.code) }
             socket.on(.close) { _ in serverClosed.tick() }
             echoUntilIdle(socket, idleMilliseconds: 100)
+            // Added after your listener, so it runs after it.
+            socket.on(.data) { _ in afterData.run() }
         }
         defer { server.close() }
-        let client = net.connect(port)
+        // Half-open, so that the client's own end waits until the server has seen the late chunk.
+        let client = net.connect(port, options: SocketOptions(allowHalfOpen: true))
         defer { client.destroy() }
         client.on(.error) { _ in }
+        afterData.run = { client.end() }
         // The client answers the goodbye at once, as a message that crossed it on the wire would
         // arrive: after the server's end().
         client.on(.data) { data in if data.toString().contains("bye") { client.write("one more\n") } }

@@ -20,7 +20,9 @@ import Testing
         } catch {
             let sizes = messages.map { "\($0.count)" }.joined(separator: ", ")
             Issue.record(
-                "sendAndReport was given \(messages.count) messages (\(sizes) bytes) and did not call done within 3 s: call it once every send's callback has come\(messages.isEmpty ? ", and at once when there is nothing to send" : "")"
+                messages.isEmpty
+                    ? "sendAndReport was given no messages and did not call done within 3 s: with nothing to send, no callback will come, so call done([]) at once"
+                    : "sendAndReport was given \(messages.count) messages (of \(sizes) bytes) and did not call done within 3 s: call it once every send's callback has come"
             )
             return nil
         }

@@ -36,42 +36,42 @@ import Testing
             ["DNS:localhost", "IP:127.0.0.1"], validity: CertificateValidity(notBefore: from, notAfter: to))
     }
 
-    private func daysLeft(_ identity: Identity, _ now: Int) throws -> Int {
-        (try X509Certificate(pem: identity.cert).notAfter - now) / Self.day
+    /// A moment `days` and a half days before `identity`'s certificate runs out, so that rounding
+    /// up and rounding down differ.
+    private func now(_ identity: Identity, daysAndAHalfBefore days: Int) throws -> Int {
+        try X509Certificate(pem: identity.cert).notAfter - days * Self.day - Self.day / 2
     }
 
     @Test func plentyOfDaysLeftIsOK() async throws {
         let certs = try await TestCertificates.forTest()
-        let now = Int(Date().timeIntervalSince1970)
         let server = try identity(certs, to: 90 * Self.day)
-        let expected = "ok: \(try daysLeft(server, now)) days left"
-        let situation = "a certificate that runs out in 90 days (a few seconds less by now), warnDays 30"
+        let now = try now(server, daysAndAHalfBefore: 89)
+        let situation = "a certificate that runs out 89 days and 12 hours after now, warnDays 30"
         guard let line = try await check(server, certs, warnDays: 30, now: now, situation) else { return }
         #expect(
-            line == expected,
-            "\(situation): the line must be \(expected.debugDescription), whole days rounded down; you said \(line.debugDescription)"
+            line == "ok: 89 days left",
+            "\(situation): the line must be \"ok: 89 days left\", whole days rounded down; you said \(line.debugDescription)"
         )
     }
 
     @Test func fewDaysLeftMeansRenew() async throws {
         let certs = try await TestCertificates.forTest()
-        let now = Int(Date().timeIntervalSince1970)
         let server = try identity(certs, to: 10 * Self.day)
-        let days = try daysLeft(server, now)
-        let situation = "a certificate that runs out in \(days) days and some hours"
+        let now = try now(server, daysAndAHalfBefore: 9)
+        let situation = "a certificate that runs out 9 days and 12 hours after now"
         guard let warned = try await check(server, certs, warnDays: 30, now: now, situation + ", warnDays 30")
         else { return }
         #expect(
-            warned == "renew: \(days) days left",
-            "\(situation), warnDays 30: the line must be \"renew: \(days) days left\"; you said \(warned.debugDescription)"
+            warned == "renew: 9 days left",
+            "\(situation), warnDays 30: the line must be \"renew: 9 days left\"; you said \(warned.debugDescription)"
         )
         guard
             let atThreshold = try await check(
-                server, certs, warnDays: days, now: now, situation + ", warnDays \(days)")
+                server, certs, warnDays: 9, now: now, situation + ", warnDays 9")
         else { return }
         #expect(
-            atThreshold == "ok: \(days) days left",
-            "\(situation), warnDays \(days): exactly warnDays left is still ok; you said \(atThreshold.debugDescription)"
+            atThreshold == "ok: 9 days left",
+            "\(situation), warnDays 9: exactly warnDays left is still ok; you said \(atThreshold.debugDescription)"
         )
     }
 
