@@ -60,19 +60,22 @@ import Testing
         )
     }
 
-    @Test func aClientThatKeepsTalkingStays() async throws {
-        // 3 s idle against 4 s of talk, a message every 200 ms: a timer from the connection's start
-        // fires during the talk, and a loaded machine has 2.8 s of slack before a fair one would.
-        let idle = 3000
-        let serverErrors = EventLog()
-        let (server, port) = try await listeningServer { socket in
-            socket.on(.error) { serverErrors.add($0.code) }
-            echoUntilIdle(socket, idleMilliseconds: idle)
-        }
-        defer { server.close() }
+    /// How a conversation of 20 messages, 200 ms apart, went.
+    enum Talk {
+        /// Every message was echoed and the connection stayed open.
+        case kept
+        /// No echo came within 3 s.
+        case noEcho(message: String, received: String)
+        /// The connection ended (or something else came back) during the talk, `gap` after the
+        /// client last heard from the server.
+        case cut(after: Int, received: String, ended: Bool, gap: Duration)
+    }
+
+    private func talk(_ port: Int) async throws -> Talk {
         let (client, received) = connect(port)
         defer { client.destroy() }
         var expected = ""
+        var lastHeard = ContinuousClock.now
         for number in 1...20 {
             let message = "message \(number)\n"
             expected += message
@@ -82,23 +85,58 @@ import Testing
                     $0.text.hasSuffix(message) || $0.ended
                 }
             } catch {
-                Issue.record(
-                    "the client sent \(message.debugDescription) and no echo came back in 3 s; it received \(received.text.debugDescription). Write every chunk back"
-                )
-                return
+                return .noEcho(message: message, received: received.text)
             }
             guard !received.ended, received.text == expected else {
+                return .cut(
+                    after: number, received: received.text, ended: received.ended,
+                    gap: ContinuousClock.now - lastHeard)
+            }
+            lastHeard = ContinuousClock.now
+            try await waitFor("200 ms of talk's pace", seconds: 3) { done in setTimeout(200, done) }
+        }
+        return .kept
+    }
+
+    @Test func aClientThatKeepsTalkingStays() async throws {
+        // 3 s idle against 4 s of talk, a message every 200 ms: a timer from the connection's start
+        // fires during the talk.
+        let idle = 3000
+        // A machine so busy that this process got no turn for seconds can make a fair server see
+        // a quiet connection. Such a talk is tried again (at most twice) when the socket itself
+        // said it was idle (its timeout event) or the client heard nothing for half the idle time.
+        for attempt in 1...3 {
+            let serverEvents = EventLog()
+            let (server, port) = try await listeningServer { socket in
+                socket.on(.error) { serverEvents.add("error \($0.code)") }
+                socket.on(.timeout) { serverEvents.add("timeout") }
+                echoUntilIdle(socket, idleMilliseconds: idle)
+            }
+            defer { server.close() }
+            let outcome = try await talk(port)
+            let errors = serverEvents.entries.filter { $0.hasPrefix("error") }
+            switch outcome {
+            case .kept:
+                #expect(
+                    errors.isEmpty,
+                    "the server's socket emitted \(errors): in Node, an error nobody listens for ends the program"
+                )
+                return
+            case .noEcho(let message, let received):
                 Issue.record(
-                    "a client that talks every 200 ms (the idle time is \(idle) ms) must be echoed and kept; after \(number) messages it received \(received.text.debugDescription)\(received.ended ? " and the connection was ended" : ""). Measure the quiet time with socket.setTimeout, which every read and write starts over, not with a timer from the connection's start"
+                    "the client sent \(message.debugDescription) and no echo came back in 3 s; it received \(received.debugDescription). Write every chunk back"
+                )
+                return
+            case .cut(_, _, _, let gap)
+            where attempt < 3 && (serverEvents.entries.contains("timeout") || gap >= .milliseconds(idle / 2)):
+                continue
+            case .cut(let number, let received, let ended, _):
+                Issue.record(
+                    "a client that talks every 200 ms (the idle time is \(idle) ms) must be echoed and kept; after \(number) messages it received \(received.debugDescription)\(ended ? " and the connection was ended" : ""). Measure the quiet time with socket.setTimeout, which every read and write starts over, not with a timer from the connection's start"
                 )
                 return
             }
-            try await waitFor("200 ms of talk's pace", seconds: 3) { done in setTimeout(200, done) }
         }
-        #expect(
-            serverErrors.entries.isEmpty,
-            "the server's socket emitted error \(serverErrors.entries): in Node, an error nobody listens for ends the program"
-        )
     }
 
     /// What the test does once the server's handler has seen a chunk.
