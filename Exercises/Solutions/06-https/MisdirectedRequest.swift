@@ -5,9 +5,9 @@ import NodeNet
 ///
 /// An HTTPS server that hosts several sites learns which one a client wants twice: in the TLS
 /// handshake, where SNI picks the certificate (`servername` on the server's `TLSSocket`), and in
-/// every request's `host` header. They can differ: a browser may send a request for `b.test` on a
-/// connection it opened for `a.test` when the certificate covers both names, and a client can put
-/// any name it likes in `host`. Serving such a request as `b.test` would hand out one site over a
+/// every request's `host` header. They can differ: a client may send a request for `b.test` on a
+/// connection it opened for `a.test` when the certificate covers both names (browsers do so over
+/// HTTP/2), and any client can put the name it likes in `host`. Serving such a request as `b.test` would hand out one site over a
 /// connection set up for another.
 ///
 /// Compare the `host` header's name (without its port, in lower case) with the socket's

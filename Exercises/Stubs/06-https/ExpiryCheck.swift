@@ -1,7 +1,7 @@
 import NodeNet
 
-/// §6: a monitor that warns before a site's certificate runs out, the commonest way an HTTPS site
-/// goes down.
+/// §6: a monitor that warns before a site's certificate runs out, a common way for an HTTPS site
+/// to go down.
 ///
 /// GET `url` with `https.get`, trusting the CAs in `ca` and checking the server as Node does by
 /// default, on a connection of its own (`agent: nil`). Then call `done` once, with one line:

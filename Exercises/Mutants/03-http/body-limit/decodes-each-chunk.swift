@@ -10,8 +10,9 @@ import NodeNet
 /// Take at most `limit` bytes. When the head's `content-length` already says more, answer 413 at
 /// once, without waiting for the body. A body without a length (`Transfer-Encoding: chunked`) is
 /// counted as it comes: answer 413 as soon as it passes `limit`, and ignore the rest. Every 413
-/// carries `Connection: close`, so that the server closes the connection instead of reading the
-/// rest of an unwanted body as the next request.
+/// carries `Connection: close`, so that the server closes the connection: otherwise it would go
+/// on reading the unwanted body to its end, to throw it away and keep the connection for the
+/// next request, as Node does with a body nobody read.
 @NodeActor public func echoBody(_ req: IncomingMessage, _ res: ServerResponse, limit: Int) {
     var body = ""
     var received = 0

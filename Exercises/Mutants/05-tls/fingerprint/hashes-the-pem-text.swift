@@ -10,8 +10,8 @@ import NodeNet
 /// `openssl x509 -noout -fingerprint -sha256` prints. An unknown algorithm throws
 /// `crypto.createHash`'s error.
 ///
-/// SHA-1 and SHA-256 are hashes, not ciphers (the book calls them 加密算法): nothing is encrypted,
-/// and nobody can get the certificate back from its fingerprint.
+/// SHA-1 and SHA-256 are hashes, not ciphers (the book's §5 counts sha1 and md5 among crypto's
+/// 加密算法): nothing is encrypted, and nobody can get the certificate back from its fingerprint.
 public func certificateFingerprint(_ certificate: X509Certificate, algorithm: String) throws -> String {
     let hex = try crypto.createHash(algorithm).update(try certificate.pem).digest(.hex).uppercased()
     var pairs: [String] = []
