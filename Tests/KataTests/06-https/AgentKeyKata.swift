@@ -102,6 +102,25 @@ import Testing
     }
 
     @Test func aVerifyingRequestNeverGetsAnUnverifiedConnection() async throws {
+        // Your names first: the same name means the same pool, whatever the agent does inside.
+        let variants: [(String, TLSOptions)] = [
+            ("rejectUnauthorized: false", TLSOptions(rejectUnauthorized: false)),
+            ("Node's defaults (verify against the system's CAs)", TLSOptions()),
+            ("ca: [the test CA]", TLSOptions(ca: ["the test CA's PEM"])),
+        ]
+        var seen: [String: String] = [:]
+        for (said, tls) in variants {
+            var options = RequestOptions(host: "localhost", port: 8443, path: "/")
+            options.tls = tls
+            let name = httpsAgentName(options)
+            if let other = seen[name] {
+                Issue.record(
+                    "a request with \(said) and one with \(other) got the same name \(name.debugDescription): one pool would lend a connection checked one way to a request that wants another"
+                )
+                return
+            }
+            seen[name] = said
+        }
         let certs = try await TestCertificates.forTest()
         let (server, port) = try await listeningHTTPSServer(
             Identity(key: certs.selfSignedKey, cert: certs.selfSignedCert))
