@@ -35,13 +35,13 @@ import Testing
             let who = names[ObjectIdentifier(client)]!
             let answer: String
             do {
-                answer = try await waitFor("an answer", seconds: 3) { done in
+                answer = try await waitFor("an answer", seconds: 10) { done in
                     client.once(.message) { message, _ in done(message.toString()) }
                     try! client.send("hello", server.address()!.port, "127.0.0.1")
                 }
             } catch {
                 Issue.record(
-                    "\(who) sent a datagram and got no answer in 3 s: answer every message, to rinfo's address and port"
+                    "\(who) sent a datagram and got no answer in 10 s: answer every message, to rinfo's address and port"
                 )
                 return
             }

@@ -54,7 +54,7 @@ import Testing
             "the sending socket emitted error \(seen.errors): give every send a callback, which receives its error instead"
         )
         do {
-            try await waitFor("four datagrams", seconds: 3) { done in
+            try await waitFor("four datagrams", seconds: 10) { done in
                 if seen.sizes.count == 4 { return done() }
                 receiver.on(.message) { _, _ in if seen.sizes.count == 4 { done() } }
             }
