@@ -14,15 +14,15 @@ import Testing
 
     private func report(_ messages: [Buffer], to port: Int, from sender: DatagramSocket) async -> [String]? {
         do {
-            return try await waitFor("done", seconds: 3) { done in
+            return try await waitFor("done", seconds: 10) { done in
                 sendAndReport(sender, messages, to: port, "127.0.0.1", done: done)
             }
         } catch {
             let sizes = messages.map { "\($0.count)" }.joined(separator: ", ")
             Issue.record(
                 messages.isEmpty
-                    ? "sendAndReport was given no messages and did not call done within 3 s: with nothing to send, no callback will come, so call done([]) at once"
-                    : "sendAndReport was given \(messages.count) messages (of \(sizes) bytes) and did not call done within 3 s: call it once every send's callback has come"
+                    ? "sendAndReport was given no messages and did not call done within 10 s: with nothing to send, no callback will come, so call done([]) at once"
+                    : "sendAndReport was given \(messages.count) messages (of \(sizes) bytes) and did not call done within 10 s: call it once every send's callback has come"
             )
             return nil
         }

@@ -18,10 +18,10 @@ import Testing
     {
         let reply: RawReply
         do {
-            reply = try await rawExchange(port, head, seconds: 3) { $0.contains("\r\n\r\n") }
+            reply = try await rawExchange(port, head, seconds: 10) { $0.contains("\r\n\r\n") }
         } catch {
             Issue.record(
-                "the request \(head.prefix { $0 != "\r" }.debugDescription) got no answer within 3 s")
+                "the request \(head.prefix { $0 != "\r" }.debugDescription) got no answer within 10 s")
             return nil
         }
         let lines = reply.text.split(separator: "\r\n", omittingEmptySubsequences: false)
