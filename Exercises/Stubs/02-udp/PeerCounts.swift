@@ -1,0 +1,15 @@
+import NodeNet
+
+/// §2 (one socket, many peers): a UDP server keeps what TCP keeps per connection itself, keyed by
+/// who sent each datagram.
+///
+/// Answer every datagram `socket` receives, to its sender, with the number of datagrams that
+/// sender has sent so far, as text: `1` for its first, `2` for its second, and so on. A sender is
+/// an address *and* a port: two programs on one machine are two senders, and so are two machines
+/// whose programs happen to use the same port.
+///
+/// TCP gives each client a socket of its own to keep state in; a UDP server has one socket for
+/// everybody, and only `rinfo` tells the peers apart.
+@NodeActor public func countPerPeer(on socket: DatagramSocket) {
+    // Your code here: socket.on(.message) { message, rinfo in … }
+}

@@ -1,0 +1,183 @@
+import Kata
+import NodeNet
+import TestSupport
+import Testing
+
+/// A real server with your handler and real clients: one that says nothing, one that keeps talking.
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct IdleGoodbyeKata {
+    /// What a client has received so far, and whether the server ended the connection.
+    @NodeActor final class Received {
+        var text = ""
+        var ended = false
+        /// Called after every chunk and at the end.
+        var changed: @NodeActor () -> Void = {}
+    }
+
+    private func connect(_ port: Int) -> (Socket, Received) {
+        let client = net.connect(port)
+        let received = Received()
+        client.on(.data) {
+            received.text += $0.toString()
+            received.changed()
+        }
+        client.on(.end) {
+            received.ended = true
+            received.changed()
+        }
+        client.on(.error) { _ in }
+        return (client, received)
+    }
+
+    /// Waits until `condition` holds for what was received, for at most `seconds`.
+    private func waitUntil(
+        _ what: String, _ received: Received, seconds: Int,
+        _ condition: @escaping @NodeActor (Received) -> Bool
+    ) async throws {
+        defer { received.changed = {} }
+        try await waitFor(what, seconds: seconds) { done in
+            received.changed = { if condition(received) { done() } }
+            received.changed()
+        }
+    }
+
+    @Test func aQuietClientIsToldAndTheConnectionEnds() async throws {
+        let (server, port) = try await listeningServer { socket in
+            socket.on(.error) { _ in }  // a client that gives up resets the connection
+            echoUntilIdle(socket, idleMilliseconds: 200)
+        }
+        defer { server.close() }
+        let (client, received) = connect(port)
+        defer { client.destroy() }
+        do {
+            try await waitUntil("the server's end", received, seconds: 10) { $0.ended }
+        } catch {
+            Issue.record(
+                "a client that sent nothing waited 10 s (the idle time was 200 ms) and the server did not end the connection; it received \(received.text.debugDescription). The timeout event only warns: call socket.end(…) in it"
+            )
+            return
+        }
+        #expect(
+            received.text == "idle, bye\n",
+            "before ending, the server must write \"idle, bye\\n\"; the client received \(received.text.debugDescription)"
+        )
+    }
+
+    /// How a conversation of 20 messages, 200 ms apart, went.
+    enum Talk {
+        /// Every message was echoed and the connection stayed open.
+        case kept
+        /// No echo came within 10 s.
+        case noEcho(message: String, received: String)
+        /// The connection ended (or something else came back) during the talk, `gap` after the
+        /// client last heard from the server.
+        case cut(after: Int, received: String, ended: Bool, gap: Duration)
+    }
+
+    private func talk(_ port: Int) async throws -> Talk {
+        let (client, received) = connect(port)
+        defer { client.destroy() }
+        var expected = ""
+        var lastHeard = ContinuousClock.now
+        for number in 1...20 {
+            let message = "message \(number)\n"
+            expected += message
+            client.write(message)
+            do {
+                try await waitUntil("the echo of \(message)", received, seconds: 10) {
+                    $0.text.hasSuffix(message) || $0.ended
+                }
+            } catch {
+                return .noEcho(message: message, received: received.text)
+            }
+            guard !received.ended, received.text == expected else {
+                return .cut(
+                    after: number, received: received.text, ended: received.ended,
+                    gap: ContinuousClock.now - lastHeard)
+            }
+            lastHeard = ContinuousClock.now
+            try await waitFor("200 ms of talk's pace", seconds: 10) { done in setTimeout(200, done) }
+        }
+        return .kept
+    }
+
+    @Test func aClientThatKeepsTalkingStays() async throws {
+        // 3 s idle against 4 s of talk, a message every 200 ms: a timer from the connection's start
+        // fires during the talk.
+        let idle = 3000
+        // A machine so busy that this process got no turn for seconds can make a fair server see
+        // a quiet connection. Such a talk is tried again (at most twice) when the socket itself
+        // said it was idle (its timeout event) or the client heard nothing for half the idle time.
+        for attempt in 1...3 {
+            let serverEvents = EventLog()
+            let (server, port) = try await listeningServer { socket in
+                socket.on(.error) { serverEvents.add("error \($0.code)") }
+                socket.on(.timeout) { serverEvents.add("timeout") }
+                echoUntilIdle(socket, idleMilliseconds: idle)
+            }
+            defer { server.close() }
+            let outcome = try await talk(port)
+            let errors = serverEvents.entries.filter { $0.hasPrefix("error") }
+            switch outcome {
+            case .kept:
+                #expect(
+                    errors.isEmpty,
+                    "the server's socket emitted \(errors): in Node, an error nobody listens for ends the program"
+                )
+                return
+            case .noEcho(let message, let received):
+                Issue.record(
+                    "the client sent \(message.debugDescription) and no echo came back in 10 s; it received \(received.debugDescription). Write every chunk back"
+                )
+                return
+            case .cut(_, _, _, let gap)
+            where attempt < 3 && (serverEvents.entries.contains("timeout") || gap >= .milliseconds(idle / 2)):
+                continue
+            case .cut(let number, let received, let ended, _):
+                Issue.record(
+                    "a client that talks every 200 ms (the idle time is \(idle) ms) must be echoed and kept; after \(number) messages it received \(received.debugDescription)\(ended ? " and the connection was ended" : ""). Measure the quiet time with socket.setTimeout, which every read and write starts over, not with a timer from the connection's start"
+                )
+                return
+            }
+        }
+    }
+
+    /// What the test does once the server's handler has seen a chunk.
+    @NodeActor final class AfterServerData {
+        var run: @NodeActor () -> Void = {}
+    }
+
+    @Test func whatArrivesAfterTheGoodbyeIsIgnored() async throws {
+        let serverErrors = EventLog()
+        let serverClosed = Countdown(1)
+        let afterData = AfterServerData()
+        let (server, port) = try await listeningServer { socket in
+            socket.on(.error) { serverErrors.add($0.code) }
+            socket.on(.close) { _ in serverClosed.tick() }
+            echoUntilIdle(socket, idleMilliseconds: 100)
+            // Added after your listener, so it runs after it.
+            socket.on(.data) { _ in afterData.run() }
+        }
+        defer { server.close() }
+        // Half-open, so that the client's own end waits until the server has seen the late chunk.
+        let client = net.connect(port, options: SocketOptions(allowHalfOpen: true))
+        defer { client.destroy() }
+        client.on(.error) { _ in }
+        afterData.run = { client.end() }
+        // The client answers the goodbye at once, as a message that crossed it on the wire would
+        // arrive: after the server's end().
+        client.on(.data) { data in if data.toString().contains("bye") { client.write("one more\n") } }
+        do {
+            try await waitFor("the server's side to close", seconds: 10) { done in
+                serverClosed.whenDone = done
+            }
+        } catch {
+            Issue.record("the server never closed its side of a connection it said goodbye to, within 10 s")
+            return
+        }
+        #expect(
+            serverErrors.entries.isEmpty,
+            "a message that arrived after the server's goodbye made its socket emit error \(serverErrors.entries): after end(), do not write again (check socket.writableEnded); in Node, an error nobody listens for ends the program"
+        )
+    }
+}
