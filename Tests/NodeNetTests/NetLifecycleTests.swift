@@ -67,6 +67,30 @@ import Testing
         server.close()
     }
 
+    /// Node: once destroyed, a socket reports nothing more; `destroy(error)` again is a no-op and
+    /// a write only tells its callback (ERR_STREAM_DESTROYED). A late `error` would be unheard
+    /// (the listeners are let go at `close`) and stop the program.
+    @Test func aDestroyedSocketReportsNoLaterError() async throws {
+        let (server, port) = try await listeningServer { socket in socket.on(.error) { _ in } }
+        defer { server.close() }
+        let log = EventLog()
+        let client = net.connect(port)
+        try await waitFor("connect") { done in client.on(.connect) { done() } }
+        try await waitFor("close") { done in
+            client.on(.close) { _ in done() }
+            client.destroy()
+        }
+        client.on(.error) { error in log.add("error \(error.code)") }
+        try await waitFor("the write's callback") { done in
+            client.destroy(NodeError(code: "EAGAIN", message: "destroyed twice"))
+            client.write("late") { error in
+                log.add("write \(error?.code ?? "ok")")
+                setImmediate { done() }
+            }
+        }
+        #expect(log.entries == ["write ERR_STREAM_DESTROYED"])
+    }
+
     @Test func destroyWhileConnectingCutsTheConnectionWhenItComes() async throws {
         let (server, port) = try await listeningServer()
         defer { server.close() }

@@ -400,8 +400,11 @@ import NIOPosix
 
     /// Closes the connection at once, dropping unsent data. With `error`, emits it first.
     public func destroy(_ error: NodeError? = nil) {
-        if let error { fail(error) }
+        // As Node's destroy: a destroyed socket reports nothing more. Its listeners are gone by
+        // then, so an `error` now would be unheard and stop the program (a write after `end()`
+        // that races the peer's FIN ends in such a late destroy).
         guard !destroyed else { return }
+        if let error { fail(error) }
         destroyRequested = true
         if let channel {
             channel.close(promise: nil)
