@@ -13,17 +13,19 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d /tmp/kata-loop.XXXXXX)}
 git clone -q "$root" "$work/clone"
 cd "$work/clone"
-echo "Fresh clone of $(git rev-parse --short HEAD) in $work/clone; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Fresh clone of $(git rev-parse --short HEAD) in $work/clone; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Runs a command, keeps its output in $work/last.txt, prints the seconds it took.
+# Runs a command, keeps its output in $work/last.txt, prints the seconds it took on the clock and
+# in CPU (user + system, its children included): on a loaded machine the second says more.
 timed() {
     local label=$1
     shift
     local start end
     start=$(date +%s%N)
-    "$@" >"$work/last.txt" 2>&1 || true
+    /usr/bin/time -f '%U %S' -o "$work/cpu.txt" "$@" >"$work/last.txt" 2>&1 || true
     end=$(date +%s%N)
-    printf '%-58s %7.1f s\n' "$label" "$(echo "($end - $start) / 1000000000" | bc -l)"
+    printf '%-62s %7.1f s  (CPU %6.1f s)\n' "$label" "$(echo "($end - $start) / 1000000000" | bc -l)" \
+        "$(tail -1 "$work/cpu.txt" | awk '{print $1 + $2}')"
 }
 
 # The first exercise in kata.json, its file, and its reference solution.
@@ -48,4 +50,4 @@ done
 timed "4. the whole board, every file changed (solutions copied in)" swift run kata
 grep -m1 "Kata:" "$work/last.txt" | sed 's/^/      /' || true
 timed "5. swift run kata hint" swift run kata hint
-echo "Load at the end: $(cut -d' ' -f1-3 /proc/loadavg). Output of the last step: $work/last.txt"
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Output of the last step: $work/last.txt"

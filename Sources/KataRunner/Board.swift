@@ -68,7 +68,7 @@ public enum Board {
             ]
         case .crashed(let test, let crash):
             return [
-                "It crashed\(test.map { " in the test \($0)" } ?? ""): the test process stopped at a runtime error in your code."
+                "It crashed\(test.map { " while running \($0)" } ?? ""): the test process stopped at a runtime error in your code."
             ]
                 + (crash.isEmpty
                     ? ["(no runtime message was printed; swift run kata run \(name) --raw shows all)"] : [])

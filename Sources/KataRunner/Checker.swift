@@ -10,9 +10,10 @@ public struct Checker: Sendable {
     public let workspace: Workspace
     /// Its exercises.
     public let manifest: KataManifest
-    /// What one suite's process may take: a deadline against endless loops, and a memory cap
-    /// against the loops that also collect.
-    public var limits = ChildProcess.Limits(seconds: 15, memory: 2 << 30)
+    /// What one suite's process may take: CPU time against endless loops (no kata suite needs
+    /// more than a few seconds of it), a memory cap against the loops that also collect, and a
+    /// generous deadline on the clock, since a busy machine slows a correct suite too.
+    public var limits = ChildProcess.Limits(seconds: 60, cpuSeconds: 10, memory: 2 << 30)
     /// The longest any wait of a test lasts, in seconds (`NODENET_TEST_PATIENCE`): on loopback an
     /// answer comes in milliseconds or not at all, and a student should not wait out 30 s for a
     /// stub. CI and `kata verify` keep the tests' own, longer waits.
@@ -146,8 +147,7 @@ public struct Checker: Sendable {
                         exercise.suite, scratch: scratch, limits: limits, patience: patience,
                         cancellation: cancellation)
                     state = Verdict.state(
-                        ofSuite: exercise.suite, ending: result.ending, output: result.output,
-                        seconds: limits.seconds ?? 0)
+                        ofSuite: exercise.suite, ending: result.ending, output: result.output)
                 } catch {
                     state = .crashed(test: nil, lines: ["\(error)"])
                 }

@@ -37,12 +37,16 @@ public enum ChildProcess {
     public struct Limits: Sendable {
         /// Seconds until it is killed; nil: no deadline.
         public var seconds: Double?
+        /// Seconds of CPU time (user and system) at which it is killed, checked on Linux only: an
+        /// endless loop burns CPU, while a slow test on a busy machine mostly waits.
+        public var cpuSeconds: Double?
         /// Resident memory at which it is killed, in bytes (checked on Linux only); nil: no limit.
         public var memory: Int?
 
-        /// Limits of `seconds` and `memory`.
-        public init(seconds: Double? = nil, memory: Int? = nil) {
+        /// Limits of `seconds`, `cpuSeconds` and `memory`.
+        public init(seconds: Double? = nil, cpuSeconds: Double? = nil, memory: Int? = nil) {
             self.seconds = seconds
+            self.cpuSeconds = cpuSeconds
             self.memory = memory
         }
     }
@@ -119,6 +123,8 @@ public enum ChildProcess {
                     kill(-pid, SIGKILL)
                 } else if let seconds = limits.seconds, Date().timeIntervalSince(start) > seconds {
                     stoppedFor = .timedOut
+                } else if let seconds = limits.cpuSeconds, cpuTime(of: pid) > seconds {
+                    stoppedFor = .timedOut
                 } else if let memory = limits.memory, residentMemory(of: pid) > memory {
                     stoppedFor = .tooMuchMemory
                 }
@@ -139,6 +145,19 @@ public enum ChildProcess {
 
     /// How long a child stopped with SIGABRT may take to print its backtrace.
     static let backtraceSeconds = 8.0
+
+    /// The CPU time the child has used, user and system, in seconds (0 where /proc is missing).
+    private static func cpuTime(of pid: pid_t) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After the command's name: state is field 3, utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            return 0
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 
     /// The child's resident memory in bytes (0 where /proc is missing).
     private static func residentMemory(of pid: pid_t) -> Int {

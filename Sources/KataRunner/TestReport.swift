@@ -37,7 +37,7 @@ public struct TestReport: Sendable, Equatable {
         var started: [String] = []
         var ended: Set<String> = []
         for line in lines(of: output) {
-            if let match = line.firstMatch(of: /^◇ Test (.+) started\.$/) {
+            if let match = line.firstMatch(of: /^◇ Test (.+) started\.$/), match.1 != "run" {
                 started.append(String(match.1))
             } else if let match = line.firstMatch(of: /^[✔✘] Test (.+) (passed|failed) after\b/) {
                 ended.insert(String(match.1))

@@ -1,10 +1,9 @@
 /// One exercise's state from one run of its suite in a process of its own.
 public enum Verdict {
-    /// The state of `suite` after a test process ended as `ending` having written `output`;
-    /// `seconds` is the deadline it ran under.
-    public static func state(
-        ofSuite suite: String, ending: ChildProcess.Ending, output: String, seconds: Double
-    ) -> KataProgress.State {
+    /// The state of `suite` after a test process ended as `ending` having written `output`.
+    public static func state(ofSuite suite: String, ending: ChildProcess.Ending, output: String)
+        -> KataProgress.State
+    {
         let report = TestReport(swiftTestOutput: output)
         // Tests of a suite run side by side: name all that were still running.
         let running = report.unfinishedTests.isEmpty ? nil : report.unfinishedTests.joined(separator: ", ")
@@ -16,12 +15,11 @@ public enum Verdict {
             if let place = report.placesInExercises.first {
                 return .stuck(
                     test: running,
-                    why: "did not finish within \(Int(seconds)) s: \(place) never returned. An endless loop?")
+                    why: "did not finish: \(place) never returned. An endless loop?")
             }
             return .stuck(
                 test: running,
-                why:
-                    "did not finish within \(Int(seconds)) s: does your code loop forever, or wait for something that never comes?"
+                why: "did not finish: does your code loop forever, or wait for something that never comes?"
             )
         case .tooMuchMemory:
             let place = report.placesInExercises.first.map { " (\($0))" } ?? ""

@@ -26,10 +26,11 @@ public struct VerdictCache: Sendable {
     }
 
     /// Remembers `state` for `exercise` under `key` and saves the cache. States that are not
-    /// verdicts of a run (not started, unknown, does not compile) are not kept.
+    /// verdicts of a run (not started, unknown, does not compile) are not kept, nor a run that
+    /// was stopped (on a busy machine a slow run may be stopped; the next check tries again).
     public mutating func remember(_ state: KataProgress.State, of exercise: String, key: String) {
         switch state {
-        case .notStarted, .unknown, .doesNotCompile: return
+        case .notStarted, .unknown, .doesNotCompile, .stuck: return
         default: break
         }
         entries[exercise] = Entry(key: key, state: state)

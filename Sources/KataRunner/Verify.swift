@@ -135,7 +135,7 @@ public struct Verifier {
         case .built: break
         }
         var checker = Checker(workspace: workspace, manifest: manifest)
-        checker.limits = ChildProcess.Limits(seconds: 180, memory: 4 << 30)
+        checker.limits = ChildProcess.Limits(seconds: 180, cpuSeconds: 60, memory: 4 << 30)
         let indices = progress.entries.indices.filter {
             suites?.contains(progress.entries[$0].exercise.suite) != false
         }

@@ -38,6 +38,13 @@ import Testing
         return !stat.contains(") Z ")
     }
 
+    @Test func aLoopThatBurnsCPUIsStoppedAtItsCPULimit() throws {
+        let result = try ChildProcess.run(
+            "/bin/sh", ["-c", "while :; do :; done"],
+            limits: ChildProcess.Limits(seconds: 50, cpuSeconds: 0.5))
+        #expect(result.ending == .timedOut)
+    }
+
     @Test func aCancelledRunIsStoppedAndSaysSo() throws {
         let cancellation = Cancellation()
         cancellation.cancel()

@@ -26,7 +26,7 @@ import Testing
 
     @Test func aSuiteThatFailedWithoutAMessageSaysSoAndHowToSeeTheRawOutput() {
         let output = "◇ Suite PumpKata started.\n✘ Suite PumpKata failed after 0.1 seconds with 1 issue.\n"
-        let state = Verdict.state(ofSuite: "PumpKata", ending: .exited(1), output: output, seconds: 15)
+        let state = Verdict.state(ofSuite: "PumpKata", ending: .exited(1), output: output)
         #expect(state == .failedWithoutMessage)
         let words = Board.verdict(state, of: "pump").joined(separator: "\n")
         #expect(words.contains("no message could be read"))
@@ -36,7 +36,7 @@ import Testing
     @Test func aCrashIsReportedWithTheRuntimesWordsAndThePlaceInTheStudentsFile() throws {
         let output = try Fixtures.text("crash")
         let state = Verdict.state(
-            ofSuite: "LineSplitterKata", ending: .signalled(4), output: output, seconds: 15)
+            ofSuite: "LineSplitterKata", ending: .signalled(4), output: output)
         guard case .crashed(let test, let crash) = state else {
             Issue.record("expected a crash, got \(state)")
             return
@@ -53,7 +53,7 @@ import Testing
 
     @Test func anEndlessLoopNamesTheFunctionThatNeverReturned() throws {
         let output = try Fixtures.text("endless-loop")
-        let state = Verdict.state(ofSuite: "LineSplitterKata", ending: .timedOut, output: output, seconds: 15)
+        let state = Verdict.state(ofSuite: "LineSplitterKata", ending: .timedOut, output: output)
         guard case .stuck(let test, let why) = state else {
             Issue.record("expected stuck, got \(state)")
             return
@@ -61,21 +61,21 @@ import Testing
         #expect(test?.contains("wholeLinesInOneChunk()") == true)
         #expect(
             why
-                == "did not finish within 15 s: LineSplitter.push(_:) at Exercises/01-tcp/LineSplitter.swift:10:37 never returned. An endless loop?"
+                == "did not finish: LineSplitter.push(_:) at Exercises/01-tcp/LineSplitter.swift:10:37 never returned. An endless loop?"
         )
     }
 
     @Test func aTimeOutWithoutABacktraceStillSaysWhatHappened() {
-        let output = "◇ Suite PumpKata started.\n◇ Test drains() started.\n"
-        let state = Verdict.state(ofSuite: "PumpKata", ending: .timedOut, output: output, seconds: 15)
+        let output = "◇ Test run started.\n◇ Suite PumpKata started.\n◇ Test drains() started.\n"
+        let state = Verdict.state(ofSuite: "PumpKata", ending: .timedOut, output: output)
         #expect(
             state
                 == .stuck(
                     test: "drains()",
                     why:
-                        "did not finish within 15 s: does your code loop forever, or wait for something that never comes?"
+                        "did not finish: does your code loop forever, or wait for something that never comes?"
                 ))
         #expect(
-            Verdict.state(ofSuite: "PumpKata", ending: .cancelled, output: output, seconds: 15) == .unknown)
+            Verdict.state(ofSuite: "PumpKata", ending: .cancelled, output: output) == .unknown)
     }
 }

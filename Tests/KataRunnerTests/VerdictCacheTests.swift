@@ -27,10 +27,12 @@ import Testing
         var cache = VerdictCache(file: file)
         cache.remember(.failing(["one"]), of: "pump", key: "k1")
         cache.remember(.notStarted, of: "mask", key: "k2")
+        cache.remember(.stuck(test: nil, why: "slow"), of: "frame-decoder", key: "k3")
         let reread = VerdictCache(file: file)
         #expect(reread.state(of: "pump", key: "k1") == .failing(["one"]))
         #expect(reread.state(of: "pump", key: "k0") == nil, "another key: the file or its tests changed")
         #expect(reread.state(of: "mask", key: "k2") == nil, "not started is no verdict of a run")
+        #expect(reread.state(of: "frame-decoder", key: "k3") == nil, "a stopped run is tried again")
     }
 
     @Test func anUntouchedFileIsNotStartedAndAnEditedOneIsKeyedByItsContents() throws {
