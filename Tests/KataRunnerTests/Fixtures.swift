@@ -35,4 +35,12 @@ enum Fixtures {
         }
         return Workspace(root: root)
     }
+
+    /// Runs `work` on a thread of its own and awaits it. The runner blocks while its child runs,
+    /// and a blocked test would hold one of the few threads that every other test needs.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
 }
