@@ -8,6 +8,7 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOHTTP1", package: "swift-nio"),
     .product(name: "NIOWebSocket", package: "swift-nio"),
 ]
+let nioPackage: Package.Dependency = .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// A chapter folder holds its prose (README.md), its Node twin (node/) and its Swift program.
@@ -20,22 +21,46 @@ func chapter(_ name: String, folder: String) -> Target {
     )
 }
 
-/// Which copy of the exercises the `Kata` module is built from: the reference solutions by default
-/// (so `swift test` is green), the student's files for `swift run kata`, the untouched stubs for
-/// `kata verify`. Each mode builds in its own scratch folder, so they never mix.
-let kataMode = Context.environment["NODENET_KATA"] ?? "solutions"
-let kataTarget: Target =
-    switch kataMode {
+/// Which copy of the exercises the `Kata` module (the one the kata tests import) is built from.
+///
+/// By default the reference solutions, so `swift test` is green while the exercises are unsolved;
+/// the student's own files are then the module `Exercises`, built but used by no test, so an
+/// editor (SourceKit-LSP reads this default manifest) knows them and go-to-definition stays in them.
+/// `kata` sets `NODENET_KATA` for its own builds: `student`, `stubs`, `solutions`, or `round` (the
+/// folder named by `NODENET_KATA_ROUND`, where `kata verify` swaps mutants in). In those modes the
+/// package holds only what the kata tests need, so a kata build and its test bundle stay small.
+let kataMode = Context.environment["NODENET_KATA"]
+/// What every student-file module leaves out: the other copies, and what is not Swift.
+let notStudentFiles = ["README.md", "kata.json", "Stubs", "Solutions", "Mutants"]
+func kata(from mode: String?) -> Target {
+    switch mode {
     case "student":
-        .target(
-            name: "Kata",
-            dependencies: ["NodeNet"],
-            path: "Exercises",
-            exclude: ["README.md", "kata.json", "Stubs", "Solutions", "Mutants"]
-        )
+        .target(name: "Kata", dependencies: ["NodeNet"], path: "Exercises", exclude: notStudentFiles)
     case "stubs": .target(name: "Kata", dependencies: ["NodeNet"], path: "Exercises/Stubs")
+    case "round":
+        .target(name: "Kata", dependencies: ["NodeNet"], path: Context.environment["NODENET_KATA_ROUND"])
     default: .target(name: "Kata", dependencies: ["NodeNet"], path: "Exercises/Solutions")
     }
+}
+
+/// The runtime and its system libraries: every mode builds these.
+let runtime: [Target] = [
+    .systemLibrary(
+        name: "COpenSSL",
+        path: "Sources/COpenSSL",
+        pkgConfig: "openssl",
+        providers: [.apt(["libssl-dev"])]
+    ),
+    // C's stdout and stderr, which Swift 6 cannot read directly (line buffering for pipes).
+    .systemLibrary(name: "CStdio", path: "Sources/CStdio"),
+    .target(name: "NodeNet", dependencies: nio + ["COpenSSL", "CStdio"]),
+]
+/// The kata tests and what they stand on: all a kata-mode build holds.
+let kataTests: [Target] = [
+    kata(from: kataMode),
+    .testTarget(name: "KataTests", dependencies: ["Kata", "NodeNet", "TestSupport"]),
+    .target(name: "TestSupport", dependencies: ["NodeNet"], path: "Tests/TestSupport"),
+]
 
 let package = Package(
     name: "NodeNetSwift",
@@ -54,19 +79,10 @@ let package = Package(
         .executable(name: "fuzz", targets: ["fuzz"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        nioPackage,
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
     ],
-    targets: [
-        .systemLibrary(
-            name: "COpenSSL",
-            path: "Sources/COpenSSL",
-            pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"])]
-        ),
-        // C's stdout and stderr, which Swift 6 cannot read directly (line buffering for pipes).
-        .systemLibrary(name: "CStdio", path: "Sources/CStdio"),
-        .target(name: "NodeNet", dependencies: nio + ["COpenSSL", "CStdio"]),
+    targets: runtime + kataTests + [
         chapter("tcp-echo", folder: "01-tcp"),
         chapter("udp-socket", folder: "02-udp"),
         chapter("http-events", folder: "03-http"),
@@ -101,13 +117,12 @@ let package = Package(
         ),
         .executableTarget(name: "fuzz", dependencies: ["FuzzKit", argumentParser]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzKit", "NodeNet"]),
-        kataTarget,
+        // The student's own files, for the editor (see `kataMode`).
+        .target(name: "Exercises", dependencies: ["NodeNet"], path: "Exercises", exclude: notStudentFiles),
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner"),
         .executableTarget(name: "kata", dependencies: ["KataRunner", argumentParser]),
         .testTarget(name: "KataRunnerTests", dependencies: ["KataRunner"], exclude: ["Fixtures"]),
-        .testTarget(name: "KataTests", dependencies: ["Kata", "NodeNet", "TestSupport"]),
-        .target(name: "TestSupport", dependencies: ["NodeNet"], path: "Tests/TestSupport"),
         .testTarget(name: "NodeNetTests", dependencies: ["NodeNet", "TestSupport"] + nio),
         // Tiny programs whose lifetimes the tests watch from outside (exits, exit codes).
         .executableTarget(name: "lifetime-fixture", dependencies: ["NodeNet"], path: "Tests/LifetimeFixture"),
@@ -120,3 +135,10 @@ let package = Package(
         ),
     ]
 )
+
+if kataMode != nil {
+    // A kata build: the runtime and the kata tests only (no chapter program, no other test).
+    package.products = []
+    package.dependencies = [nioPackage]
+    package.targets = runtime + kataTests
+}

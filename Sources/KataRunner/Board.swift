@@ -1,6 +1,7 @@
 /// The progress board `swift run kata` prints.
 public enum Board {
-    /// The board: a progress bar, then each chapter's exercises marked done (✔), next (▶) or to do (·).
+    /// The board: a progress bar, then each chapter's exercises marked done (✔), next (▶) or to do
+    /// (·), with a note where a test crashed, hung or did not compile.
     public static func render(_ progress: KataProgress, manifest: KataManifest) -> String {
         let total = progress.entries.count
         let done = progress.doneCount
@@ -18,10 +19,21 @@ public enum Board {
                 let mark =
                     entry.state == .done ? "✔" : entry.exercise == next ? "▶" : "·"
                 let name = entry.exercise.name.padding(toLength: 24, withPad: " ", startingAt: 0)
-                lines.append("  \(mark) \(name) \(entry.exercise.section)  \(entry.exercise.practises)")
+                let note = note(entry.state).map { "  (\($0))" } ?? ""
+                lines.append(
+                    "  \(mark) \(name) \(entry.exercise.section)  \(entry.exercise.practises)\(note)")
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    private static func note(_ state: KataProgress.State) -> String? {
+        switch state {
+        case .crashed: "crashed"
+        case .stuck: "did not finish"
+        case .doesNotCompile: "does not compile"
+        default: nil
+        }
     }
 
     /// What to do next: the file to edit, what its tests said, and where the hint is.
@@ -31,20 +43,58 @@ public enum Board {
                 "\nEvery exercise passes. Well done! `swift run kata solution <name>` shows a reference solution."
         }
         let file = workspace.path(of: next.exercise, in: next.folder, copy: .student)
-        var lines = ["", "Next: \(next.exercise.name) (\(next.exercise.section)). Edit \(file)."]
-        switch next.state {
-        case .doesNotCompile(let errors):
-            lines.append("It does not compile yet:")
-            lines += errors.prefix(10).map { "  " + $0 }
-        case .failing(let messages):
-            lines.append("Its tests say:")
-            lines += messages.prefix(3).map { "  ✘ " + $0 }
-        case .unknown:
-            lines.append("Its tests did not run: another file does not compile, or the run stopped early.")
-        case .done:
-            break
-        }
-        lines.append("Stuck? swift run kata hint \(next.exercise.name)")
+        let lines =
+            ["", "Next: \(next.exercise.name) (\(next.exercise.section)). Edit \(file)."]
+            + verdict(next.state, of: next.exercise.name, compilerOutput: progress.compilerOutput)
+            + ["Stuck? swift run kata hint \(next.exercise.name)"]
         return lines.joined(separator: "\n")
+    }
+
+    /// What one exercise's state means, in the student's terms, a line each.
+    public static func verdict(_ state: KataProgress.State, of name: String, compilerOutput: String? = nil)
+        -> [String]
+    {
+        switch state {
+        case .done:
+            return ["✔ \(name) passes."]
+        case .notStarted:
+            return ["Not started yet: the file is still as it came. Read its comment, write your code, save."]
+        case .failing(let messages):
+            return ["Its tests say:"] + messages.prefix(3).map { "  ✘ " + $0 }
+        case .failedWithoutMessage:
+            return [
+                "Its tests failed, but no message could be read from their output.",
+                "Their raw output: swift run kata run \(name) --raw",
+            ]
+        case .crashed(let test, let crash):
+            return [
+                "It crashed\(test.map { " while running \($0)" } ?? ""): the test process stopped at a runtime error in your code."
+            ]
+                + (crash.isEmpty
+                    ? ["(no runtime message was printed; swift run kata run \(name) --raw shows all)"] : [])
+                + crash.prefix(4).map { "  " + $0 }
+                + ["Look for an index out of range, a `!` on nil, or arithmetic that overflows."]
+        case .stuck(let test, let why):
+            return ["\(test.map { "Its test \($0)" } ?? "Its tests") \(why)"]
+        case .doesNotCompile(let errors):
+            return ["It does not compile yet:"] + errors.prefix(10).map { "  " + $0 }
+                + (errors.contains(where: isCollision) ? [sharedModuleNote] : [])
+        case .unknown:
+            guard let output = compilerOutput else { return ["Its tests did not run: the run was stopped."] }
+            let errors = compilerErrors(in: output).map(\.line)
+            return ["Its tests did not run: the exercises do not compile:"]
+                + (errors.isEmpty ? Array(lines(of: output).suffix(10)) : Array(errors.prefix(10))).map {
+                    "  " + $0
+                }
+                + (errors.contains(where: isCollision) ? [sharedModuleNote] : [])
+        }
+    }
+
+    /// Every exercise file is compiled into one module, so their top-level names must differ.
+    public static let sharedModuleNote =
+        "All exercise files are compiled into one module, so two top-level names that are the same collide (\"invalid redeclaration\", \"ambiguous\"): rename your helper, or make it `private` to its file."
+
+    private static func isCollision(_ error: String) -> Bool {
+        error.contains("invalid redeclaration") || error.contains("ambiguous")
     }
 }

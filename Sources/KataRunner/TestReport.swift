@@ -11,6 +11,17 @@ public struct TestReport: Sendable, Equatable {
     /// The suites that ran, by name.
     public var suites: [String: Suite] = [:]
 
+    /// Tests that started and never ended, in the order they started (the run was cut short: an
+    /// endless loop, or a crash).
+    public var unfinishedTests: [String] = []
+
+    /// The runtime's words when the process crashed: `Fatal error: Index out of range`.
+    public var fatalErrors: [String] = []
+
+    /// The places in the exercises' files that a backtrace names, innermost first:
+    /// `LineSplitter.push(_:) at Exercises/01-tcp/LineSplitter.swift:9:42`.
+    public var placesInExercises: [String] = []
+
     /// Reads Swift Testing's console output.
     ///
     /// A suite's verdict is its `✔ Suite X passed` / `✘ Suite X failed` line. A failure's words are
@@ -23,15 +34,33 @@ public struct TestReport: Sendable, Equatable {
             if let suite = currentSuite, let text = pendingExpectation { add(text, to: suite) }
             pendingExpectation = nil
         }
-        for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        var started: [String] = []
+        var ended: Set<String> = []
+        // Cheap prefix checks pick the lines a pattern is tried on: regular expressions on every
+        // line of a backtrace cost seconds in a debug build.
+        for line in lines(of: output) {
+            let isStatus = line.hasPrefix("◇") || line.hasPrefix("✔") || line.hasPrefix("✘")
+            guard isStatus || line.hasPrefix("↳") else {
+                readCrash(line)
+                continue
+            }
+            if line.hasPrefix("◇ Test "), let match = line.firstMatch(of: /^◇ Test (.+) started\.$/),
+                match.1 != "run"
+            {
+                started.append(String(match.1))
+            } else if line.contains(" after "),
+                let match = line.firstMatch(of: /^[✔✘] Test (.+) (passed|failed) after\b/)
+            {
+                ended.insert(String(match.1))
+            }
             if let match = line.firstMatch(of: /^✔ Suite (\w+) passed/) {
                 flushExpectation()
                 suites[String(match.1), default: Suite(passed: true, messages: [])].passed = true
             } else if let match = line.firstMatch(of: /^✘ Suite (\w+) failed/) {
                 flushExpectation()
                 suites[String(match.1), default: Suite(passed: false, messages: [])].passed = false
-            } else if let match = line.firstMatch(
-                of: /^✘ Test .* recorded an issue at (\w+)\.swift:\d+:\d+: (.*)$/)
+            } else if line.hasPrefix("✘ Test "), line.contains(" recorded an issue at "),
+                let match = line.firstMatch(of: /^✘ Test .* recorded an issue at (\w+)\.swift:\d+:\d+: (.*)$/)
             {
                 flushExpectation()
                 currentSuite = String(match.1)
@@ -47,6 +76,25 @@ public struct TestReport: Sendable, Equatable {
             }
         }
         flushExpectation()
+        unfinishedTests = started.filter { !ended.contains($0) }
+    }
+
+    /// Keeps a line of a crash worth showing: the runtime's fatal error, or a backtrace frame in
+    /// an exercise's file (`3 [ra] 0x… LineSplitter.push(_:) + 285 in … at /…/Exercises/…:9:42`).
+    private mutating func readCrash(_ line: String) {
+        let mayBeFatal = line.contains("Fatal error") || line.contains(" failed")
+        if mayBeFatal,
+            let match = line.firstMatch(of: /(Fatal error|Precondition failed|Assertion failed)(: .*)?$/)
+        {
+            let text = String(match.0)
+            if !fatalErrors.contains(text) { fatalErrors.append(text) }
+        } else if line.contains("/Exercises/"), line.contains(" at /"),
+            let match = line.firstMatch(
+                of: /0x[0-9a-f]+ (.+?) \+ \d+ in \S+ at \/\S*\/(Exercises\/\S+\.swift:\d+(:\d+)?)/)
+        {
+            let place = "\(match.1) at \(match.2)"
+            if !placesInExercises.contains(place) { placesInExercises.append(place) }
+        }
     }
 
     private mutating func add(_ message: String, to suite: String) {
@@ -58,8 +106,19 @@ public struct TestReport: Sendable, Equatable {
 
 /// The compiler's errors, by file, from `swift build`'s output.
 public func compilerErrors(in output: String) -> [(file: String, line: String)] {
-    output.split(separator: "\n").compactMap { line in
-        guard let match = line.firstMatch(of: /^(\/[^:]+\.swift):\d+:\d+: error: .*$/) else { return nil }
+    lines(of: output).compactMap { line in
+        guard line.contains(": error: "),
+            let match = line.firstMatch(of: /^(\/[^:]+\.swift):\d+:\d+: error: .*$/)
+        else { return nil }
         return (String(match.1), String(line))
+    }
+}
+
+/// The lines of a program's output, split at every line ending: Swift reads "\r\n" as one
+/// `Character`, so splitting at "\n" alone would leave a CRLF-ended line glued to the next.
+public func lines(of output: String) -> [String] {
+    output.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
+        // Colours, should a program print them anyway.
+        $0.contains("\u{1B}") ? String($0).replacing(/\x{1B}\[[0-9;]*m/, with: "") : String($0)
     }
 }

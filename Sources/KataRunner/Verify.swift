@@ -72,37 +72,82 @@ public struct Verifier {
         }
     }
 
-    /// Problems with the tests: a suite that fails on its solution or passes on its stub.
-    public func testProblems(solutions: KataRun, stubs: KataRun) -> [String] {
+    /// Problems with the tests: a suite that does not pass on its solution, or passes on its stub.
+    public func testProblems(solutions: KataProgress, stubs: KataProgress) -> [String] {
         var problems: [String] = []
-        switch solutions {
-        case .didNotCompile(let output):
-            problems.append(
-                "the reference solutions do not compile:\n"
-                    + compilerErrors(in: output).map(\.line).joined(separator: "\n"))
-        case .ran(let output):
-            let report = TestReport(swiftTestOutput: output)
-            for (_, exercise) in manifest.all where report.suites[exercise.suite]?.passed != true {
-                problems.append("\(exercise.name): its tests do not pass on the reference solution")
+        if let output = solutions.compilerOutput {
+            problems.append("the reference solutions do not compile:\n" + errorLines(output))
+        } else {
+            for (_, exercise, state) in solutions.entries where state != .done {
+                problems.append("\(exercise.name): its tests do not pass on the reference solution: \(state)")
             }
         }
-        switch stubs {
-        case .didNotCompile(let output):
-            problems.append(
-                "the stubs do not compile:\n" + compilerErrors(in: output).map(\.line).joined(separator: "\n")
-            )
-        case .ran(let output):
-            let report = TestReport(swiftTestOutput: output)
-            for (_, exercise) in manifest.all {
-                switch report.suites[exercise.suite]?.passed {
-                case true?:
+        if let output = stubs.compilerOutput {
+            problems.append("the stubs do not compile:\n" + errorLines(output))
+        } else {
+            for (_, exercise, state) in stubs.entries {
+                switch state {
+                case .done:
                     problems.append(
                         "\(exercise.name): its tests pass on the untouched stub, so they test nothing")
-                case nil: problems.append("\(exercise.name): its tests did not run on the stub (a crash?)")
-                case false?: break
+                case .unknown, .notStarted:
+                    problems.append("\(exercise.name): its tests did not run on the stub")
+                default: break
                 }
             }
         }
         return problems
+    }
+
+    /// Where `kata verify` lays out a mutant round, relative to the root: inside its scratch
+    /// folder, which git ignores.
+    public static let roundFolder = ".build-kata-verify/round"
+
+    /// Problems with a mutant round: a mutant that does not compile, or that its exercise's tests
+    /// let pass (a wrong solution the tests cannot tell from a right one).
+    public func mutantProblems(_ round: MutantRound, result: KataProgress) -> [String] {
+        if let output = result.compilerOutput {
+            return ["round \(round.number) of the mutants does not compile:\n" + errorLines(output)]
+        }
+        return round.mutants.compactMap { mutant in
+            switch result.state(of: mutant.exercise) {
+            case .done?:
+                "\(mutant.path) survives: its tests pass on it (\(mutant.description))"
+            case .unknown?, .notStarted?, nil: "\(mutant.path): its tests did not run"
+            default: nil
+            }
+        }
+    }
+
+    /// Builds the kata tests against `copy` (or the exercise files laid out in `round`) in
+    /// `kata verify`'s scratch folder and runs every suite (only `suites` if given), each in its
+    /// own process, with the tests' own waits: CI's patience, not the student loop's.
+    public func run(
+        _ copy: Workspace.Copy, round: String? = nil, suites: Set<String>? = nil
+    ) throws -> KataProgress {
+        let scratch = workspace.scratch(for: copy)
+        var progress = KataProgress(entries: manifest.all.map { ($0.folder, $0.exercise, .unknown) })
+        switch try workspace.build(copy, round: round, scratch: scratch) {
+        case .failed(let output):
+            progress.compilerOutput = output
+            return progress
+        case .cancelled: return progress
+        case .built: break
+        }
+        var checker = Checker(workspace: workspace, manifest: manifest)
+        checker.limits = ChildProcess.Limits(seconds: 180, cpuSeconds: 60, memory: 4 << 30)
+        let indices = progress.entries.indices.filter {
+            suites?.contains(progress.entries[$0].exercise.suite) != false
+        }
+        let states = checker.runSuites(
+            indices.map { progress.entries[$0] }, scratch: scratch, patience: nil, cancellation: nil
+        ) { _ in }
+        for (index, state) in zip(indices, states) { progress.entries[index].state = state }
+        return progress
+    }
+
+    private func errorLines(_ output: String) -> String {
+        let errors = compilerErrors(in: output).map(\.line)
+        return (errors.isEmpty ? lines(of: output).suffix(20) : errors[...]).joined(separator: "\n")
     }
 }

@@ -15,7 +15,8 @@ public struct Workspace: Sendable {
         /// The reference solutions in `Exercises/Solutions/`.
         case solutions
 
-        var scratchFolder: String { self == .student ? ".build-kata" : ".build-kata-\(rawValue)" }
+        /// Where it is built: the student's copy apart, so that `kata verify` never slows their loop.
+        var scratchFolder: String { self == .student ? ".build-kata" : ".build-kata-verify" }
     }
 
     /// The workspace containing the current directory (or one of its parents).
@@ -49,41 +50,85 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// Builds `copy` and runs the kata tests (only `suite`'s, if given); returns what happened.
-    public func test(_ copy: Copy, suite: String? = nil) throws -> KataRun {
-        let environment = ["NODENET_KATA": copy.rawValue]
-        let scratch = ["--scratch-path", root.appendingPathComponent(copy.scratchFolder).path]
-        let build = try run(["build", "--build-tests"] + scratch, environment: environment)
-        guard build.status == 0 else { return .didNotCompile(output: build.output) }
-        let filter = suite.map { "KataTests.\($0)" } ?? "KataTests"
-        let test = try run(["test", "--skip-build", "--filter", filter] + scratch, environment: environment)
-        return .ran(output: test.output)
+    /// The path, relative to the root, of `exercise`'s test suite.
+    public func testPath(of exercise: KataManifest.Exercise, in folder: String) -> String {
+        "Tests/KataTests/\(folder)/\(exercise.suite).swift"
     }
 
-    private func run(_ arguments: [String], environment: [String: String]) throws -> (
-        status: Int32, output: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift"] + arguments
-        process.currentDirectoryURL = root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    /// Whether the student's file is byte for byte its stub: an exercise not started yet.
+    public func isUntouched(_ exercise: KataManifest.Exercise, in folder: String) -> Bool {
+        let mine = try? Data(
+            contentsOf: root.appendingPathComponent(path(of: exercise, in: folder, copy: .student)))
+        let stub = try? Data(
+            contentsOf: root.appendingPathComponent(path(of: exercise, in: folder, copy: .stubs)))
+        return mine != nil && mine == stub
+    }
+
+    /// Where `copy` is built: its own scratch folder, so that the copies never mix.
+    public func scratch(for copy: Copy) -> URL {
+        root.appendingPathComponent(copy.scratchFolder)
+    }
+
+    /// The environment that makes Package.swift build `copy` (and only what the kata tests need).
+    func environment(for copy: Copy, round: String? = nil) -> [String: String] {
+        var environment = ["NODENET_KATA": round == nil ? copy.rawValue : "round"]
+        if let round { environment["NODENET_KATA_ROUND"] = round }
+        return environment
+    }
+
+    /// Builds the kata tests against `copy` (in `round`, a folder of exercise files relative to
+    /// the root, instead if given) in `scratch`; returns the compiler's output if it failed.
+    public func build(
+        _ copy: Copy, round: String? = nil, scratch: URL? = nil, cancellation: Cancellation? = nil
+    ) throws -> BuildResult {
+        let folder = scratch ?? self.scratch(for: copy)
+        let result = try ChildProcess.run(
+            "swift", ["build", "--build-tests", "--package-path", root.path, "--scratch-path", folder.path],
+            environment: environment(for: copy, round: round), cancellation: cancellation)
+        switch result.ending {
+        case .exited(0): return .built
+        case .cancelled: return .cancelled
+        default: return .failed(output: result.output)
+        }
+    }
+
+    /// The kata test binary built in `scratch` (SwiftPM names it after the package).
+    public func testBinary(in scratch: URL) -> URL {
+        scratch.appendingPathComponent("debug/NodeNetSwiftPackageTests.xctest")
+    }
+
+    /// The command that runs `suite` from the binary in `scratch` (Swift Testing, not XCTest).
+    public func testCommand(suite: String, scratch: URL) -> [String] {
+        [
+            testBinary(in: scratch).path, "--testing-library", "swift-testing", "--filter",
+            "KataTests.\(suite)$",
+        ]
+    }
+
+    /// Runs `suite` alone, in a process of its own, within `limits`; `patience` (seconds) caps
+    /// every wait of the tests (`waitFor` in TestSupport) where given.
+    public func runSuite(
+        _ suite: String, scratch: URL, limits: ChildProcess.Limits, patience: Int?,
+        cancellation: Cancellation? = nil
+    ) throws -> ChildProcess.Result {
+        let command = testCommand(suite: suite, scratch: scratch)
+        // Plain text: Swift Testing colours its output when the terminal it thinks it has does.
+        var environment = ["NO_COLOR": "1"]
+        if let patience { environment["NODENET_TEST_PATIENCE"] = String(patience) }
+        return try ChildProcess.run(
+            command[0], Array(command.dropFirst()), environment: environment, limits: limits,
+            cancellation: cancellation)
     }
 }
 
-/// What one kata build-and-test gave.
-public enum KataRun: Sendable {
-    /// The exercises did not compile; the compiler's output.
-    case didNotCompile(output: String)
-    /// The tests ran; their output.
-    case ran(output: String)
+/// What building the kata tests gave.
+public enum BuildResult: Sendable, Equatable {
+    /// It built.
+    case built
+    /// It did not compile; the compiler's output.
+    case failed(output: String)
+    /// It was cancelled before it ended.
+    case cancelled
 }
 
 /// A problem the kata runner reports in plain words.

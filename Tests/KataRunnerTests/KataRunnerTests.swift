@@ -5,43 +5,19 @@ import Testing
 /// The runner's logic, on real outputs captured from `swift build` and `swift test` (Fixtures/):
 /// a solved workspace, an untouched one, and one whose student file does not compile.
 @Suite struct KataRunnerTests {
-    static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    let workspace = Workspace(root: here.deletingLastPathComponent().deletingLastPathComponent())
+    let workspace = Fixtures.workspace
     let manifest: KataManifest
 
     init() throws {
         manifest = try KataManifest.load(from: workspace.root)
     }
 
-    /// A copy of the workspace's exercises and kata tests in a temporary folder, to break freely.
-    private func scratchWorkspace() throws -> Workspace {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kata-\(UUID().uuidString)")
-        for folder in ["Exercises", "Tests/KataTests"] {
-            let target = root.appendingPathComponent(folder)
-            try FileManager.default.createDirectory(
-                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: workspace.root.appendingPathComponent(folder), to: target)
-        }
-        // The student's copies as shipped: the stubs.
-        for (folder, exercise) in manifest.all {
-            let student = root.appendingPathComponent(
-                workspace.path(of: exercise, in: folder, copy: .student))
-            try FileManager.default.removeItem(at: student)
-            try FileManager.default.copyItem(
-                at: root.appendingPathComponent(workspace.path(of: exercise, in: folder, copy: .stubs)),
-                to: student
-            )
-        }
-        return Workspace(root: root)
-    }
+    private func fixture(_ name: String) throws -> String { try Fixtures.text(name) }
 
-    private func fixture(_ name: String) throws -> String {
-        try String(contentsOf: Self.here.appendingPathComponent("Fixtures/\(name).txt"), encoding: .utf8)
-    }
+    private func scratchWorkspace() throws -> Workspace { try Fixtures.scratchWorkspace(manifest) }
 
     @Test func aSolvedWorkspaceIsAllDone() throws {
-        let progress = KataProgress(
-            manifest: manifest, run: .ran(output: try fixture("solved")), workspace: workspace)
+        let progress = KataProgress(manifest: manifest, output: try fixture("solved"))
         #expect(progress.doneCount == manifest.all.count)
         #expect(progress.next == nil)
         let board = Board.render(progress, manifest: manifest)
@@ -51,8 +27,7 @@ import Testing
     }
 
     @Test func anUntouchedWorkspaceShowsTheFirstExerciseAndWhatItsTestsSaid() throws {
-        let progress = KataProgress(
-            manifest: manifest, run: .ran(output: try fixture("unsolved")), workspace: workspace)
+        let progress = KataProgress(manifest: manifest, output: try fixture("unsolved"))
         #expect(progress.doneCount == 0)
         let next = try #require(progress.next)
         #expect(next.exercise.name == "greet-and-reply")
@@ -81,8 +56,8 @@ import Testing
 
     @Test func aFileThatDoesNotCompileIsShownWithTheCompilersErrors() throws {
         let output = try fixture("does-not-compile")
-        let progress = KataProgress(
-            manifest: manifest, run: .didNotCompile(output: output), workspace: workspace)
+        var progress = KataProgress(manifest: manifest, output: "")
+        progress.markCompilerErrors(output, workspace: workspace)
         let next = try #require(progress.next)
         #expect(next.exercise.name == "line-splitter", "the broken file's exercise comes first")
         guard case .doesNotCompile(let errors) = next.state else {
@@ -111,12 +86,13 @@ import Testing
 
     @Test func verifyRefusesAnExerciseWhoseTestsPassOnItsStub() throws {
         let verifier = Verifier(workspace: workspace, manifest: manifest)
-        let solved = KataRun.ran(output: try fixture("solved"))
+        let solved = KataProgress(manifest: manifest, output: try fixture("solved"))
         let problems = verifier.testProblems(solutions: solved, stubs: solved)
         #expect(problems.count == manifest.all.count)
         #expect(
             problems.first == "greet-and-reply: its tests pass on the untouched stub, so they test nothing")
-        #expect(verifier.testProblems(solutions: solved, stubs: .ran(output: try fixture("unsolved"))) == [])
+        let unsolved = KataProgress(manifest: manifest, output: try fixture("unsolved"))
+        #expect(verifier.testProblems(solutions: solved, stubs: unsolved) == [])
     }
 
     @Test func verifyFindsAStrayExerciseFile() throws {

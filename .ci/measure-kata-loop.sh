@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The student's kata loop, timed as a new student meets it (never a test: the numbers depend on
+# the machine and its load). On a fresh clone of this repository's HEAD:
+#   1. the first `swift run kata` (builds the runner, then the exercises and their tests);
+#   2. `swift run kata` again, nothing changed;
+#   3. a save of the current exercise (a wrong attempt, then the right one), then `swift run kata`;
+#   4. the whole board: every exercise's file changed at once (the reference solutions copied
+#      in), so that every suite runs;
+#   5. `swift run kata hint`.
+# Not part of CI. Usage: .ci/measure-kata-loop.sh [folder]   (default: a new folder under /tmp)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-$(mktemp -d /tmp/kata-loop.XXXXXX)}
+git clone -q "$root" "$work/clone"
+cd "$work/clone"
+echo "Fresh clone of $(git rev-parse --short HEAD) in $work/clone; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Runs a command, keeps its output in $work/last.txt, prints the seconds it took on the clock and
+# in CPU (user + system, its children included): on a loaded machine the second says more.
+timed() {
+    local label=$1
+    shift
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f '%U %S' -o "$work/cpu.txt" "$@" >"$work/last.txt" 2>&1 || true
+    end=$(date +%s%N)
+    printf '%-62s %7.1f s  (CPU %6.1f s)\n' "$label" "$(echo "($end - $start) / 1000000000" | bc -l)" \
+        "$(tail -1 "$work/cpu.txt" | awk '{print $1 + $2}')"
+}
+
+# The first exercise in kata.json, its file, and its reference solution.
+read -r folder file < <(python3 -c '
+import json; m = json.load(open("Exercises/kata.json")); c = m["chapters"][0]
+print(c["folder"], c["exercises"][0]["file"])')
+mine="Exercises/$folder/$file"
+solution="Exercises/Solutions/$folder/$file"
+
+timed "1. first swift run kata (fresh clone)" swift run kata
+timed "2. swift run kata again, nothing changed" swift run kata
+printf '\n// a first try\n' >>"$mine"
+timed "3a. after a save of $file (not yet right)" swift run kata
+grep -m1 -A2 "^Next:" "$work/last.txt" | sed 's/^/      /' || true
+cp "$solution" "$mine"
+timed "3b. after a save of $file (right)" swift run kata
+grep -m1 "Kata:" "$work/last.txt" | sed 's/^/      /' || true
+timed "3c. the same, without swift run's own check (.build/debug/kata)" .build/debug/kata
+for copy in Exercises/Solutions/*/*.swift; do
+    cp "$copy" "Exercises/${copy#Exercises/Solutions/}"
+done
+timed "4. the whole board, every file changed (solutions copied in)" swift run kata
+grep -m1 "Kata:" "$work/last.txt" | sed 's/^/      /' || true
+timed "5. swift run kata hint" swift run kata hint
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Output of the last step: $work/last.txt"

@@ -1,0 +1,179 @@
+import Foundation
+import Synchronization
+
+/// The student's loop: works out every exercise's state as fast as it can be known. A file that is
+/// still its stub is "not started" without a run; an exercise whose file, tests and runtime are
+/// unchanged keeps its remembered verdict; the rest are built once and each suite runs in a
+/// process of its own (a crash or an endless loop stays in its exercise), the current one first.
+public struct Checker: Sendable {
+    /// The workspace checked.
+    public let workspace: Workspace
+    /// Its exercises.
+    public let manifest: KataManifest
+    /// What one suite's process may take: CPU time against endless loops (no kata suite needs
+    /// more than a few seconds of it), a memory cap against the loops that also collect, and a
+    /// generous deadline on the clock, since a busy machine slows a correct suite too.
+    public var limits = ChildProcess.Limits(seconds: 60, cpuSeconds: 10, memory: 2 << 30)
+    /// The longest any wait of a test lasts, in seconds (`NODENET_TEST_PATIENCE`): on loopback an
+    /// answer comes in milliseconds or not at all, and a student should not wait out 30 s for a
+    /// stub. CI and `kata verify` keep the tests' own, longer waits.
+    public var patience: Int? = 3
+    /// Suites run side by side.
+    public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// A checker of `workspace`'s exercises.
+    public init(workspace: Workspace, manifest: KataManifest) {
+        self.workspace = workspace
+        self.manifest = manifest
+    }
+
+    private var scratch: URL { workspace.scratch(for: .student) }
+    private var cacheFile: URL { scratch.appendingPathComponent("kata-verdicts.json") }
+    private var stampFile: URL { scratch.appendingPathComponent("kata-build-stamp") }
+
+    /// What every exercise's verdict also depends on: the runtime, the test support and the
+    /// manifest of the build.
+    func supportHash() -> String {
+        var hash = ContentHash()
+        for folder in ["Sources/NodeNet", "Sources/COpenSSL", "Sources/CStdio", "Tests/TestSupport"] {
+            for file in swiftFiles(under: folder) { hash.add(file: file) }
+        }
+        hash.add(file: workspace.root.appendingPathComponent("Package.swift"))
+        return hash.hex
+    }
+
+    /// The key an exercise's verdict is remembered under.
+    func key(of exercise: KataManifest.Exercise, in folder: String, support: String) -> String {
+        var hash = ContentHash()
+        hash.add(
+            file: workspace.root.appendingPathComponent(
+                workspace.path(of: exercise, in: folder, copy: .student)))
+        hash.add(file: workspace.root.appendingPathComponent(workspace.testPath(of: exercise, in: folder)))
+        hash.add(Array(support.utf8))
+        return hash.hex
+    }
+
+    /// Every exercise's state as far as it is known without building or running anything: not
+    /// started, a remembered verdict, or unknown. Also each exercise's cache key.
+    public func known() -> (progress: KataProgress, keys: [String: String]) {
+        let cache = VerdictCache(file: cacheFile)
+        let support = supportHash()
+        var keys: [String: String] = [:]
+        let entries: [KataProgress.Entry] = manifest.all.map { folder, exercise in
+            if workspace.isUntouched(exercise, in: folder) { return (folder, exercise, .notStarted) }
+            let key = key(of: exercise, in: folder, support: support)
+            keys[exercise.name] = key
+            return (folder, exercise, cache.state(of: exercise.name, key: key) ?? .unknown)
+        }
+        return (KataProgress(entries: entries), keys)
+    }
+
+    /// Checks the student's files: builds if anything needs running, runs what is not known
+    /// (only `names`' suites if given), first the first of them, and tells `onVerdict` each
+    /// verdict as it comes. A cancelled check returns what it knew by then.
+    public func check(
+        only names: Set<String>? = nil, cancellation: Cancellation? = nil,
+        onVerdict: @escaping @Sendable (KataProgress.Entry) -> Void = { _ in }
+    ) throws -> KataProgress {
+        var (progress, keys) = known()
+        let remembered = keys
+        let toRun = progress.entries.indices.filter {
+            progress.entries[$0].state == .unknown
+                && names?.contains(progress.entries[$0].exercise.name) != false
+        }
+        let binary = workspace.testBinary(in: scratch)
+        guard !toRun.isEmpty || !FileManager.default.fileExists(atPath: binary.path) else { return progress }
+        switch try buildIfChanged(cancellation: cancellation) {
+        case .cancelled: return progress
+        case .failed(let output):
+            progress.markCompilerErrors(output, workspace: workspace)
+            return progress
+        case .built: break
+        }
+        let cache = Mutex(VerdictCache(file: cacheFile))
+        let results = runSuites(
+            toRun.map { progress.entries[$0] }, scratch: scratch, patience: patience,
+            cancellation: cancellation
+        ) { entry in
+            if let key = remembered[entry.exercise.name] {
+                cache.withLock { $0.remember(entry.state, of: entry.exercise.name, key: key) }
+            }
+            onVerdict(entry)
+        }
+        for (index, state) in zip(toRun, results) { progress.entries[index].state = state }
+        return progress
+    }
+
+    /// Builds the student's copy unless nothing it is built from changed since the last build.
+    private func buildIfChanged(cancellation: Cancellation?) throws -> BuildResult {
+        var hash = ContentHash()
+        hash.add(Array(supportHash().utf8))
+        for folder in ["Exercises", "Tests/KataTests"] {
+            for file in swiftFiles(under: folder) { hash.add(Array(file.path.utf8)); hash.add(file: file) }
+        }
+        let stamp = hash.hex
+        let binary = workspace.testBinary(in: scratch).path
+        if FileManager.default.fileExists(atPath: binary),
+            (try? String(contentsOf: stampFile, encoding: .utf8)) == stamp
+        {
+            return .built
+        }
+        let result = try workspace.build(.student, cancellation: cancellation)
+        if result == .built { try? stamp.write(to: stampFile, atomically: true, encoding: .utf8) }
+        return result
+    }
+
+    /// Runs each entry's suite from the binary in `scratch`, each in its own process: the first
+    /// alone (the student's current exercise, shown as soon as it is known), then the rest side
+    /// by side. Returns their states in order.
+    func runSuites(
+        _ entries: [KataProgress.Entry], scratch: URL, patience: Int?, cancellation: Cancellation?,
+        onVerdict: @escaping @Sendable (KataProgress.Entry) -> Void
+    ) -> [KataProgress.State] {
+        let states = Mutex([KataProgress.State](repeating: .unknown, count: entries.count))
+        let nextIndex = Mutex(0)
+        let limits = self.limits
+        @Sendable func work() {
+            while cancellation?.isCancelled != true {
+                let index = nextIndex.withLock { next in
+                    defer { next += 1 }
+                    return next
+                }
+                guard index < entries.count else { return }
+                let (folder, exercise, _) = entries[index]
+                let state: KataProgress.State
+                do {
+                    let result = try workspace.runSuite(
+                        exercise.suite, scratch: scratch, limits: limits, patience: patience,
+                        cancellation: cancellation)
+                    state = Verdict.state(
+                        ofSuite: exercise.suite, ending: result.ending, output: result.output)
+                } catch {
+                    state = .crashed(test: nil, lines: ["\(error)"])
+                }
+                states.withLock { $0[index] = state }
+                onVerdict((folder, exercise, state))
+                if index == 0 && entries.count > 1 { return }
+            }
+        }
+        guard !entries.isEmpty else { return [] }
+        work()  // the first entry alone
+        DispatchQueue.concurrentPerform(iterations: min(workers, entries.count - 1)) { _ in work() }
+        return states.withLock { $0 }
+    }
+
+    private func swiftFiles(under folder: String) -> [URL] {
+        let base = workspace.root.appendingPathComponent(folder)
+        let skipped = ["Stubs", "Solutions", "Mutants"].map { "/Exercises/" + $0 }
+        var found: [URL] = []
+        let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil)
+        while let url = walker?.nextObject() as? URL {
+            if skipped.contains(where: url.path.hasSuffix) {
+                walker?.skipDescendants()
+            } else if url.pathExtension == "swift" {
+                found.append(url)
+            }
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A program the runner starts (`swift build`, the kata test binary) and keeps on a leash: it runs
+/// in a process group of its own, so the whole group is killed when its deadline passes, when it
+/// takes too much memory, when the run is cancelled, or when `kata` itself is stopped.
+public enum ChildProcess {
+    /// How a child ended.
+    public enum Ending: Sendable, Equatable {
+        /// It exited by itself with this status.
+        case exited(Int32)
+        /// A signal ended it (a Swift runtime trap is SIGILL or SIGTRAP).
+        case signalled(Int32)
+        /// It was still running at its deadline, so it was killed.
+        case timedOut
+        /// It took more memory than allowed (an endless loop that collects), so it was killed.
+        case tooMuchMemory
+        /// The run was cancelled (a newer save in `kata watch`), so it was killed.
+        case cancelled
+    }
+
+    /// What a child did: how it ended and everything it wrote (stdout and stderr together).
+    public struct Result: Sendable {
+        /// How it ended.
+        public var ending: Ending
+        /// Its output, stdout and stderr interleaved as written.
+        public var output: String
+    }
+
+    /// The limits a child runs under.
+    public struct Limits: Sendable {
+        /// Seconds until it is killed; nil: no deadline.
+        public var seconds: Double?
+        /// Seconds of CPU time (user and system) at which it is killed, checked on Linux only: an
+        /// endless loop burns CPU, while a slow test on a busy machine mostly waits.
+        public var cpuSeconds: Double?
+        /// Resident memory at which it is killed, in bytes (checked on Linux only); nil: no limit.
+        public var memory: Int?
+
+        /// Limits of `seconds`, `cpuSeconds` and `memory`.
+        public init(seconds: Double? = nil, cpuSeconds: Double? = nil, memory: Int? = nil) {
+            self.seconds = seconds
+            self.cpuSeconds = cpuSeconds
+            self.memory = memory
+        }
+    }
+
+    /// Runs `executable` with `arguments` (in this process's directory: pass the package to
+    /// SwiftPM with `--package-path`), with `environment` added to this process's own, and waits for it within `limits`. Its output goes to a temporary file, not a
+    /// pipe, so a child that writes a lot never blocks on a reader.
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        limits: Limits = Limits(), cancellation: Cancellation? = nil
+    ) throws -> Result {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kata-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let pid = try spawn(executable, arguments, environment: environment, output: log)
+        let ending = wait(for: pid, limits: limits, cancellation: cancellation)
+        let output = (try? Data(contentsOf: log)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return Result(ending: ending, output: output)
+    }
+
+    private static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String], output: URL
+    ) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Its own group, so that killing the group reaches whatever it starts; default signal
+        // handling and no blocked signal, whatever `kata` itself ignores or blocks.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for string in argv + envp { free(string) } }
+        var pid: pid_t = 0
+        let status = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+        guard status == 0 else {
+            throw KataError("could not start \(executable): \(String(cString: strerror(status)))")
+        }
+        Children.shared.add(pid, log: output)
+        return pid
+    }
+
+    private static func wait(for pid: pid_t, limits: Limits, cancellation: Cancellation?) -> Ending {
+        let start = Date()
+        var stoppedFor: Ending?
+        var stoppedAt = Date.distantFuture
+        while true {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                kill(-pid, SIGKILL)  // whatever it started goes with it
+                Children.shared.remove(pid)
+                if let stoppedFor { return stoppedFor }
+                let signal = status & 0x7f
+                return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
+            }
+            if stoppedFor == nil {
+                if cancellation?.isCancelled == true {
+                    stoppedFor = .cancelled
+                    kill(-pid, SIGKILL)
+                } else if let seconds = limits.seconds, Date().timeIntervalSince(start) > seconds {
+                    stoppedFor = .timedOut
+                } else if let seconds = limits.cpuSeconds, cpuTime(of: pid) > seconds {
+                    stoppedFor = .timedOut
+                } else if let memory = limits.memory, residentMemory(of: pid) > memory {
+                    stoppedFor = .tooMuchMemory
+                }
+                if stoppedFor == .timedOut || stoppedFor == .tooMuchMemory {
+                    // SIGABRT first: Swift's runtime then prints every thread's backtrace, which
+                    // says where the code was looping. It gets a few seconds for that.
+                    kill(pid, SIGABRT)
+                    stoppedAt = Date()
+                }
+            } else if Date().timeIntervalSince(stoppedAt) > backtraceSeconds
+                || cancellation?.isCancelled == true
+            {
+                kill(-pid, SIGKILL)
+            }
+            usleep(10_000)
+        }
+    }
+
+    /// How long a child stopped with SIGABRT may take to print its backtrace.
+    static let backtraceSeconds = 8.0
+
+    /// The CPU time the child has used, user and system, in seconds (0 where /proc is missing).
+    private static func cpuTime(of pid: pid_t) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After the command's name: state is field 3, utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            return 0
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// The child's resident memory in bytes (0 where /proc is missing).
+    private static func residentMemory(of pid: pid_t) -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return 0 }
+        let pages = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// A flag a run checks while it waits: set it and the run's children are killed.
+public final class Cancellation: Sendable {
+    private let flag = Mutex(false)
+    /// A flag not yet set.
+    public init() {}
+    /// Whether `cancel()` was called.
+    public var isCancelled: Bool { flag.withLock { $0 } }
+    /// Cancels the run.
+    public func cancel() { flag.withLock { $0 = true } }
+}
+
+/// Every child still running, so that stopping `kata` (Ctrl-C, `kill`) stops them too: each runs
+/// in its own process group, which the terminal's Ctrl-C does not reach.
+public final class Children: Sendable {
+    /// The one registry of this process.
+    public static let shared = Children()
+    /// Each running child, with the file its output goes to.
+    private let running = Mutex<[pid_t: URL]>([:])
+
+    func add(_ pid: pid_t, log: URL) { running.withLock { $0[pid] = log } }
+    func remove(_ pid: pid_t) { running.withLock { _ = $0.removeValue(forKey: pid) } }
+
+    /// Kills every running child's group, and removes its output file.
+    public func killAll() {
+        for (pid, log) in running.withLock({ $0 }) {
+            kill(-pid, SIGKILL)
+            try? FileManager.default.removeItem(at: log)
+        }
+    }
+
+    /// Makes SIGINT, SIGTERM and SIGHUP kill every child's group, then end `kata` as the signal
+    /// would have.
+    public func stopAllOnSignal() {
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                Children.shared.killAll()
+                exit(128 + number)
+            }
+            source.resume()
+            // Kept for the life of the program: a released source stops listening.
+            _ = Unmanaged.passRetained(source as AnyObject)
+        }
+    }
+}

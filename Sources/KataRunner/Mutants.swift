@@ -1,0 +1,115 @@
+import Foundation
+
+/// A wrong solution kept to prove that an exercise's tests reject it:
+/// `Exercises/Mutants/<chapter>/<exercise>/<what-is-wrong>.swift`, a full replacement of the
+/// exercise's solution file whose first line is `// Mutant: <what is wrong, one sentence>`.
+public struct Mutant: Sendable, Equatable {
+    /// The chapter's folder: `01-tcp`.
+    public let folder: String
+    /// The exercise's name: `line-splitter`.
+    public let exercise: String
+    /// The file, relative to the workspace's root.
+    public let path: String
+    /// What is wrong with it, from its first line.
+    public let description: String
+
+    /// A mutant of `exercise` in `folder`, kept at `path`, wrong as `description` says.
+    public init(folder: String, exercise: String, path: String, description: String) {
+        self.folder = folder
+        self.exercise = exercise
+        self.path = path
+        self.description = description
+    }
+}
+
+/// One build of `kata verify`'s mutant rounds: at most one mutant per exercise, swapped in for
+/// that exercise's solution; every other exercise keeps its solution.
+public struct MutantRound: Sendable, Equatable {
+    /// 1 for the first round.
+    public let number: Int
+    /// The mutants swapped in, in manifest order.
+    public let mutants: [Mutant]
+
+    /// Round `number`, swapping in `mutants`.
+    public init(number: Int, mutants: [Mutant]) {
+        self.number = number
+        self.mutants = mutants
+    }
+
+    /// Round r takes each exercise's r-th mutant (by file name), so there are as many rounds as
+    /// the most mutants any exercise has, and every mutant is in exactly one.
+    public static func plan(_ mutants: [Mutant], manifest: KataManifest) -> [MutantRound] {
+        let perExercise = manifest.all.map { _, exercise in
+            mutants.filter { $0.exercise == exercise.name }.sorted { $0.path < $1.path }
+        }
+        let count = perExercise.map(\.count).max() ?? 0
+        return (0..<count).map { round in
+            MutantRound(
+                number: round + 1, mutants: perExercise.compactMap { round < $0.count ? $0[round] : nil })
+        }
+    }
+}
+
+extension Workspace {
+    /// The mutants under `Exercises/Mutants`, and what is wrong with the way any is kept.
+    public func mutants(of manifest: KataManifest) -> (mutants: [Mutant], problems: [String]) {
+        let files = FileManager.default
+        let base = root.appendingPathComponent("Exercises/Mutants")
+        var mutants: [Mutant] = []
+        var problems: [String] = []
+        func contents(_ url: URL) -> [String] {
+            ((try? files.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+        }
+        for folder in contents(base) where !folder.hasPrefix(".") {
+            for name in contents(base.appendingPathComponent(folder)) where !name.hasPrefix(".") {
+                let here = "Exercises/Mutants/\(folder)/\(name)"
+                guard let found = manifest.find(name), found.folder == folder else {
+                    problems.append("\(here) is no exercise of kata.json's chapter \(folder)")
+                    continue
+                }
+                for file in contents(base.appendingPathComponent("\(folder)/\(name)"))
+                where !file.hasPrefix(".") {
+                    let path = "\(here)/\(file)"
+                    let text =
+                        (try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)) ?? ""
+                    let first = text.prefix { !$0.isNewline }
+                    guard file.hasSuffix(".swift"), let match = first.firstMatch(of: /^\/\/ Mutant: (.+)$/)
+                    else {
+                        problems.append(
+                            "\(path) is not a mutant: a .swift file whose first line is `// Mutant: <what is wrong>`"
+                        )
+                        continue
+                    }
+                    mutants.append(
+                        Mutant(folder: folder, exercise: name, path: path, description: String(match.1)))
+                }
+            }
+        }
+        return (mutants, problems)
+    }
+
+    /// Lays out `round` in `folder` (relative to the root): every solution, with the round's
+    /// mutants in their exercises' places. Files whose contents are already right are left alone,
+    /// so the build recompiles only what the round changed.
+    public func layOut(_ round: MutantRound, manifest: KataManifest, in folder: String) throws {
+        let files = FileManager.default
+        let base = root.appendingPathComponent(folder)
+        var wanted: Set<String> = []
+        for (chapter, exercise) in manifest.all {
+            let mutant = round.mutants.first { $0.exercise == exercise.name }
+            let source = mutant?.path ?? path(of: exercise, in: chapter, copy: .solutions)
+            let target = base.appendingPathComponent("\(chapter)/\(exercise.file)")
+            wanted.insert(target.path)
+            let data = try Data(contentsOf: root.appendingPathComponent(source))
+            if (try? Data(contentsOf: target)) != data {
+                try files.createDirectory(
+                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: target)
+            }
+        }
+        let walker = files.enumerator(at: base, includingPropertiesForKeys: nil)
+        while let url = walker?.nextObject() as? URL {
+            if url.pathExtension == "swift" && !wanted.contains(url.path) { try files.removeItem(at: url) }
+        }
+    }
+}
