@@ -1,8 +1,10 @@
 import Foundation
 
 /// A wrong solution kept to prove that an exercise's tests reject it:
-/// `Exercises/Mutants/<chapter>/<exercise>/<what-is-wrong>.swift`, a full replacement of the
-/// exercise's solution file whose first line is `// Mutant: <what is wrong, one sentence>`.
+/// `Exercises/Mutants/<chapter>/<exercise>/<what-is-wrong>.patch`, whose first line is
+/// `Mutant: <what is wrong, one sentence>`, followed by a unified diff (`diff -u`) against the
+/// exercise's solution. A diff shows the mistake at a glance, and one that no longer fits its
+/// solution is refused instead of testing an old copy.
 public struct Mutant: Sendable, Equatable {
     /// The chapter's folder: `01-tcp`.
     public let folder: String
@@ -73,11 +75,16 @@ extension Workspace {
                     let text =
                         (try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)) ?? ""
                     let first = text.prefix { !$0.isNewline }
-                    guard file.hasSuffix(".swift"), let match = first.firstMatch(of: /^\/\/ Mutant: (.+)$/)
-                    else {
+                    guard file.hasSuffix(".patch"), let match = first.firstMatch(of: /^Mutant: (.+)$/) else {
                         problems.append(
-                            "\(path) is not a mutant: a .swift file whose first line is `// Mutant: <what is wrong>`"
+                            "\(path) is not a mutant: a .patch file whose first line is `Mutant: <what is wrong>`"
                         )
+                        continue
+                    }
+                    do {
+                        _ = try mutatedSolution(path, of: found.exercise, in: folder)
+                    } catch {
+                        problems.append("\(path) does not apply to its solution: \(error)")
                         continue
                     }
                     mutants.append(
@@ -96,11 +103,16 @@ extension Workspace {
         let base = root.appendingPathComponent(folder)
         var wanted: Set<String> = []
         for (chapter, exercise) in manifest.all {
-            let mutant = round.mutants.first { $0.exercise == exercise.name }
-            let source = mutant?.path ?? path(of: exercise, in: chapter, copy: .solutions)
             let target = base.appendingPathComponent("\(chapter)/\(exercise.file)")
             wanted.insert(target.path)
-            let data = try Data(contentsOf: root.appendingPathComponent(source))
+            let data =
+                if let mutant = round.mutants.first(where: { $0.exercise == exercise.name }) {
+                    Data(try mutatedSolution(mutant.path, of: exercise, in: chapter).utf8)
+                } else {
+                    try Data(
+                        contentsOf: root.appendingPathComponent(
+                            path(of: exercise, in: chapter, copy: .solutions)))
+                }
             if (try? Data(contentsOf: target)) != data {
                 try files.createDirectory(
                     at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -111,5 +123,16 @@ extension Workspace {
         while let url = walker?.nextObject() as? URL {
             if url.pathExtension == "swift" && !wanted.contains(url.path) { try files.removeItem(at: url) }
         }
+    }
+
+    /// The solution of `exercise` with the mutant at `patch` (relative to the root) applied.
+    public func mutatedSolution(_ patch: String, of exercise: KataManifest.Exercise, in folder: String) throws
+        -> String
+    {
+        let diff = try UnifiedDiff(String(contentsOf: root.appendingPathComponent(patch), encoding: .utf8))
+        let solution = try String(
+            contentsOf: root.appendingPathComponent(path(of: exercise, in: folder, copy: .solutions)),
+            encoding: .utf8)
+        return try diff.applied(to: solution)
     }
 }

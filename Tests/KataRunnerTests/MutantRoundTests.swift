@@ -19,19 +19,19 @@ import Testing
 
     @Test func roundRTakesEachExercisesRthMutantSoEveryMutantIsInExactlyOneRound() throws {
         let mutants = [
-            try mutant("pump", "b.swift"), try mutant("line-splitter", "z.swift"),
-            try mutant("pump", "a.swift"),
-            try mutant("pump", "c.swift"), try mutant("mask", "x.swift"),
+            try mutant("pump", "b.patch"), try mutant("line-splitter", "z.patch"),
+            try mutant("pump", "a.patch"),
+            try mutant("pump", "c.patch"), try mutant("mask", "x.patch"),
         ]
         let rounds = MutantRound.plan(mutants, manifest: manifest)
         #expect(rounds.map(\.number) == [1, 2, 3], "as many rounds as the most mutants of one exercise")
         #expect(
             rounds[0].mutants.map(\.path) == [
-                "Exercises/Mutants/01-tcp/line-splitter/z.swift", "Exercises/Mutants/01-tcp/pump/a.swift",
-                "Exercises/Mutants/04-websocket/mask/x.swift",
+                "Exercises/Mutants/01-tcp/line-splitter/z.patch", "Exercises/Mutants/01-tcp/pump/a.patch",
+                "Exercises/Mutants/04-websocket/mask/x.patch",
             ], "manifest order, each exercise's first mutant by name")
-        #expect(rounds[1].mutants.map(\.path) == ["Exercises/Mutants/01-tcp/pump/b.swift"])
-        #expect(rounds[2].mutants.map(\.path) == ["Exercises/Mutants/01-tcp/pump/c.swift"])
+        #expect(rounds[1].mutants.map(\.path) == ["Exercises/Mutants/01-tcp/pump/b.patch"])
+        #expect(rounds[2].mutants.map(\.path) == ["Exercises/Mutants/01-tcp/pump/c.patch"])
         let planned = rounds.flatMap(\.mutants)
         #expect(planned.count == mutants.count && Set(planned.map(\.path)) == Set(mutants.map(\.path)))
         #expect(MutantRound.plan([], manifest: manifest).isEmpty)
@@ -41,7 +41,7 @@ import Testing
         let (mutants, problems) = Fixtures.workspace.mutants(of: manifest)
         #expect(problems == [])
         let sample = try #require(
-            mutants.first { $0.path.hasSuffix("line-splitter/keeps-carriage-return.swift") })
+            mutants.first { $0.path.hasSuffix("line-splitter/keeps-carriage-return.patch") })
         #expect(sample.exercise == "line-splitter" && sample.folder == "01-tcp")
         #expect(sample.description.contains("\\r"))
     }
@@ -56,10 +56,14 @@ import Testing
         }
         try "import NodeNet\n".write(
             to: base.appendingPathComponent("01-tcp/pump/no-label.swift"), atomically: true, encoding: .utf8)
+        // A diff made against another version of the solution: its hunk finds other lines.
+        try "Mutant: stale\n--- a/Pump.swift\n+++ b/Pump.swift\n@@ -1,1 +1,1 @@\n-no such line\n+x\n".write(
+            to: base.appendingPathComponent("01-tcp/pump/stale.patch"), atomically: true, encoding: .utf8)
         let problems = scratch.mutants(of: manifest).problems
         #expect(
             problems == [
-                "Exercises/Mutants/01-tcp/pump/no-label.swift is not a mutant: a .swift file whose first line is `// Mutant: <what is wrong>`",
+                "Exercises/Mutants/01-tcp/pump/no-label.swift is not a mutant: a .patch file whose first line is `Mutant: <what is wrong>`",
+                "Exercises/Mutants/01-tcp/pump/stale.patch does not apply to its solution: the hunk at line 1 does not match the text there: was the file changed?",
                 "Exercises/Mutants/02-udp/line-splitter is no exercise of kata.json's chapter 02-udp",
             ])
     }
@@ -73,12 +77,15 @@ import Testing
         for (folder, exercise) in manifest.all {
             let laidOut = try Data(
                 contentsOf: scratch.root.appendingPathComponent("round/\(folder)/\(exercise.file)"))
-            let source =
-                round.mutants.first { $0.exercise == exercise.name }?.path
-                ?? scratch.path(of: exercise, in: folder, copy: .solutions)
-            #expect(
-                laidOut == (try Data(contentsOf: scratch.root.appendingPathComponent(source))),
-                "\(exercise.name)")
+            let expected =
+                if let mutant = round.mutants.first(where: { $0.exercise == exercise.name }) {
+                    Data(try scratch.mutatedSolution(mutant.path, of: exercise, in: folder).utf8)
+                } else {
+                    try Data(
+                        contentsOf: scratch.root.appendingPathComponent(
+                            scratch.path(of: exercise, in: folder, copy: .solutions)))
+                }
+            #expect(laidOut == expected, "\(exercise.name)")
         }
         // A stray file from an earlier layout goes, so the next round compiles only what it names.
         let stray = scratch.root.appendingPathComponent("round/01-tcp/Stray.swift")
@@ -89,12 +96,12 @@ import Testing
 
     @Test func aSurvivingMutantIsReportedByPathAndDescription() throws {
         let verifier = Verifier(workspace: Fixtures.workspace, manifest: manifest)
-        let splitter = try mutant("line-splitter", "keeps-carriage-return.swift")
+        let splitter = try mutant("line-splitter", "keeps-carriage-return.patch")
         let round = MutantRound(number: 1, mutants: [splitter])
         let solved = KataProgress(manifest: manifest, output: try Fixtures.text("solved"))
         #expect(
             verifier.mutantProblems(round, result: solved) == [
-                "Exercises/Mutants/01-tcp/line-splitter/keeps-carriage-return.swift survives: its tests pass on it (keeps-carriage-return.swift)"
+                "Exercises/Mutants/01-tcp/line-splitter/keeps-carriage-return.patch survives: its tests pass on it (keeps-carriage-return.patch)"
             ])
         let unsolved = KataProgress(manifest: manifest, output: try Fixtures.text("unsolved"))
         #expect(verifier.mutantProblems(round, result: unsolved) == [])
