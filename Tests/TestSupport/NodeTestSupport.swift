@@ -184,3 +184,9 @@ public func withoutDate(_ text: String) -> String {
         .map { $0.hasPrefix("Date: ") ? "Date: D" : String($0) }
         .joined(separator: "\r\n")
 }
+
+/// How long a wait of `seconds` really lasts (the `testPatience` cap included), for failure
+/// messages that tell the student how long the test waited.
+public func waited(_ seconds: Int) -> String {
+    "\(min(seconds, testPatience ?? seconds)) s"
+}

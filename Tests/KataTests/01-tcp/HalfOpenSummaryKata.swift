@@ -23,7 +23,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "the client sent \(chunks.joined().utf8.count) bytes and ended its side, then waited 10 s for the server to end; got \"\(reply)\""
+                "the client sent \(chunks.joined().utf8.count) bytes and ended its side, then waited \(waited(10)) for the server to end; got \"\(reply)\""
             )
             return nil
         }

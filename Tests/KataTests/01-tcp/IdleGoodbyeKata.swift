@@ -53,7 +53,7 @@ import Testing
             try await waitUntil("the server's end", received, seconds: 10) { $0.ended }
         } catch {
             Issue.record(
-                "a client that sent nothing waited 10 s (the idle time was 200 ms) and the server did not end the connection; it received \(received.text.debugDescription). The timeout event only warns: call socket.end(…) in it"
+                "a client that sent nothing waited \(waited(10)) (the idle time was 200 ms) and the server did not end the connection; it received \(received.text.debugDescription). The timeout event only warns: call socket.end(…) in it"
             )
             return
         }
@@ -127,7 +127,7 @@ import Testing
                 return
             case .noEcho(let message, let received):
                 Issue.record(
-                    "the client sent \(message.debugDescription) and no echo came back in 10 s; it received \(received.debugDescription). Write every chunk back"
+                    "the client sent \(message.debugDescription) and no echo came back in \(waited(10)); it received \(received.debugDescription). Write every chunk back"
                 )
                 return
             case .cut(_, _, _, let gap)
@@ -172,7 +172,8 @@ import Testing
                 serverClosed.whenDone = done
             }
         } catch {
-            Issue.record("the server never closed its side of a connection it said goodbye to, within 10 s")
+            Issue.record(
+                "the server never closed its side of a connection it said goodbye to, within \(waited(10))")
             return
         }
         #expect(

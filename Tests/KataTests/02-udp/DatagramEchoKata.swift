@@ -68,7 +68,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "a client on 127.0.0.2, port \(port), sent \"ping\" and nothing came back in 5 s: send each message to rinfo.address and rinfo.port"
+                "a client on 127.0.0.2, port \(port), sent \"ping\" and nothing came back in \(waited(5)): send each message to rinfo.address and rinfo.port"
             )
             return
         }

@@ -41,7 +41,7 @@ import Testing
                 }
             } catch {
                 Issue.record(
-                    "\(who) sent a datagram and got no answer in 10 s: answer every message, to rinfo's address and port"
+                    "\(who) sent a datagram and got no answer in \(waited(10)): answer every message, to rinfo's address and port"
                 )
                 return
             }

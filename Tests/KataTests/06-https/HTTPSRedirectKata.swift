@@ -21,7 +21,8 @@ import Testing
             reply = try await rawExchange(port, head, seconds: 10) { $0.contains("\r\n\r\n") }
         } catch {
             Issue.record(
-                "the request \(head.prefix { $0 != "\r" }.debugDescription) got no answer within 10 s")
+                "the request \(head.prefix { $0 != "\r" }.debugDescription) got no answer within \(waited(10))"
+            )
             return nil
         }
         let lines = reply.text.split(separator: "\r\n", omittingEmptySubsequences: false)
