@@ -102,7 +102,8 @@ import NodeNet
             default: 400
             }
         print("clientError #\(id) \(error.code) → \(socket.bytesWritten == 0 ? "\(status)" : "closed")")
-        // As Node's default: answer only if nothing was written yet, then close.
+        // Node's default answers while no response is on the wire; simpler here: only while
+        // nothing at all was written on this connection. Then close.
         if socket.bytesWritten == 0 && !socket.destroyed {
             socket.write("HTTP/1.1 \(status) \(http.STATUS_CODES[status]!)\r\nConnection: close\r\n\r\n")
         }
