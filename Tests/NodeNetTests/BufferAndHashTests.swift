@@ -14,6 +14,14 @@ import Testing
         #expect(Buffer("abcdef").subarray(2, 4).toString() == "cd")
     }
 
+    @Test func allocFillsEveryByte() {
+        #expect(Buffer.alloc(4).bytes == [0, 0, 0, 0])
+        #expect(Buffer.alloc(3, fill: 0x61).toString() == "aaa")
+        #expect(Buffer.alloc(0).count == 0)
+        let large = Buffer.alloc(1 << 20, fill: 7)
+        #expect(large.count == 1 << 20 && large.bytes.allSatisfy { $0 == 7 })
+    }
+
     @Test func hashesMatchKnownDigests() throws {
         #expect(
             try crypto.createHash("sha1").update("abc").digest(.hex)
