@@ -43,12 +43,20 @@ public struct Checker: Sendable {
     }
 
     /// The key an exercise's verdict is remembered under.
+    /// The exercises share one module, so the key also holds the files of every exercise this
+    /// one `uses`, and of theirs in turn.
     func key(of exercise: KataManifest.Exercise, in folder: String, support: String) -> String {
         var hash = ContentHash()
-        hash.add(
-            file: workspace.root.appendingPathComponent(
-                workspace.path(of: exercise, in: folder, copy: .student)))
         hash.add(file: workspace.root.appendingPathComponent(workspace.testPath(of: exercise, in: folder)))
+        var pending = [(folder, exercise)]
+        var seen: Set<String> = []
+        while let (folder, exercise) = pending.popLast() {
+            guard seen.insert(exercise.name).inserted else { continue }
+            hash.add(
+                file: workspace.root.appendingPathComponent(
+                    workspace.path(of: exercise, in: folder, copy: .student)))
+            pending += (exercise.uses ?? []).compactMap { manifest.find($0) }
+        }
         hash.add(Array(support.utf8))
         return hash.hex
     }
@@ -76,6 +84,13 @@ public struct Checker: Sendable {
         onVerdict: @escaping @Sendable (KataProgress.Entry) -> Void = { _ in }
     ) throws -> KataProgress {
         var (progress, keys) = known()
+        // An exercise asked for by name (`kata run NAME`) runs whatever is known of it.
+        for index in progress.entries.indices
+        where names?.contains(progress.entries[index].exercise.name) == true {
+            let (folder, exercise, _) = progress.entries[index]
+            keys[exercise.name] = key(of: exercise, in: folder, support: supportHash())
+            progress.entries[index].state = .unknown
+        }
         let remembered = keys
         let toRun = progress.entries.indices.filter {
             progress.entries[$0].state == .unknown
@@ -94,8 +109,8 @@ public struct Checker: Sendable {
         let results = runSuites(
             toRun.map { progress.entries[$0] }, scratch: scratch, patience: patience,
             cancellation: cancellation
-        ) { entry in
-            if let key = remembered[entry.exercise.name] {
+        ) { entry, ran in
+            if ran, let key = remembered[entry.exercise.name] {
                 cache.withLock { $0.remember(entry.state, of: entry.exercise.name, key: key) }
             }
             onVerdict(entry)
@@ -128,7 +143,7 @@ public struct Checker: Sendable {
     /// by side. Returns their states in order.
     func runSuites(
         _ entries: [KataProgress.Entry], scratch: URL, patience: Int?, cancellation: Cancellation?,
-        onVerdict: @escaping @Sendable (KataProgress.Entry) -> Void
+        onVerdict: @escaping @Sendable (KataProgress.Entry, _ ran: Bool) -> Void
     ) -> [KataProgress.State] {
         let states = Mutex([KataProgress.State](repeating: .unknown, count: entries.count))
         let nextIndex = Mutex(0)
@@ -142,6 +157,9 @@ public struct Checker: Sendable {
                 guard index < entries.count else { return }
                 let (folder, exercise, _) = entries[index]
                 let state: KataProgress.State
+                // False when the suite's process could not even start (a binary being relinked
+                // by another check): that says nothing about the student's code.
+                var ran = true
                 do {
                     let result = try workspace.runSuite(
                         exercise.suite, scratch: scratch, limits: limits, patience: patience,
@@ -150,9 +168,10 @@ public struct Checker: Sendable {
                         ofSuite: exercise.suite, ending: result.ending, output: result.output)
                 } catch {
                     state = .crashed(test: nil, lines: ["\(error)"])
+                    ran = false
                 }
                 states.withLock { $0[index] = state }
-                onVerdict((folder, exercise, state))
+                onVerdict((folder, exercise, state), ran)
                 if index == 0 && entries.count > 1 { return }
             }
         }

@@ -23,6 +23,9 @@ public struct KataManifest: Decodable, Sendable {
         public let file: String
         /// The Swift Testing suite (a type in `Tests/KataTests/<folder>/<suite>.swift`).
         public let suite: String
+        /// Other exercises whose code this one's solution calls (`frame-decoder` unmasks with
+        /// `mask`'s function): its verdict depends on their files too. None when absent.
+        public let uses: [String]?
         /// The book section it practises: `§1.3`.
         public let section: String
         /// What it practises, in a line.

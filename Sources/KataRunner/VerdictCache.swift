@@ -2,8 +2,8 @@ import Foundation
 
 /// Each exercise's last verdict, remembered with the hash of everything it was reached from: the
 /// student's file, its test file, and the runtime and test-support sources. An exercise whose key
-/// is unchanged is not run again. Exercises share one module, so a test that used another
-/// exercise's code could go stale; the kata tests each test their own file only.
+/// is unchanged is not run again. Exercises share one module: an exercise whose solution calls
+/// another's code names it in `uses`, and the key holds that file too.
 public struct VerdictCache: Sendable {
     /// One remembered verdict.
     struct Entry: Codable, Equatable {

@@ -38,6 +38,9 @@ public struct Verifier {
                 }
                 let test = "Tests/KataTests/\(chapter.folder)/\(exercise.suite).swift"
                 if !exists(test) { problems.append("\(exercise.name): its test \(test) is missing") }
+                for used in exercise.uses ?? [] where manifest.find(used) == nil {
+                    problems.append("\(exercise.name): it uses \(used), which is no exercise of kata.json")
+                }
                 if exercise.hint.trimmingCharacters(in: .whitespaces).isEmpty {
                     problems.append("\(exercise.name): it has no hint")
                 }
@@ -141,7 +144,7 @@ public struct Verifier {
         }
         let states = checker.runSuites(
             indices.map { progress.entries[$0] }, scratch: scratch, patience: nil, cancellation: nil
-        ) { _ in }
+        ) { _, _ in }
         for (index, state) in zip(indices, states) { progress.entries[index].state = state }
         return progress
     }

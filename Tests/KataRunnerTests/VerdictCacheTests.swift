@@ -53,4 +53,27 @@ import Testing
         try (try Data(contentsOf: test) + Data("// a changed test\n".utf8)).write(to: test)
         #expect(checker.known().keys["pump"] != key, "its test file is part of the key")
     }
+
+    /// frame-decoder's solution unmasks with mask's function, and message-assembler reads
+    /// frame-decoder's frames: a change to a file an exercise uses changes its key, and nobody
+    /// else's.
+    @Test func theKeyHoldsTheFilesOfTheExercisesItUses() throws {
+        let scratch = try Fixtures.scratchWorkspace(manifest)
+        defer { try? FileManager.default.removeItem(at: scratch.root) }
+        let checker = Checker(workspace: scratch, manifest: manifest)
+        func edit(_ name: String) throws {
+            let (folder, exercise) = try #require(manifest.find(name))
+            let file = scratch.root.appendingPathComponent(
+                scratch.path(of: exercise, in: folder, copy: .student))
+            try (try Data(contentsOf: file) + Data("// my work\n".utf8)).write(to: file)
+        }
+        for name in ["frame-decoder", "message-assembler", "pump"] { try edit(name) }
+        let before = checker.known().keys
+        try edit("mask")
+        let after = checker.known().keys
+        #expect(after["frame-decoder"] != before["frame-decoder"], "frame-decoder uses mask")
+        #expect(
+            after["message-assembler"] != before["message-assembler"], "and message-assembler frame-decoder")
+        #expect(after["pump"] == before["pump"], "pump uses nothing of mask's")
+    }
 }
