@@ -56,6 +56,20 @@ import Testing
         try await expectStillServes(port)
     }
 
+    /// llhttp reads any number of leading zeros in a chunk size; they must not turn the count
+    /// of extension bytes off.
+    @Test func leadingZerosInTheSizeDoNotLiftTheLimit() async throws {
+        let (server, port) = try await echoServer()
+        defer { server.close() }
+        let zeros = String(repeating: "0", count: 40)
+        let request =
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\(zeros)2;"
+            + String(repeating: "b", count: 20000) + "\r\nab\r\n0\r\n\r\n"
+        let reply = try await rawExchange(port, request)
+        #expect(reply.text == "HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n")
+        try await expectStillServes(port)
+    }
+
     @Test func extensionsDribbledInSmallPiecesAreCountedTogether() async throws {
         let (server, port) = try await echoServer()
         defer { server.close() }

@@ -62,6 +62,20 @@ import Testing
         try await expectStillServes(port)
     }
 
+    /// The second request begins before the decoder has reported the end of the first one's body:
+    /// that end must not stop the second request's clocks.
+    @Test func aStalledRequestRightBehindABodyGets408() async throws {
+        let (server, port) = try await listeningHTTPServer(quick)
+        defer { server.close() }
+        let client = RawConnection(port: port)
+        client.socket.write(
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nabPOST /second HTTP/1.1\r\nHo")
+        let reply = try await client.closedByServer(within: 30)
+        #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(reply.hasSuffix("\r\n\r\nok" + requestTimeoutReply), "\(reply)")
+        try await expectStillServes(port)
+    }
+
     @Test func anIdleHTTPSConnectionGets408OverTLS() async throws {
         let certs = try await TestCertificates.forTest()
         let (server, connect) = try await listeningHTTPSServer(certs, HTTPServerOptions(headersTimeout: 2000))

@@ -226,8 +226,9 @@ final class MessageFraming: ChannelInboundHandler, RemovableChannelHandler {
             return .chunkSize(size: size, digits: digits, extensionBytes: total)
         }
         if let value = hexValue(byte) {
-            // llhttp refuses a size that overflows 64 bits; this stops following long before.
-            return digits < 15
+            // llhttp takes any number of leading zeros and refuses only a size that overflows
+            // 64 bits; this stops following a size long before that (then the decoder judges).
+            return size <= Int.max >> 8
                 ? .chunkSize(size: size << 4 | value, digits: digits + 1, extensionBytes: nil) : .untracked
         }
         if digits > 0 && (byte == UInt8(ascii: ";") || byte == space || byte == tab) {

@@ -20,6 +20,11 @@ import NIOHTTP1
     private var requestCount = 0
     /// Between the first byte of a request and its end.
     private var readingRequest = false
+    /// Requests begun and ended. The framing sees the next request's first byte before the
+    /// decoder reports the end of the one before it (llhttp reports them the other way round), so
+    /// an end clears the clocks only when no later request has begun.
+    private var messagesBegun = 0
+    private var messagesEnded = 0
     private var failed = false
     private var closing = false
     /// Handed to an `upgrade` or `connect` listener: no longer HTTP.
@@ -88,6 +93,7 @@ import NIOHTTP1
     /// (llhttp's `on_message_begin`): its clocks start, as Node restarts them there.
     func messageBegan() {
         guard !failed else { return }
+        messagesBegun += 1
         readingRequest = true
         startClocks()
     }
@@ -119,7 +125,10 @@ import NIOHTTP1
         if let firesAt = watchdogFiresAt, firesAt <= next { return }
         watchdog?.close()
         watchdogFiresAt = next
-        let milliseconds = max(0, Int(((next - .now()).nanoseconds + 999_999) / 1_000_000))
+        // Capped at Node's TIMEOUT_MAX: past it `setTimeout` fires in 1 ms (Node's rule for
+        // JavaScript timers); the watchdog fires early at worst, finds nothing due, and re-arms.
+        let milliseconds = min(
+            TimerDuration.maximum, max(0, Int(((next - .now()).nanoseconds + 999_999) / 1_000_000)))
         // The socket keeps the program alive; the connection's watchdog does not add to that.
         watchdog = setTimeout(milliseconds) { [weak self] in self?.watchdogFired() }.unref()
     }
@@ -153,6 +162,7 @@ import NIOHTTP1
 
     func didReceiveHead(_ head: HTTPRequestHead) {
         headersDeadline = nil
+        keepAliveDeadline = nil
         requestCount += 1
         let req = IncomingMessage(request: head, socket: socket, maxHeadersCount: server.maxHeadersCount)
         req.onBackPressure = { [weak self] paused in self?.pauseReading(paused, by: "body") }
@@ -218,8 +228,11 @@ import NIOHTTP1
     }
 
     func didReceiveEnd(_ trailers: HTTPHeaders?) {
-        readingRequest = false
-        stopRequestTimers()
+        messagesEnded += 1
+        if messagesEnded >= messagesBegun {
+            readingRequest = false
+            stopRequestTimers()
+        }
         guard let req = incoming else { return }
         incoming = nil
         req.pushEnd(trailers: trailers)

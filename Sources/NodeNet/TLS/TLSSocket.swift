@@ -37,7 +37,8 @@ import NIOCore
         isServerSide = true
         super.init(server: server, channel: channel)
         if options.handshakeTimeout > 0 {
-            handshakeTimer = NodeNet.setTimeout(options.handshakeTimeout) { [weak self] in
+            handshakeTimer = NodeNet.setTimeout(min(options.handshakeTimeout, TimerDuration.maximum)) {
+                [weak self] in
                 self?.handshakeFailed(
                     NodeError(code: "ERR_TLS_HANDSHAKE_TIMEOUT", message: "TLS handshake timeout"))
             }.unref()
