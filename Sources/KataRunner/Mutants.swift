@@ -38,17 +38,33 @@ public struct MutantRound: Sendable, Equatable {
         self.mutants = mutants
     }
 
-    /// Round r takes each exercise's r-th mutant (by file name), so there are as many rounds as
-    /// the most mutants any exercise has, and every mutant is in exactly one.
+    /// Each exercise's mutants go to the first rounds free for them, in file-name order: a round
+    /// holds at most one mutant per exercise, and never mutants of two exercises where one uses
+    /// the other (a broken `mask` fails `frame-decoder`'s tests too, so a frame-decoder mutant
+    /// beside it would be "rejected" whatever it does). Every mutant is in exactly one round.
     public static func plan(_ mutants: [Mutant], manifest: KataManifest) -> [MutantRound] {
-        let perExercise = manifest.all.map { _, exercise in
-            mutants.filter { $0.exercise == exercise.name }.sorted { $0.path < $1.path }
+        func uses(_ name: String) -> Set<String> {
+            var found: Set<String> = []
+            var pending = manifest.find(name)?.exercise.uses ?? []
+            while let next = pending.popLast() {
+                guard found.insert(next).inserted else { continue }
+                pending += manifest.find(next)?.exercise.uses ?? []
+            }
+            return found
         }
-        let count = perExercise.map(\.count).max() ?? 0
-        return (0..<count).map { round in
-            MutantRound(
-                number: round + 1, mutants: perExercise.compactMap { round < $0.count ? $0[round] : nil })
+        func related(_ a: String, _ b: String) -> Bool {
+            a == b || uses(a).contains(b) || uses(b).contains(a)
         }
+        var rounds: [[Mutant]] = []
+        for (_, exercise) in manifest.all {
+            for mutant in mutants.filter({ $0.exercise == exercise.name }).sorted(by: { $0.path < $1.path }) {
+                let free = rounds.firstIndex { round in
+                    !round.contains { related($0.exercise, exercise.name) }
+                }
+                if let free { rounds[free].append(mutant) } else { rounds.append([mutant]) }
+            }
+        }
+        return rounds.enumerated().map { MutantRound(number: $0.offset + 1, mutants: $0.element) }
     }
 }
 

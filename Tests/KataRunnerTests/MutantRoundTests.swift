@@ -37,6 +37,20 @@ import Testing
         #expect(MutantRound.plan([], manifest: manifest).isEmpty)
     }
 
+    /// frame-decoder's solution calls mask's function: a mask mutant fails frame-decoder's tests
+    /// too, so the two never share a round, nor does message-assembler, which uses frame-decoder.
+    @Test func mutantsOfExercisesThatUseEachOtherNeverShareARound() throws {
+        let rounds = MutantRound.plan(
+            [
+                try mutant("mask", "m.patch"), try mutant("frame-decoder", "f.patch"),
+                try mutant("message-assembler", "a.patch"), try mutant("pump", "p.patch"),
+            ], manifest: manifest)
+        #expect(
+            rounds.map { $0.mutants.map(\.exercise) } == [
+                ["pump", "mask"], ["frame-decoder"], ["message-assembler"],
+            ])
+    }
+
     @Test func theWorkspacesOwnMutantsAreFoundWithWhatIsWrongWithThem() throws {
         let (mutants, problems) = Fixtures.workspace.mutants(of: manifest)
         #expect(problems == [])
