@@ -38,9 +38,17 @@ final class RunningProgram: @unchecked Sendable {
         name = ([URL(fileURLWithPath: executable).lastPathComponent] + arguments).joined(separator: " ")
         // Under coreutils' timeout, so that nothing a test starts outlives it by long, even when
         // the test fails before it stops the program; timeout passes our SIGTERM on to the child.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["--kill-after=5", "120", executable] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // At a lower priority (nice 10) than the test process: on two cores dozens of programs
+        // and peers run beside the tests, and the one event loop that every in-process test
+        // shares must not be starved of CPU time, or their waits run out. `nice` and `timeout`
+        // exec, so the process is still the program's.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+        process.arguments = ["-n", "10", "/usr/bin/timeout", "--kill-after=5", "120", executable] + arguments
+        // No symbolicated backtrace when a program traps (some tests make one trap on purpose):
+        // Swift's backtracer spends seconds of CPU on a debug binary, which starves every test.
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["SWIFT_BACKTRACE": "enable=no"].merging(environment) { $1 }
+        ) { $1 }
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = input

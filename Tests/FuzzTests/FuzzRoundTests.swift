@@ -4,22 +4,11 @@ import Testing
 
 @testable import FuzzKit
 
-/// A short deterministic round of every fuzz target (the long runs are `swift run -c release
-/// fuzz`): a crash fails the test run, a broken invariant fails the test.
+/// The fuzzers' harnesses and engine, in-process. (The short round of every target runs the
+/// built `fuzz` in `ChapterTests/FuzzCommandTests`: thousands of inputs in a row here would hold
+/// the test process's one event loop for seconds, and every other test's waits with it.)
 @Suite(.timeLimit(.minutes(2)))
 @NodeActor struct FuzzRoundTests {
-    @Test(arguments: FuzzTargets.names)
-    func aShortRoundFromSeedOneBreaksNothing(_ name: String) async throws {
-        let round = try FuzzRound(target: FuzzTargets.make(name)!, seed: 1)
-        // OpenSSL's decoders take some 5 ms an input in a debug build: fewer of those.
-        let count = name == "pem-der" ? 600 : 2000
-        let result = await round.run(from: 0, count: count)
-        #expect(result.tried == count)
-        #expect(result.violations.isEmpty, "\(result.violations.prefix(5))")
-        // The mutations reach more than one path of the code under test.
-        #expect(result.outcomes.count >= 5, "\(result.outcomes)")
-    }
-
     /// The harnesses really drive the server: the unmutated seeds get the answers a client
     /// would see over TCP.
     @Test func aValidRequestIsAnsweredAndAFrameEchoed() async throws {

@@ -59,8 +59,10 @@ public func runPeer(_ executable: String, _ arguments: [String], in directory: U
         try? errors.close()
     }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
+    // At a lower priority than the tests, as ChapterTests' programs: the tests' shared event loop
+    // must not be starved by the peers that run beside it.
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+    process.arguments = ["-n", "10", executable] + arguments
     process.currentDirectoryURL = directory
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = output
