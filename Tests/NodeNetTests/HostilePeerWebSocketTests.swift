@@ -24,17 +24,7 @@ import Testing
         }
         #expect(reply.head.hasPrefix("HTTP/1.1 101 Switching Protocols"))
         #expect(reply.frames.last?.closeCode == code, "frames: \(reply.frames)")
-        try await expectServesANormalClient(port)
-    }
-
-    private func expectServesANormalClient(_ port: Int) async throws {
-        let client = try await openClient(port)
-        let echo: WebSocketMessage = try await waitFor("an echo for a normal client", seconds: 30) { done in
-            client.once(.message, done)
-            client.send("still serving")
-        }
-        #expect(echo == .text("still serving"))
-        try client.close()
+        try await expectEchoes("still serving", port: port)
     }
 
     // MARK: Fragment floods (issue 12, item 4)
@@ -75,7 +65,7 @@ import Testing
         // SwiftNIO's frame decoder stops the program for a limit past 4 GiB; ws allows any.
         let (wss, port) = try await listeningEchoServer(options: WebSocketOptions(maxPayload: 5 << 30))
         defer { wss.httpServer?.close() }
-        try await expectServesANormalClient(port)
+        try await expectEchoes("still serving", port: port)
     }
 
     // MARK: Invalid UTF-8, refused in the fragment that holds it (issue 12, item 4)
@@ -124,7 +114,7 @@ import Testing
         #expect(
             reply.frames
                 == Array(repeating: RawWebSocket.Frame(first: 0x81, payload: Array("hi".utf8)), count: 2))
-        try await expectServesANormalClient(port)
+        try await expectEchoes("still serving", port: port)
     }
 
     /// A ping of 126 bytes; a ping without FIN; opcodes 3 and B (reserved); a close frame of

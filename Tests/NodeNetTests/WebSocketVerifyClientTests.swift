@@ -62,13 +62,7 @@ import Testing
                 == "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nX-Refused-By: origin\r\n"
                 + "Content-Type: text/plain\r\nContent-Length: 23\r\n\r\nNo pages from elsewhere")
         // A client with no Origin is let in, after the same wait, and served.
-        let client = try await openClient(port)
-        let echo: WebSocketMessage = try await waitFor("an echo", seconds: 30) { done in
-            client.once(.message, done)
-            client.send("let in")
-        }
-        #expect(echo == .text("let in"))
-        try client.close()
+        try await expectEchoes("let in", port: port)
     }
 
     @Test func aProgramRoutesUpgradesItselfRefusesSomeAndHandsTheRestToHandleUpgrade() async throws {

@@ -1,4 +1,5 @@
 import NodeNet
+import Testing
 
 /// A WebSocket peer written by hand, for tests that must send what no well-behaved client sends:
 /// frames built byte by byte, read back byte by byte.
@@ -156,4 +157,18 @@ public func openClient(
     }
     if let error { throw error }
     return ws
+}
+
+/// Opens a client to the echo server on `port`, sends `text` and expects it back: the server
+/// still serves a well-behaved client (after an attack, or a refusal of someone else).
+@NodeActor
+public func expectEchoes(_ text: String, port: Int) async throws {
+    let client = try await openClient(port)
+    let echo: WebSocketMessage = try await waitFor("an echo of \(text.debugDescription)", seconds: 30) {
+        done in
+        client.once(.message, done)
+        client.send(text)
+    }
+    #expect(echo == .text(text))
+    try client.close()
 }
