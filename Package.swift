@@ -119,6 +119,8 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["FuzzKit", "NodeNet"]),
         // The student's own files, for the editor (see `kataMode`).
         .target(name: "Exercises", dependencies: ["NodeNet"], path: "Exercises", exclude: notStudentFiles),
+        // What the classroom's teacher server and the students' reporters say to each other.
+        .target(name: "ClassroomWire"),
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner"),
         .executableTarget(name: "kata", dependencies: ["KataRunner", argumentParser]),
