@@ -7,6 +7,10 @@
 public enum ClassroomRoute {
     /// `GET`: the teacher's board page (HTML); `?token=` the teacher's token.
     public static let page = "/"
+    /// `GET`, no token: the class CA's certificate (PEM). A joining student fetches it without
+    /// trusting it yet, checks its SHA-256 fingerprint (Node's `fingerprint256` form,
+    /// `AB:CD:…`) against the one the teacher read out, and from then on trusts only that CA.
+    public static let caCertificate = "/ca.pem"
     /// `POST` a ``JoinRequest``; answers `201` with a ``JoinResponse``.
     public static let join = "/api/join"
     /// `PUT` a ``BoardReport`` with the student's token; answers `200` with a ``ReportAck``.
