@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import Synchronization
 import Testing
 
 @testable import KataRunner
@@ -40,8 +42,28 @@ import Testing
                 esac
             done
             """
-        try Data(script.utf8).write(to: binary)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary.path)
+        try FileManager.default.linkItem(at: Self.script(script), to: binary)
+    }
+
+    /// The stand-in, written once per test process and hard-linked into each test's folder. It is
+    /// written through a descriptor closed on exec: one that a child forked meanwhile by another
+    /// test inherited would keep the file open for writing, and running it would fail with "Text
+    /// file busy".
+    private static let written = Mutex<URL?>(nil)
+    private static func script(_ text: String) throws -> URL {
+        try written.withLock { written in
+            if let written { return written }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "kata-stand-in-\(UUID().uuidString)")
+            let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+            guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+            let bytes = Array(text.utf8)
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+            guard count == bytes.count else { throw POSIXError(.EIO) }
+            written = file
+            return file
+        }
     }
 
     /// The manifest's first exercises, each told how its suite answers.
