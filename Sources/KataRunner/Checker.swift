@@ -40,10 +40,16 @@ public struct Checker: Sendable {
     /// manifest of the build.
     func supportHash() -> String {
         var hash = ContentHash()
-        for folder in ["Sources/NodeNet", "Sources/COpenSSL", "Sources/CStdio", "Tests/TestSupport"] {
+        for folder in ["Sources/NodeNet", "Tests/TestSupport"] {
             for file in swiftFiles(under: folder) { hash.add(file: file) }
         }
-        hash.add(file: workspace.root.appendingPathComponent("Package.swift"))
+        // The C modules are headers and module maps; the resolved versions pick SwiftNIO's code.
+        for folder in ["Sources/COpenSSL", "Sources/CStdio"] {
+            for file in files(under: folder) { hash.add(file: file) }
+        }
+        for file in ["Package.swift", "Package.resolved"] {
+            hash.add(file: workspace.root.appendingPathComponent(file))
+        }
         return hash.hex
     }
 
@@ -97,6 +103,7 @@ public struct Checker: Sendable {
             progress.entries[index].state = .unknown
         }
         let remembered = keys
+        let support = supportHash()
         let toRun = progress.entries.indices.filter {
             progress.entries[$0].state == .unknown
                 && names?.contains(progress.entries[$0].exercise.name) != false
@@ -115,7 +122,11 @@ public struct Checker: Sendable {
             toRun.map { progress.entries[$0] }, scratch: scratch, patience: patience,
             cancellation: cancellation
         ) { entry, ran in
-            if ran, let key = remembered[entry.exercise.name] {
+            // A file saved while this check ran may have been built, or not: a verdict is kept
+            // only under a key that still describes the files.
+            if ran, let key = remembered[entry.exercise.name],
+                key == self.key(of: entry.exercise, in: entry.folder, support: support)
+            {
                 cache.withLock { $0.remember(entry.state, of: entry.exercise.name, key: key) }
             }
             onVerdict(entry)
@@ -234,14 +245,20 @@ public struct Checker: Sendable {
     }
 
     private func swiftFiles(under folder: String) -> [URL] {
+        files(under: folder).filter { $0.pathExtension == "swift" }
+    }
+
+    /// Every file under `folder`, but the exercises' other copies, in a stable order.
+    private func files(under folder: String) -> [URL] {
         let base = workspace.root.appendingPathComponent(folder)
         let skipped = ["Stubs", "Solutions", "Mutants"].map { "/Exercises/" + $0 }
         var found: [URL] = []
-        let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil)
+        let walker = FileManager.default.enumerator(
+            at: base, includingPropertiesForKeys: [.isRegularFileKey])
         while let url = walker?.nextObject() as? URL {
             if skipped.contains(where: url.path.hasSuffix) {
                 walker?.skipDescendants()
-            } else if url.pathExtension == "swift" {
+            } else if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
                 found.append(url)
             }
         }
