@@ -4,8 +4,8 @@ import Testing
 
 /// The benchmark is measured with `swift run -c release bench`, never here: this only checks,
 /// in a quarter of a minute, that a short run of it starts every kind of server and load client and
-/// reports what it measured.
-@Suite(.timeLimit(.minutes(3))) struct BenchSmokeTests {
+/// reports what it measured. One run at a time: two would starve each other's servers on two cores.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct BenchSmokeTests {
     private struct Run: Decodable {
         struct Workload: Decodable {
             struct Measurement: Decodable {
