@@ -25,13 +25,15 @@ struct Workload: Sendable {
         case httpsRequests(lanes: Int)
         case idle(Exchange, connections: Int)
 
-        /// Which load client does the work, as the output says.
-        var client: String {
-            switch self {
-            case .closedLoop, .upload, .datagrams, .idle: "SwiftNIO client, 1 thread"
-            case .handshakes: "NodeNet tls.connect (OpenSSL)"
-            case .httpsRequests: "NodeNet https agent (OpenSSL)"
-            }
+        /// Which load client did the work, and on how many threads, as the output says.
+        func client(threads: Int) -> String {
+            let name =
+                switch self {
+                case .closedLoop, .upload, .datagrams, .idle: "SwiftNIO client"
+                case .handshakes: "NodeNet tls.connect (OpenSSL)"
+                case .httpsRequests: "NodeNet https agent (OpenSSL)"
+                }
+            return "\(name), \(threads) thread\(threads == 1 ? "" : "s")"
         }
     }
 
