@@ -150,7 +150,7 @@ import NIOHTTP1
             response.connectionClosed()
         } else if let request {
             // Node's words for a connection that closed before any answer came.
-            request.failed(NodeError(code: "ECONNRESET", message: "socket hang up"))
+            request.failed(NodeError(code: .econnreset, message: "socket hang up"))
         }
         request = nil
         agent.forget(self)

@@ -160,13 +160,13 @@ import NIOHTTP1
     /// Throws away a body nobody read, as Node's `_dump` does, so the next request can be parsed.
     func dump() {
         guard !endEmitted else { return }
-        removeAll(of: "data")
+        removeAllListeners(.data)
         resume()
     }
 
     /// A `data` listener starts the flow, as in Node.
-    public override func listenerAdded(_ event: String) {
-        if event == "data" && flowing == nil { resume() }
+    public override func listenerAdded(_ event: EventName) {
+        if event == Event<IncomingMessage, Buffer>.data && flowing == nil { resume() }
     }
 }
 
@@ -191,5 +191,5 @@ extension Event where Emitter: IncomingMessage, Payload == NodeError {
 
 extension NodeError {
     /// A message's connection closed before its body was complete.
-    static let aborted = NodeError(code: "ECONNRESET", message: "aborted")
+    static let aborted = NodeError(code: .econnreset, message: "aborted")
 }

@@ -315,7 +315,7 @@ extension Event where Emitter: OutgoingMessage, Payload == NodeError {
 extension NodeError {
     static func headersSent(_ verb: String) -> NodeError {
         NodeError(
-            code: "ERR_HTTP_HEADERS_SENT",
+            code: .httpHeadersSent,
             message: "Cannot \(verb) headers after they are sent to the client")
     }
 }

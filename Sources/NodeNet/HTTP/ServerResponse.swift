@@ -39,7 +39,7 @@
         guard (100...999).contains(statusCode) else {
             emit(
                 .error,
-                NodeError(code: "ERR_HTTP_INVALID_STATUS_CODE", message: "Invalid status code: \(statusCode)")
+                NodeError(code: .httpInvalidStatusCode, message: "Invalid status code: \(statusCode)")
             )
             return self
         }

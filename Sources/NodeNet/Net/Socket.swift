@@ -75,13 +75,13 @@ import NIOPosix
     private var noDelay = false
 
     /// A server-side socket for a connection `server` accepted.
-    init(server: Server, channel: any Channel) {
+    init(server: Server, channel: any Channel) throws {
         self.server = server
         self.channel = channel
         allowHalfOpen = server.options.allowHalfOpen
         super.init()
+        try installHandlers(in: channel)
         hold.activate()
-        try! installHandlers(in: channel)
     }
 
     /// Puts the socket's handler into a new connection's pipeline; a TLS socket puts TLS in
@@ -104,10 +104,7 @@ import NIOPosix
             .connectTimeout(.seconds(300))
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
-            .channelInitializer { channel in
-                NodeActor.assumeIsolated { try! self.installHandlers(in: channel) }
-                return channel.eventLoop.makeSucceededVoidFuture()
-            }
+            .channelInitializer { channel in channel.installOnNode(self.installHandlers) }
         // An address needs no lookup (Node skips dns.lookup for one too); a name goes through
         // getaddrinfo, off the loop.
         let connected =
@@ -116,15 +113,11 @@ import NIOPosix
             } else {
                 bootstrap.connect(host: host, port: port)
             }
-        connected
-            .assumeIsolated()
-            .whenFailure { error in
-                NodeActor.assumeIsolated {
-                    self.connecting = false
-                    self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
-                    self.didClose()
-                }
-            }
+        connected.whenFailureOnNode { error in
+            self.connecting = false
+            self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
+            self.didClose()
+        }
     }
 
     // MARK: Events from the handler
@@ -275,8 +268,8 @@ import NIOPosix
     }
 
     /// A `data` listener starts the flow of data, as in Node.
-    public override func listenerAdded(_ event: String) {
-        if event == "data" && flowing == nil { resume() }
+    public override func listenerAdded(_ event: EventName) {
+        if event == Event<Socket, Buffer>.data && flowing == nil { resume() }
     }
 
     // MARK: Writing
@@ -334,9 +327,7 @@ import NIOPosix
         guard let channel else { return }
         idle?.touch()
         let promise = channel.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { result in
-            NodeActor.assumeIsolated { self.didSend(data.count, result, callback) }
-        }
+        promise.futureResult.whenCompleteOnNode { result in self.didSend(data.count, result, callback) }
         channel.writeAndFlush(data.message, promise: promise)
     }
 
@@ -382,9 +373,7 @@ import NIOPosix
         // close drops queued writes; waiting for our own queue to empty keeps every byte.
         guard writableLength == 0, !shutdownRequested, let channel else { return }
         shutdownRequested = true
-        channel.close(mode: .output).assumeIsolated().whenComplete { _ in
-            NodeActor.assumeIsolated { self.didShutdownOutput() }
-        }
+        channel.close(mode: .output).whenCompleteOnNode { _ in self.didShutdownOutput() }
     }
 
     private func didShutdownOutput() {

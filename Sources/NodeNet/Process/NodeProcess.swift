@@ -17,8 +17,8 @@
     /// An `error` event with no listener arrives here. With an `uncaughtException` listener the
     /// program goes on; without one it prints the error, as Node does, and exits with code 1.
     func uncaught(_ error: (any Error)?, from emitter: EventEmitter) {
-        let error = error ?? NodeError(code: "ERR_UNHANDLED_ERROR", message: "Unhandled error.")
-        if emitEvent(Event<NodeProcess, any Error>.uncaughtException.name, error) { return }
+        let error = error ?? NodeError(code: .unhandledError, message: "Unhandled error.")
+        if emit(.uncaughtException, error) { return }
         CStandardStreams.printError("Uncaught 'error' event from \(emitter.traceLabel)\n\(error)\n")
         exit(1)
     }

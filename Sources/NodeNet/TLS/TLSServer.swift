@@ -21,8 +21,8 @@ import NIOCore
         secureContext.addContext(hostname, try SecureContext.forServer(options))
     }
 
-    override func makeSocket(for channel: any Channel) -> Socket {
-        TLSSocket(server: self, channel: channel)
+    override func makeSocket(for channel: any Channel) throws -> Socket {
+        try TLSSocket(server: self, channel: channel)
     }
 
     func secured(_ socket: TLSSocket) {

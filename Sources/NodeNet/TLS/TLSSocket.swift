@@ -31,16 +31,16 @@ import NIOCore
     private var peerCertificate: X509Certificate?
 
     /// A server's side of a connection it accepted (a TLS or an HTTPS server).
-    init(server: some SecureServer, channel: any Channel) {
+    init(server: some SecureServer, channel: any Channel) throws {
         secureContext = server.secureContext
         options = server.tlsOptions
         isServerSide = true
-        super.init(server: server, channel: channel)
+        try super.init(server: server, channel: channel)
         if options.handshakeTimeout > 0 {
             handshakeTimer = NodeNet.setTimeout(min(options.handshakeTimeout, TimerDuration.maximum)) {
                 [weak self] in
                 self?.handshakeFailed(
-                    NodeError(code: "ERR_TLS_HANDSHAKE_TIMEOUT", message: "TLS handshake timeout"))
+                    NodeError(code: .tlsHandshakeTimeout, message: "TLS handshake timeout"))
             }.unref()
         }
     }

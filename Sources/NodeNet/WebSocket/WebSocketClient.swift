@@ -15,7 +15,7 @@ extension WebSocket {
             nextTick {
                 self.handshakeFailed(
                     NodeError(
-                        code: "ERR_INVALID_URL",
+                        code: .invalidURL,
                         message: "Invalid URL: \(url): the protocol must be \"ws:\" or \"wss:\""))
             }
             return
