@@ -103,7 +103,7 @@ private final class ExitCodeBox: @unchecked Sendable {
     private func endIfIdle() {
         guard holds == 0, let onIdle else { return }
         self.onIdle = nil
-        onIdle(process.exitCode)
+        onIdle(process.exitCodeAtIdle())
     }
 }
 

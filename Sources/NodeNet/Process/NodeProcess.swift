@@ -12,7 +12,34 @@
 
     let standardInput = StandardInput()
 
+    /// Set while `exit` listeners run: `process.exit()` called from one exits at once, as in Node.
+    private var exiting = false
+
     override init() {}
+
+    /// Ends the program now, as Node's `process.exit(code)`: sets ``exitCode`` if `code` is given,
+    /// emits `exit` with it, writes out what is buffered for stdout (stderr is unbuffered) and
+    /// exits with ``exitCode`` (an `exit` listener may still change it). Pending timers, sockets and
+    /// servers are dropped; called from an `exit` listener, it exits at once.
+    ///
+    /// It ends the whole process, also when `Node.runUntilIdle` runs several programs in one.
+    public func exit(_ code: Int32? = nil) -> Never {
+        if let code { exitCode = code }
+        if !exiting {
+            exiting = true
+            emit(.exit, exitCode)
+        }
+        fflush(CStandardStreams.output)
+        terminate(exitCode)
+    }
+
+    /// The loop ran out of work: `exit` listeners run and may change the code, as in Node.
+    func exitCodeAtIdle() -> Int32 {
+        exiting = true
+        emit(.exit, exitCode)
+        exiting = false
+        return exitCode
+    }
 
     /// An `error` event with no listener arrives here. With an `uncaughtException` listener the
     /// program goes on; without one it prints the error, as Node does, and exits with code 1.
@@ -22,6 +49,17 @@
         CStandardStreams.printError("Uncaught 'error' event from \(emitter.traceLabel)\n\(error)\n")
         exit(1)
     }
+}
+
+/// C's `exit`, which `NodeProcess.exit` hides inside the class.
+private func terminate(_ code: Int32) -> Never {
+    exit(code)
+}
+
+extension Event where Emitter: NodeProcess, Payload == Int32 {
+    /// The program is about to exit, with this code: the loop ran out of work, `process.exit()`
+    /// was called, or an error nobody handled ends it. Only synchronous work can still run.
+    public static var exit: Self { Self("exit") }
 }
 
 extension Event where Emitter: NodeProcess, Payload == any Error {
