@@ -23,11 +23,25 @@ let nodeLoop: any EventLoop = nodeLoopGroup.next()
         nodeLoop.executor.asUnownedSerialExecutor()
     }
 
-    /// Runs `operation` as `@NodeActor` code, given that the caller is already on the loop thread.
+    /// Runs `operation` as `@NodeActor` code, given that the caller is already on the loop thread,
+    /// then (if this is the outermost such call) the `nextTick` queue, as Node does after each
+    /// callback it makes into JavaScript.
     ///
     /// SwiftNIO calls channel handlers on the loop thread but outside any Swift task; this is how the
     /// runtime's handlers step into `@NodeActor` code. It traps if called from another thread.
     static func assumeIsolated<T: Sendable>(_ operation: @NodeActor () throws -> T) rethrows -> T {
+        try enter {
+            let ticks = TickQueue.shared
+            ticks.depth += 1
+            defer {
+                ticks.depth -= 1
+                if ticks.depth == 0 { ticks.drain() }
+            }
+            return try operation()
+        }
+    }
+
+    private static func enter<T: Sendable>(_ operation: @NodeActor () throws -> T) rethrows -> T {
         typealias Isolated = @NodeActor () throws -> T
         typealias Plain = () throws -> T
         nodeLoop.preconditionInEventLoop()
@@ -38,7 +52,8 @@ let nodeLoop: any EventLoop = nodeLoopGroup.next()
     }
 }
 
-/// Runs `body` on the loop after the current callback returns, like `process.nextTick`.
-func nextTick(_ body: @escaping @NodeActor () -> Void) {
-    nodeLoop.execute { NodeActor.assumeIsolated { body() } }
+/// Runs `body` as soon as the current callback returns, before the loop does anything else (other
+/// I/O, timers, immediates, resumed tasks), like `process.nextTick`.
+@NodeActor func nextTick(_ body: @escaping @NodeActor () -> Void) {
+    TickQueue.shared.add(body)
 }
