@@ -26,12 +26,12 @@ import Testing
           const name = msg.toString();
           log.push(`message ${name}`);
           if (name === 'a') {
+            setImmediate(() => log.push('immediate'));
             setTimeout(() => {
               log.push('timeout 0');
               console.log(log.join('\\n'));
               socket.close();
             }, 0);
-            setImmediate(() => log.push('immediate'));
             Promise.resolve().then(() => log.push('promise'));
             process.nextTick(() => {
               log.push('tick');
@@ -58,15 +58,18 @@ import Testing
                 let name = message.toString()
                 log.add("message \(name)")
                 guard name == "a" else { return }
+                // First: NodeNet's setImmediate is a timer due now, so a setTimeout(0) made more
+                // than 1 ms before it (a busy machine) would be due first; Node runs immediates
+                // right after I/O whatever the order.
+                setImmediate { log.add("immediate") }
                 setTimeout(0) {
                     log.add("timeout 0")
                     done()
                 }
-                setImmediate { log.add("immediate") }
                 Task { log.add("task") }
-                nextTick {
+                process.nextTick {
                     log.add("tick")
-                    nextTick { log.add("tick queued by a tick") }
+                    process.nextTick { log.add("tick queued by a tick") }
                 }
                 log.add("end of callback")
             }

@@ -52,7 +52,7 @@ import NIOPosix
         guard implicitSocket == nil else {
             sendsWhileBinding = []
             let detail = port > 0 ? "\(host):\(port)" : host
-            return nextTick { self.emit(.error, NodeError(errno: EINVAL, syscall: "bind", detail: detail)) }
+            return afterIOBatch { self.emit(.error, NodeError(errno: EINVAL, syscall: "bind", detail: detail)) }
         }
         state = .binding
         hold.activate()
@@ -63,7 +63,7 @@ import NIOPosix
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
             .channelInitializer { channel in
                 channel.installOnNode {
-                    try $0.pipeline.syncOperations.addHandler(DatagramHandler(socket: self))
+                    try $0.pipeline.syncOperations.addHandlerBehindBoundary(DatagramHandler(socket: self))
                 }
             }
             .bind(host: host, port: port)
@@ -140,7 +140,7 @@ import NIOPosix
         do {
             target = try SocketAddress(ipAddress: host, port: port)
         } catch {
-            return nextTick { report(NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")) }
+            return afterIOBatch { report(NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")) }
         }
         let promise = channel.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenCompleteOnNode { result in
@@ -188,7 +188,7 @@ import NIOPosix
         implicitSocket?.close()
         implicitSocket = nil
         hold.deactivate()
-        nextTick {
+        afterIOBatch {
             self.emit(.close)
             self.releaseListeners()
         }

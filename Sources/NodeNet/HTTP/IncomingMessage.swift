@@ -96,7 +96,7 @@ import NIOHTTP1
         complete = true
         ended = true
         if let trailers { self.trailers = IncomingHeaders.fold(trailers.map { ($0.name, $0.value) }).headers }
-        if flowing == true && buffered.isEmpty { nextTick { self.emitEnd() } }
+        if flowing == true && buffered.isEmpty { afterIOBatch { self.emitEnd() } }
     }
 
     /// The connection closed: a body still coming is cut short.
@@ -115,7 +115,7 @@ import NIOHTTP1
         guard !endEmitted else { return }
         endEmitted = true
         emit(.end)
-        nextTick { self.emitClose() }
+        afterIOBatch { self.emitClose() }
     }
 
     private func emitClose() {
@@ -139,7 +139,7 @@ import NIOHTTP1
     public func resume() -> IncomingMessage {
         guard flowing != true else { return self }
         flowing = true
-        nextTick { self.deliverBuffered() }
+        afterIOBatch { self.deliverBuffered() }
         return self
     }
 

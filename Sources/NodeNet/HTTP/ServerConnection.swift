@@ -241,7 +241,7 @@ import NIOHTTP1
         // The parser stops after an upgrade request; the bytes after it are not HTTP, or, when
         // nobody took the upgrade, belong to the next request.
         let handOver = incomingIsUpgrade
-        nextTick {
+        afterIOBatch {
             guard !self.socket.destroyed else { return }
             if handOver { self.handOver(req) } else { self.restartParser() }
         }
@@ -312,7 +312,7 @@ import NIOHTTP1
     func responseFinished(_ res: ServerResponse) {
         guard let index = outgoing.firstIndex(where: { $0 === res }) else { return }
         outgoing.remove(at: index)
-        nextTick {
+        afterIOBatch {
             res.emit(.close)
             res.releaseListeners()
         }

@@ -73,7 +73,7 @@
     public func writeContinue(_ callback: (@NodeActor () -> Void)? = nil) {
         sentContinue = true
         sendRaw(Buffer("HTTP/1.1 100 Continue\r\n\r\n"))
-        if let callback { nextTick(callback) }
+        if let callback { afterIOBatch(callback) }
     }
 
     override func finished() {

@@ -94,7 +94,7 @@ private final class ExitCodeBox: @unchecked Sendable {
     func checkIdleSoon() {
         guard onIdle != nil, !checkScheduled else { return }
         checkScheduled = true
-        nextTick {
+        afterIOBatch {
             LoopLifetime.shared.checkScheduled = false
             LoopLifetime.shared.endIfIdle()
         }

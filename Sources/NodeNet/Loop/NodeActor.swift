@@ -31,14 +31,18 @@ let nodeLoop: any EventLoop = nodeLoopGroup.next()
     /// runtime's handlers step into `@NodeActor` code. It traps if called from another thread.
     static func assumeIsolated<T: Sendable>(_ operation: @NodeActor () throws -> T) rethrows -> T {
         try enter {
-            let ticks = TickQueue.shared
-            ticks.depth += 1
-            defer {
-                ticks.depth -= 1
-                if ticks.depth == 0 { ticks.drain() }
-            }
+            TickQueue.shared.depth += 1
+            defer { TickQueue.shared.leave() }
             return try operation()
         }
+    }
+
+    /// Runs `dispatch`, a channel handler's passing on of one NIO event, as one callback: the
+    /// `@NodeActor` code it reaches queues its ticks until the whole dispatch has returned.
+    static func dispatching(_ dispatch: () -> Void) {
+        enter { TickQueue.shared.depth += 1 }
+        dispatch()
+        enter { TickQueue.shared.leave() }
     }
 
     private static func enter<T: Sendable>(_ operation: @NodeActor () throws -> T) rethrows -> T {
@@ -52,8 +56,12 @@ let nodeLoop: any EventLoop = nodeLoopGroup.next()
     }
 }
 
-/// Runs `body` as soon as the current callback returns, before the loop does anything else (other
-/// I/O, timers, immediates, resumed tasks), like `process.nextTick`.
-@NodeActor func nextTick(_ body: @escaping @NodeActor () -> Void) {
-    TickQueue.shared.add(body)
+/// Runs `body` on the loop once the current batch of I/O callbacks is over: how the runtime defers
+/// its own events (`end`, `close`, write callbacks, an upgrade's handover).
+///
+/// Later than Node, which runs them from its nextTick queue (``NodeProcess/afterIOBatch(_:)``): the
+/// HTTP server's upgrade handover and its holding of an early FIN rely on the parser having seen
+/// the whole batch first, so moving them is a change of its own.
+func afterIOBatch(_ body: @escaping @NodeActor () -> Void) {
+    nodeLoop.execute { NodeActor.assumeIsolated { body() } }
 }

@@ -33,7 +33,7 @@ import NIOPosix
     ) -> Server {
         if let callback { once(.listening, callback) }
         guard state == .idle || state == .closed else {
-            nextTick { self.emit(.error, .listenTwice) }
+            afterIOBatch { self.emit(.error, .listenTwice) }
             return self
         }
         state = .binding
@@ -125,7 +125,7 @@ import NIOPosix
     /// `ERR_SERVER_NOT_RUNNING` to `callback`.
     public func close(_ callback: (@NodeActor (NodeError?) -> Void)? = nil) {
         guard state == .listening, let channel else {
-            if let callback { nextTick { callback(.serverNotRunning) } }
+            if let callback { afterIOBatch { callback(.serverNotRunning) } }
             return
         }
         if let callback { closeCallbacks.append(callback) }
@@ -140,7 +140,7 @@ import NIOPosix
         guard state == .closed, connections == 0 else { return }
         let callbacks = closeCallbacks
         closeCallbacks = []
-        nextTick {
+        afterIOBatch {
             guard self.state == .closed else { return }
             for callback in callbacks { callback(nil) }
             self.emit(.close)
@@ -150,7 +150,7 @@ import NIOPosix
     /// Passes the number of open connections to `callback`, as Node's asynchronous API does.
     public func getConnections(_ callback: @escaping @NodeActor (NodeError?, Int) -> Void) {
         let count = connections
-        nextTick { callback(nil, count) }
+        afterIOBatch { callback(nil, count) }
     }
 
     /// Keeps the program alive while listening (the default).

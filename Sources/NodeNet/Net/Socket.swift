@@ -87,7 +87,7 @@ import NIOPosix
     /// Puts the socket's handler into a new connection's pipeline; a TLS socket puts TLS in
     /// front of it.
     func installHandlers(in channel: any Channel) throws {
-        try channel.pipeline.syncOperations.addHandler(SocketHandler(socket: self))
+        try channel.pipeline.syncOperations.addHandlerBehindBoundary(SocketHandler(socket: self))
     }
 
     /// What `NODENET_TRACE` prints: which side the socket is on.
@@ -231,7 +231,7 @@ import NIOPosix
     public func resume() -> Socket {
         guard flowing != true else { return self }
         flowing = true
-        nextTick { self.deliverUnread() }
+        afterIOBatch { self.deliverUnread() }
         return self
     }
 
@@ -288,18 +288,18 @@ import NIOPosix
     func write(_ data: OutboundMessage, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
         if readableEnded && !allowHalfOpen {
             // Node's writeAfterFIN: the peer is gone and we ended too; EPIPE, even once closed.
-            nextTick {
+            afterIOBatch {
                 callback?(.endedByPeer)
                 if !self.destroyed { self.destroy(.endedByPeer) }
             }
             return false
         }
         if destroyed {
-            if let callback { nextTick { callback(.writeAfterDestroy) } }
+            if let callback { afterIOBatch { callback(.writeAfterDestroy) } }
             return false
         }
         if writableEnded {
-            nextTick {
+            afterIOBatch {
                 callback?(.writeAfterEnd)
                 self.destroy(.writeAfterEnd)
             }
@@ -342,12 +342,12 @@ import NIOPosix
             case .success: nil
             case .failure(let error): NodeError(error, syscall: "write")
             }
-        if let callback { nextTick { callback(error) } }
+        if let callback { afterIOBatch { callback(error) } }
         guard error == nil else { return }
         if writableLength == 0 {
             if needDrain {
                 needDrain = false
-                nextTick { if !self.destroyed { self.emit(.drain) } }
+                afterIOBatch { if !self.destroyed { self.emit(.drain) } }
             }
             if writableEnded { shutdownWhenFlushed() }
         }

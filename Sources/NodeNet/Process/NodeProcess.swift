@@ -33,6 +33,16 @@
         terminate(exitCode)
     }
 
+    /// Runs `callback` as soon as the current callback returns, before the loop goes on to other
+    /// I/O, immediates, timers or resumed tasks, as Node's `process.nextTick`; callbacks it queues
+    /// run in the same turn.
+    ///
+    /// One difference remains: Swift has no microtask queue, so a `Task` started in a callback runs
+    /// after the current batch of I/O, where Node runs a promise's `then` before the next I/O callback.
+    public func nextTick(_ callback: @escaping @NodeActor () -> Void) {
+        TickQueue.shared.add(callback)
+    }
+
     /// The loop ran out of work: `exit` listeners run and may change the code, as in Node.
     func exitCodeAtIdle() -> Int32 {
         exiting = true

@@ -25,7 +25,8 @@ import NIOPosix
         NIOPipeBootstrap(group: nodeLoopGroup)
             .channelInitializer { channel in
                 channel.installOnNode {
-                    try $0.pipeline.syncOperations.addHandler(StandardInputHandler(stream: self))
+                    try $0.pipeline.syncOperations.addHandlerBehindBoundary(
+                        StandardInputHandler(stream: self))
                 }
             }
             .takingOwnershipOfDescriptor(input: dup(STDIN_FILENO))

@@ -59,7 +59,8 @@ import NIOCore
         let serverName = isServerSide ? nil : (options.servername ?? host)
         let tls = try TLSHandler(
             context: secureContext, isServer: isServerSide, serverName: serverName, socket: self)
-        try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(tls, position: .after(try pipeline.handler(type: CallbackBoundary.self)))
     }
 
     /// `TLSv1.3`, `TLSv1.2`, or nil before the handshake (Node's `getProtocol()`).

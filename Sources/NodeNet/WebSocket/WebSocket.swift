@@ -72,7 +72,7 @@ import NIOWebSocket
         readyState = .open
         pendingRequest = nil
         // Frames that came with the handshake wait until the program has added its listeners.
-        nextTick {
+        afterIOBatch {
             if !head.isEmpty { FrameHandlers.replay(head.storage, in: channel) }
             socket.resume()
             // The peer may have sent its FIN with the handshake, before we listened for `end`.
@@ -111,9 +111,9 @@ import NIOWebSocket
             // Before `open` it is a mistake in the program, as `ws` and browsers treat it;
             // after `close` a message may simply come too late.
             if let callback {
-                nextTick { callback(error) }
+                afterIOBatch { callback(error) }
             } else if readyState == .connecting {
-                nextTick { self.emit(.error, error) }
+                afterIOBatch { self.emit(.error, error) }
             }
             return
         }

@@ -12,7 +12,7 @@ extension WebSocket {
         guard url.hasPrefix("ws://") || secure,
             var request = RequestOptions(url: (secure ? "https://" : "http://") + rest)
         else {
-            nextTick {
+            afterIOBatch {
                 self.handshakeFailed(
                     NodeError(
                         code: .invalidURL,
