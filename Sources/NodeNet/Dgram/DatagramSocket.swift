@@ -52,7 +52,8 @@ import NIOPosix
         guard implicitSocket == nil else {
             sendsWhileBinding = []
             let detail = port > 0 ? "\(host):\(port)" : host
-            return afterIOBatch { self.emit(.error, NodeError(errno: EINVAL, syscall: "bind", detail: detail)) }
+            let error = NodeError(errno: EINVAL, syscall: "bind", detail: detail)
+            return afterIOBatch { self.emit(.error, error) }
         }
         state = .binding
         hold.activate()
@@ -140,7 +141,8 @@ import NIOPosix
         do {
             target = try SocketAddress(ipAddress: host, port: port)
         } catch {
-            return afterIOBatch { report(NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")) }
+            let error = NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")
+            return afterIOBatch { report(error) }
         }
         let promise = channel.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenCompleteOnNode { result in
