@@ -71,6 +71,7 @@ import Testing
 
     @Test func aServerThatIsNotRunningIsSaidPlainly() async throws {
         let classroom = try await classroom()
+        defer { classroom.close() }
         try await classroom.stop()
         let student = try StudentWorkspace(manifest)
         defer { student.remove() }

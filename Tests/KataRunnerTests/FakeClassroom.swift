@@ -3,6 +3,10 @@ import Foundation
 import NodeNet
 import TestSupport
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A teacher's classroom server as small as the contract (`ClassroomWire`) allows, over real HTTPS
 /// on a free loopback port: it serves its CA, joins students by code, stores reports by sequence
 /// and acknowledges them. It can also misbehave, as a hostile or broken server would.
@@ -36,6 +40,9 @@ import TestSupport
     private var tokens: [String: String] = [:]
     private var highest: [String: Int] = [:]
     private var server: HTTPSServer?
+    /// While it is down: a socket bound to its port and not listening, so that connecting is
+    /// refused, as to a server that is not running, and no other test's server takes the port.
+    private var portHold: Int32?
     private var watchers: [() -> Bool] = []
 
     init(certificates: TestCertificates) {
@@ -55,7 +62,14 @@ import TestSupport
             TLSOptions(key: certificates.serverKey, cert: certificates.serverCert)
         ) { request, response in self.handle(request, response) }
         self.server = server
-        try await waitFor("the classroom listening") { done in server.listen(port, "127.0.0.1", done) }
+        // The hold lets go just before the listen (a bound socket would be in the way).
+        if let portHold { Glibc.close(portHold) }
+        portHold = nil
+        let failure: NodeError? = try await waitFor("the classroom listening") { done in
+            server.once(.error) { done($0) }
+            server.listen(port, "127.0.0.1") { done(nil) }
+        }
+        if let failure { throw failure }
         self.port = server.address()!.port
     }
 
@@ -65,6 +79,37 @@ import TestSupport
         self.server = nil
         server.closeAllConnections()
         try await waitFor("the classroom closed") { done in server.close { _ in done() } }
+        // `close` calls back before the listening socket is gone: the port is held as soon as
+        // it is free (tried every 20 ms: no event says so).
+        let port = port
+        portHold = try await waitFor("the port free") { done in
+            @NodeActor func attempt() {
+                if let descriptor = Self.hold(port) { return done(descriptor) }
+                setTimeout(20) { attempt() }
+            }
+            attempt()
+        }
+    }
+
+    /// A socket bound to 127.0.0.1:`port` (address reuse on, as the server's own), not listening.
+    private static func hold(_ port: Int) -> Int32? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var on: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else {
+            Glibc.close(descriptor)
+            return nil
+        }
+        return descriptor
     }
 
     /// Closes it at the end of a test, without waiting.
@@ -72,6 +117,8 @@ import TestSupport
         server?.closeAllConnections()
         server?.close()
         server = nil
+        if let portHold { Glibc.close(portHold) }
+        portHold = nil
     }
 
     /// Forgets every token, as a classroom started afresh.
