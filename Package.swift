@@ -135,7 +135,8 @@ let package = Package(
         .testTarget(
             name: "KataRunnerTests",
             dependencies: [
-                "KataRunner", "ClassroomStudent", "ClassroomWire", "NodeNet", "TestSupport", "kata", "kata-report",
+                "KataRunner", "ClassroomStudent", "ClassroomWire", "NodeNet", "TestSupport", "kata",
+                "kata-report",
             ],
             exclude: ["Fixtures"]
         ),

@@ -22,7 +22,9 @@ public struct ClassroomAddress: Sendable, Equatable, CustomStringConvertible {
             url.path.isEmpty || url.path == "/"
         else { throw ClassroomProblem("`\(text)` has more than a host and a port: \(example)") }
         let port = url.port ?? 443
-        guard (1...65535).contains(port) else { throw ClassroomProblem("`\(text)` has no valid port: \(example)") }
+        guard (1...65535).contains(port) else {
+            throw ClassroomProblem("`\(text)` has no valid port: \(example)")
+        }
         self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         self.port = port
     }

@@ -44,7 +44,8 @@ public struct ExerciseHistory: Codable, Sendable, Equatable {
             guard let state = seen.state else {
                 return entries[seen.exercise].map { report(seen.exercise, $0) }
             }
-            let message = state == .failing ? seen.message.map { String($0.prefix(Self.maxMessageCharacters)) } : nil
+            let message =
+                state == .failing ? seen.message.map { String($0.prefix(Self.maxMessageCharacters)) } : nil
             var entry = entries[seen.exercise] ?? Entry(state: state, changedAt: now)
             if entry.state != state { entry = Entry(state: state, changedAt: now) }
             entry.message = message
@@ -54,6 +55,7 @@ public struct ExerciseHistory: Codable, Sendable, Equatable {
     }
 
     private func report(_ exercise: String, _ entry: Entry) -> ExerciseReport {
-        ExerciseReport(exercise: exercise, state: entry.state, message: entry.message, changedAt: entry.changedAt)
+        ExerciseReport(
+            exercise: exercise, state: entry.state, message: entry.message, changedAt: entry.changedAt)
     }
 }

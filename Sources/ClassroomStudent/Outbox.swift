@@ -33,7 +33,9 @@ public struct Outbox: Sendable {
         }
         defer { withExtendedLifetime(lock) {} }
         var book =
-            (try? Data(contentsOf: bookFile)).flatMap { try? ClassroomJSON.decoder().decode(Book.self, from: $0) }
+            (try? Data(contentsOf: bookFile)).flatMap {
+                try? ClassroomJSON.decoder().decode(Book.self, from: $0)
+            }
             ?? Book()
         let exercises = book.history.record(observed, at: now)
         book.lastSequence = max(book.lastSequence + 1, Int(now.timeIntervalSince1970 * 1000))

@@ -103,7 +103,8 @@ public enum ChildProcess {
     private static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String], output: URL
     ) throws -> pid_t {
-        let pid = try spawn(executable, arguments, environment: environment, placement: .leashed(output: output))
+        let pid = try spawn(
+            executable, arguments, environment: environment, placement: .leashed(output: output))
         Children.shared.add(pid, log: output)
         return pid
     }

@@ -11,7 +11,8 @@ extension KataProgress {
         return entries.map { _, exercise, state in
             let (reported, message) = Self.classroomState(state)
             return ObservedExercise(
-                exercise: exercise.name, state: reported, message: message?.replacingOccurrences(of: root, with: ""))
+                exercise: exercise.name, state: reported,
+                message: message?.replacingOccurrences(of: root, with: ""))
         }
     }
 
@@ -22,11 +23,17 @@ extension KataProgress {
         case .notStarted: (.notStarted, nil)
         case .unknown: (nil, nil)
         case .failing(let messages): (.failing, messages.first)
-        case .failedWithoutMessage: (.failing, "Its tests failed, but no message could be read from their output.")
+        case .failedWithoutMessage:
+            (.failing, "Its tests failed, but no message could be read from their output.")
         case .crashed(let test, let lines):
-            (.failing, "It crashed" + (test.map { " while running \($0)" } ?? "") + (lines.first.map { ": \($0)" } ?? ""))
+            (
+                .failing,
+                "It crashed" + (test.map { " while running \($0)" } ?? "")
+                    + (lines.first.map { ": \($0)" } ?? "")
+            )
         case .stuck(let test, let why): (.failing, "\(test.map { "Its test \($0)" } ?? "Its tests") \(why)")
-        case .doesNotCompile(let errors): (.failing, "It does not compile" + (errors.first.map { ": \($0)" } ?? "."))
+        case .doesNotCompile(let errors):
+            (.failing, "It does not compile" + (errors.first.map { ": \($0)" } ?? "."))
         }
     }
 }

@@ -55,7 +55,8 @@ enum ExchangeFailure: Error, Sendable {
     }
 
     private func start(
-        _ method: String, _ path: String, to address: ClassroomAddress, body: [UInt8], headers: [(String, String)],
+        _ method: String, _ path: String, to address: ClassroomAddress, body: [UInt8],
+        headers: [(String, String)],
         tls: TLSOptions
     ) {
         // No agent: the connection is closed after the answer, so nothing keeps the program alive.
@@ -110,17 +111,21 @@ func onTheLoop<T: Sendable>(_ work: @escaping @NodeActor () async -> T) -> T {
 func explain(_ failure: ExchangeFailure, at address: ClassroomAddress) -> String {
     switch failure {
     case .timedOut(let milliseconds):
-        return "\(address) did not answer within \(milliseconds / 1000) s: is the teacher's server running, and are you on its network?"
+        return
+            "\(address) did not answer within \(milliseconds / 1000) s: is the teacher's server running, and are you on its network?"
     case .tooLarge(let bytes):
-        return "\(address) answered with more than \(bytes) bytes: that is not how the classroom server answers."
+        return
+            "\(address) answered with more than \(bytes) bytes: that is not how the classroom server answers."
     case .network(let error):
         switch error.code {
         case "ECONNREFUSED":
-            return "Nothing answers at \(address) (connection refused): is the teacher's server running, and is the address right?"
+            return
+                "Nothing answers at \(address) (connection refused): is the teacher's server running, and is the address right?"
         case "ENOTFOUND", "EAI_AGAIN":
             return "The host \(address.host) was not found: check the address."
         case "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT":
-            return "\(address.host) cannot be reached from here (\(error.code)): are you on the teacher's network?"
+            return
+                "\(address.host) cannot be reached from here (\(error.code)): are you on the teacher's network?"
         case "ECONNRESET", "EPIPE":
             return "\(address) closed the connection before answering (\(error.code))."
         default:

@@ -37,7 +37,9 @@ struct JoinCommand {
         } catch let problem as ClassroomProblem {
             say("kata join: \(problem.description)")
         } catch {
-            say("kata join: \(address)/ca.pem is not a certificate (\(error)): is this the classroom's address?")
+            say(
+                "kata join: \(address)/ca.pem is not a certificate (\(error)): is this the classroom's address?"
+            )
         }
         return 1
     }
@@ -48,7 +50,8 @@ struct JoinCommand {
             "GET", ClassroomRoute.caCertificate, tls: TLSOptions(rejectUnauthorized: false))
         guard answer.status == 200 else {
             throw ClassroomProblem(
-                "\(address) answered \(answer.status) for \(ClassroomRoute.caCertificate): is this the classroom's address?")
+                "\(address) answered \(answer.status) for \(ClassroomRoute.caCertificate): is this the classroom's address?"
+            )
         }
         return String(decoding: answer.body, as: UTF8.self)
     }
@@ -59,7 +62,8 @@ struct JoinCommand {
             guard expected == fingerprint else {
                 throw ClassroomProblem(
                     "the server's CA fingerprint is \(fingerprint), but the one you were given is \(expected). "
-                        + "Not joined: check the address, and ask your teacher; another machine may be answering.")
+                        + "Not joined: check the address, and ask your teacher; another machine may be answering."
+                )
             }
             return
         }
@@ -70,7 +74,8 @@ struct JoinCommand {
         }
         say("The classroom's CA fingerprint (SHA-256) is\n  \(fingerprint)")
         FileHandle.standardOutput.write(Data("Is it the one your teacher read out? Type y to join: ".utf8))
-        guard let answer = readLine(), ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        guard let answer = readLine(),
+            ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
         else { throw ClassroomProblem("not joined: the fingerprint was not confirmed.") }
     }
 
@@ -83,24 +88,28 @@ struct JoinCommand {
             tls: TLSOptions(ca: [pem]))
         switch answer.status {
         case 201:
-            guard let joined = try? ClassroomJSON.decoder().decode(JoinResponse.self, from: Data(answer.body)) else {
+            guard let joined = try? ClassroomJSON.decoder().decode(JoinResponse.self, from: Data(answer.body))
+            else {
                 throw ClassroomProblem("\(address) answered the join with something that is not a token.")
             }
             return joined
         case 401:
             throw ClassroomProblem(
-                "the join code was not accepted (the server said: \(answer.errorMessage)). Check the code your teacher gave out.")
+                "the join code was not accepted (the server said: \(answer.errorMessage)). Check the code your teacher gave out."
+            )
         default:
             throw ClassroomProblem("the server refused the join (\(answer.status)): \(answer.errorMessage)")
         }
     }
 
     private func exchange(
-        _ method: String, _ path: String, body: [UInt8] = [], headers: [(String, String)] = [], tls: TLSOptions
+        _ method: String, _ path: String, body: [UInt8] = [], headers: [(String, String)] = [],
+        tls: TLSOptions
     ) throws(ClassroomProblem) -> Answer {
         let (address, limits) = (address, limits)
         let result = onTheLoop {
-            await Exchange.run(method, path, to: address, body: body, headers: headers, tls: tls, limits: limits)
+            await Exchange.run(
+                method, path, to: address, body: body, headers: headers, tls: tls, limits: limits)
         }
         switch result {
         case .success(let answer): return answer

@@ -18,7 +18,9 @@ struct Limits: Sendable {
 
     /// The defaults, changed by `KATA_REPORT_EXCHANGE_MS`, `KATA_REPORT_MAX_ANSWER_BYTES`,
     /// `KATA_REPORT_RETRY_SECONDS` and `KATA_REPORT_MAX_PAUSE_MS` where set.
-    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Limits {
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Limits
+    {
         var limits = Limits()
         func read(_ name: String, into value: inout Int) {
             if let text = environment[name], let number = Int(text), number >= 0 { value = number }

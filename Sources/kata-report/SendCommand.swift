@@ -39,14 +39,17 @@ struct SendCommand {
             }
             // With the lock released, a report posted while it was held (whose own sender left at
             // once) is sent now.
-            guard outcome == .emptied, classroom.outbox.newest() != nil else { return outcome == .gaveUp ? 1 : 0 }
+            guard outcome == .emptied, classroom.outbox.newest() != nil else {
+                return outcome == .gaveUp ? 1 : 0
+            }
         }
     }
 
     /// Sends the newest report until the outbox is empty, the retry window is over, or the token
     /// is refused.
     @NodeActor
-    private func drain(to address: ClassroomAddress, token: String, trusting pem: String, since started: Date) async
+    private func drain(to address: ClassroomAddress, token: String, trusting pem: String, since started: Date)
+        async
         -> Outcome
     {
         let outbox = classroom.outbox
@@ -59,11 +62,14 @@ struct SendCommand {
                 tls: TLSOptions(ca: [pem]), limits: limits)
             switch result {
             case .success(let answer) where answer.status == 200:
-                guard let ack = try? ClassroomJSON.decoder().decode(ReportAck.self, from: Data(answer.body)) else {
+                guard let ack = try? ClassroomJSON.decoder().decode(ReportAck.self, from: Data(answer.body))
+                else {
                     log("report \(report.sequence): the answer is not an acknowledgement; trying again later")
                     break
                 }
-                log("report \(report.sequence) acknowledged (stored: \(ack.stored), server's sequence \(ack.sequence))")
+                log(
+                    "report \(report.sequence) acknowledged (stored: \(ack.stored), server's sequence \(ack.sequence))"
+                )
                 outbox.acknowledge(ack)
                 // An acknowledgement that does not cover it would be sent again forever.
                 if ack.sequence < report.sequence { outbox.remove(report.sequence) }
@@ -76,7 +82,8 @@ struct SendCommand {
             case .success(let answer) where (400..<500).contains(answer.status):
                 // The same report would be refused again: it is dropped, and the student told.
                 log("report \(report.sequence) refused (\(answer.status)): \(answer.errorMessage)")
-                classroom.leaveNotice("The classroom server refused your board (\(answer.status)): \(answer.errorMessage)")
+                classroom.leaveNotice(
+                    "The classroom server refused your board (\(answer.status)): \(answer.errorMessage)")
                 outbox.remove(report.sequence)
                 continue
             case .success(let answer):
@@ -84,7 +91,8 @@ struct SendCommand {
             case .failure(let failure):
                 log("report \(report.sequence): \(explain(failure, at: address))")
             }
-            guard Date().timeIntervalSince(started) + Double(pause) / 1000 <= Double(limits.retrySeconds) else {
+            guard Date().timeIntervalSince(started) + Double(pause) / 1000 <= Double(limits.retrySeconds)
+            else {
                 log("giving up for now: the report waits in the outbox for the next check")
                 return .gaveUp
             }

@@ -32,8 +32,11 @@ case "join" where arguments.count >= 3:
     }
     do {
         let command = JoinCommand(
-            classroom: classroom, address: try ClassroomAddress(parsing: arguments[2]), name: name, code: code,
-            expected: try options["fingerprint"].map { text throws(ClassroomProblem) in try CAFingerprint(parsing: text) },
+            classroom: classroom, address: try ClassroomAddress(parsing: arguments[2]), name: name,
+            code: code,
+            expected: try options["fingerprint"].map { text throws(ClassroomProblem) in
+                try CAFingerprint(parsing: text)
+            },
             limits: limits)
         exit(command.run())
     } catch {

@@ -15,7 +15,8 @@ struct Join: ParsableCommand {
     @Option(help: "Your name, as the teacher will see it.") var name: String
     @Option(help: "The join code the teacher gave out.") var code: String
     @Option(
-        help: "The class CA's fingerprint the teacher read out (AB:CD:…); without it you are shown it and asked."
+        help:
+            "The class CA's fingerprint the teacher read out (AB:CD:…); without it you are shown it and asked."
     )
     var fingerprint: String?
 
@@ -23,7 +24,8 @@ struct Join: ParsableCommand {
         let context = try Context()
         // A mistyped address is said at once, before any build.
         let classroom = try ClassroomAddress(parsing: address)
-        let expected = try fingerprint.map { text throws(ClassroomProblem) in try CAFingerprint(parsing: text) }
+        let expected = try fingerprint.map { text throws(ClassroomProblem) in try CAFingerprint(parsing: text)
+        }
         let reporting = ClassroomReporting(workspace: context.workspace)
         say("Building the classroom reporter (the first time: a few minutes)…")
         if case .failed(let output) = try reporting.buildSender() {

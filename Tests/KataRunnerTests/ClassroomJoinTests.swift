@@ -77,7 +77,9 @@ import Testing
         defer { student.remove() }
         let run = try await student.join(classroom.address, fingerprint: classroom.fingerprint)
         #expect(run.ending == .exited(1))
-        #expect(run.output.contains("Nothing answers at \(classroom.address) (connection refused)"), "\(run.output)")
+        #expect(
+            run.output.contains("Nothing answers at \(classroom.address) (connection refused)"),
+            "\(run.output)")
     }
 
     @Test func withoutAFingerprintOrATerminalItSaysWhatToPass() async throws {
@@ -85,7 +87,8 @@ import Testing
         defer { classroom.close() }
         let student = try StudentWorkspace(manifest)
         defer { student.remove() }
-        let run = try await student.reporter("join", [classroom.address, "--name", "Ada", "--code", FakeClassroom.code])
+        let run = try await student.reporter(
+            "join", [classroom.address, "--name", "Ada", "--code", FakeClassroom.code])
         #expect(run.ending == .exited(1))
         #expect(run.output.contains("no --fingerprint was given, and there is no terminal"), "\(run.output)")
         #expect(classroom.joinAttempts == 0)

@@ -30,11 +30,13 @@ struct ClassroomOutboxTests {
         let entries = zip(manifest.all, states).map { ($0.0.folder, $0.0.exercise, $0.1) }
         let seen = KataProgress(entries: entries).observations(workspaceRoot: root)
         #expect(seen.map(\.exercise) == manifest.all.prefix(states.count).map(\.exercise.name))
-        #expect(seen.map(\.state) == [.done, .notStarted, .failing, nil, .failing, .failing, .failing, .failing])
+        #expect(
+            seen.map(\.state) == [.done, .notStarted, .failing, nil, .failing, .failing, .failing, .failing])
         #expect(seen[0].message == nil && seen[1].message == nil)
         #expect(seen[2].message == "expected 2 lines")
         // No home folder: paths are the workspace's own.
-        #expect(seen[4].message == "It does not compile: Exercises/01-tcp/X.swift:3:1: error: cannot find 'y'")
+        #expect(
+            seen[4].message == "It does not compile: Exercises/01-tcp/X.swift:3:1: error: cannot find 'y'")
         #expect(seen[5].message == "It crashed while running splits: Fatal error: Index out of range")
         #expect(seen[6].message == "Its test waits did not finish")
         #expect(seen[7].message?.contains("no message could be read") == true)
@@ -44,11 +46,13 @@ struct ClassroomOutboxTests {
         let workspace = try Fixtures.scratchWorkspace(manifest)
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         let (folder, exercise) = manifest.all[0]
-        let file = workspace.root.appendingPathComponent(workspace.path(of: exercise, in: folder, copy: .student))
+        let file = workspace.root.appendingPathComponent(
+            workspace.path(of: exercise, in: folder, copy: .student))
         try Data("let secretMarker = 42  // the student's own code\n".utf8).write(to: file)
         let reporting = ClassroomReporting(workspace: workspace)
         try reporting.classroom.save(
-            Enrolment(address: "https://127.0.0.1:1", name: "Ada", token: "t", caFingerprint: "F"), caPEM: "PEM")
+            Enrolment(address: "https://127.0.0.1:1", name: "Ada", token: "t", caFingerprint: "F"),
+            caPEM: "PEM")
         var progress = Checker(workspace: workspace, manifest: manifest).known().progress
         progress.entries[0].state = .doesNotCompile(["\(file.path):1:5: error: expected pattern"])
         #expect(reporting.report(progress).isEmpty)
@@ -74,13 +78,19 @@ struct ClassroomOutboxTests {
     @Test func changedAtIsWhenTheStateLastChangedNotWhenItWasChecked() {
         var history = ExerciseHistory()
         let first = history.record(
-            [ObservedExercise(exercise: "a", state: .failing, message: "one"), .init(exercise: "b", state: .notStarted)],
+            [
+                ObservedExercise(exercise: "a", state: .failing, message: "one"),
+                .init(exercise: "b", state: .notStarted),
+            ],
             at: start)
         #expect(first.map(\.changedAt) == [start, start])
         // The same state with another message is no change; a new state is.
         let later = start.addingTimeInterval(60)
         let second = history.record(
-            [ObservedExercise(exercise: "a", state: .failing, message: "two"), .init(exercise: "b", state: .done)],
+            [
+                ObservedExercise(exercise: "a", state: .failing, message: "two"),
+                .init(exercise: "b", state: .done),
+            ],
             at: later)
         #expect(second[0].changedAt == start && second[0].message == "two")
         #expect(second[1].changedAt == later && second[1].state == .done && second[1].message == nil)
@@ -94,7 +104,8 @@ struct ClassroomOutboxTests {
     @Test func aFailingMessageIsCutAt500Characters() {
         var history = ExerciseHistory()
         let long = String(repeating: "é", count: 2000)
-        let report = history.record([ObservedExercise(exercise: "a", state: .failing, message: long)], at: start)
+        let report = history.record(
+            [ObservedExercise(exercise: "a", state: .failing, message: long)], at: start)
         #expect(report[0].message?.count == ExerciseHistory.maxMessageCharacters)
         #expect(ExerciseHistory.maxMessageCharacters == 500)
     }
@@ -136,11 +147,13 @@ struct ClassroomOutboxTests {
     @Test func theEnrolmentIsTheStudentsAlone() throws {
         let folder = classroom()
         #expect(folder.enrolment() == nil)
-        let enrolment = Enrolment(address: "https://127.0.0.1:8443", name: "Ada", token: "secret", caFingerprint: "AB")
+        let enrolment = Enrolment(
+            address: "https://127.0.0.1:8443", name: "Ada", token: "secret", caFingerprint: "AB")
         try folder.save(enrolment, caPEM: "PEM")
         #expect(folder.enrolment()?.enrolment == enrolment && folder.enrolment()?.caPEM == "PEM")
-        let mode = try FileManager.default.attributesOfItem(
-            atPath: folder.url.appendingPathComponent("enrolment.json").path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(
+                atPath: folder.url.appendingPathComponent("enrolment.json").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
@@ -150,12 +163,14 @@ struct ClassroomOutboxTests {
         #expect(folder.tokenRefused)
         #expect(folder.takeNotice()?.contains("swift run kata join") == true)
         #expect(folder.takeNotice() == nil)
-        try folder.save(Enrolment(address: "https://h:1", name: "A", token: "t", caFingerprint: "F"), caPEM: "P")
+        try folder.save(
+            Enrolment(address: "https://h:1", name: "A", token: "t", caFingerprint: "F"), caPEM: "P")
         #expect(!folder.tokenRefused)
     }
 
     @Test(arguments: [
-        ("https://192.168.1.20:8443", "https://192.168.1.20:8443"), ("https://Teacher.local:8443/", "https://Teacher.local:8443"),
+        ("https://192.168.1.20:8443", "https://192.168.1.20:8443"),
+        ("https://Teacher.local:8443/", "https://Teacher.local:8443"),
         ("https://[::1]:9000", "https://[::1]:9000"), ("https://class.example", "https://class.example:443"),
     ])
     func anAddressIsHostAndPort(text: String, reads: String) throws {
@@ -163,7 +178,8 @@ struct ClassroomOutboxTests {
     }
 
     @Test(arguments: [
-        "http://192.168.1.20:8443", "192.168.1.20:8443", "https://", "https://h:8443/api", "https://h:8443?x=1",
+        "http://192.168.1.20:8443", "192.168.1.20:8443", "https://", "https://h:8443/api",
+        "https://h:8443?x=1",
         "https://h:99999", "https://u:p@h:1",
     ])
     func aBadAddressIsRefusedWithAnExample(text: String) {
@@ -180,6 +196,8 @@ struct ClassroomOutboxTests {
         #expect(try CAFingerprint(parsing: pairs.joined().lowercased()) == colons)
         #expect(colons.description == pairs.joined(separator: ":"))
         #expect(throws: ClassroomProblem.self) { try CAFingerprint(parsing: "AB:CD") }
-        #expect(throws: ClassroomProblem.self) { try CAFingerprint(parsing: String(repeating: "G", count: 64)) }
+        #expect(throws: ClassroomProblem.self) {
+            try CAFingerprint(parsing: String(repeating: "G", count: 64))
+        }
     }
 }

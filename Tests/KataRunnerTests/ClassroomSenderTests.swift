@@ -50,7 +50,9 @@ import Testing
             #expect(run.ending == .exited(0), "the check does not wait for the server")
         }
         let newest = try #require(student.classroom.outbox.waiting().last)
-        #expect(student.classroom.outbox.waiting() == [newest], "each report is the whole board: the newest waits")
+        #expect(
+            student.classroom.outbox.waiting() == [newest], "each report is the whole board: the newest waits"
+        )
         try await classroom.start(port: port)
         try await classroom.until("the newest report") { classroom.stored.last?.sequence == newest }
         try await student.senderFinished()
@@ -70,7 +72,9 @@ import Testing
         try await student.senderFinished()
         #expect(student.classroom.tokenRefused)
         let told = try await student.kata()
-        #expect(told.output.contains("no longer accepts your token") && told.output.contains("swift run kata join"))
+        #expect(
+            told.output.contains("no longer accepts your token")
+                && told.output.contains("swift run kata join"))
         let again = try await student.kata()
         #expect(!again.output.contains("no longer accepts your token"), "said once")
         // Nothing is sent until the student joins again.
@@ -87,7 +91,9 @@ import Testing
 @NodeActor struct HostileClassroomTests {
     let manifest = try! KataManifest.load(from: Fixtures.workspace.root)
 
-    private func joined(_ behaviour: FakeClassroom.Behaviour) async throws -> (FakeClassroom, StudentWorkspace) {
+    private func joined(_ behaviour: FakeClassroom.Behaviour) async throws -> (
+        FakeClassroom, StudentWorkspace
+    ) {
         let classroom = FakeClassroom(certificates: try await TestCertificates.forTest())
         try await classroom.start()
         let student = try StudentWorkspace(manifest)
@@ -102,7 +108,9 @@ import Testing
         defer { classroom.close() }
         defer { student.remove() }
         // The sender would wait two minutes; `kata` is run with 40 s to live.
-        let run = try await student.kata(environment: ["KATA_REPORT_EXCHANGE_MS": "120000", "KATA_REPORT_RETRY_SECONDS": "0"])
+        let run = try await student.kata(environment: [
+            "KATA_REPORT_EXCHANGE_MS": "120000", "KATA_REPORT_RETRY_SECONDS": "0",
+        ])
         #expect(run.ending == .exited(0) && run.output.contains("Kata: 0 of"))
         try await classroom.until("the report") { classroom.reportAttempts == 1 }
         // The server going down ends the sender's wait; the report stays for the next check.
@@ -116,7 +124,9 @@ import Testing
         let (classroom, student) = try await joined(behaviour)
         defer { classroom.close() }
         defer { student.remove() }
-        let report = try student.classroom.outbox.post([ObservedExercise(exercise: "line-splitter", state: .done)])
+        let report = try student.classroom.outbox.post([
+            ObservedExercise(exercise: "line-splitter", state: .done)
+        ])
         let send = try await student.reporter(
             "send", environment: ["KATA_REPORT_EXCHANGE_MS": "1500", "KATA_REPORT_RETRY_SECONDS": "0"])
         #expect(send.ending == .exited(1))
@@ -128,7 +138,9 @@ import Testing
         let (classroom, student) = try await joined(.floods)
         defer { classroom.close() }
         defer { student.remove() }
-        let report = try student.classroom.outbox.post([ObservedExercise(exercise: "line-splitter", state: .done)])
+        let report = try student.classroom.outbox.post([
+            ObservedExercise(exercise: "line-splitter", state: .done)
+        ])
         let send = try await student.reporter("send", environment: ["KATA_REPORT_RETRY_SECONDS": "0"])
         #expect(send.ending == .exited(1))
         #expect(send.output.contains("answered with more than 65536 bytes"), "\(send.output)")

@@ -159,7 +159,8 @@ import TestSupport
                 return answer(response, 400, ErrorBody(error: "bad-json", message: "not a join request"))
             }
             guard join.code == Self.code else {
-                return answer(response, 401, ErrorBody(error: "bad-code", message: "that is not this class's code"))
+                return answer(
+                    response, 401, ErrorBody(error: "bad-code", message: "that is not this class's code"))
             }
             let token = UUID().uuidString
             tokens[token] = join.name

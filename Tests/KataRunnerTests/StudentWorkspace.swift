@@ -9,7 +9,8 @@ struct StudentWorkspace {
     let workspace: Workspace
 
     /// The folder holding this test bundle and the package's executables.
-    static let builds = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    static let builds = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent()
 
     init(_ manifest: KataManifest) throws {
         workspace = try Fixtures.scratchWorkspace(manifest)
@@ -26,12 +27,17 @@ struct StudentWorkspace {
     var classroom: ClassroomFolder { ClassroomFolder(workspaceRoot: workspace.root) }
 
     /// Runs `kata` with `arguments` in the workspace, as `swift run kata` would.
-    func kata(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> ChildProcess.Result {
-        try await run(["-C", workspace.root.path, Self.builds.appendingPathComponent("kata").path] + arguments, environment)
+    func kata(_ arguments: [String] = [], environment: [String: String] = [:]) async throws
+        -> ChildProcess.Result
+    {
+        try await run(
+            ["-C", workspace.root.path, Self.builds.appendingPathComponent("kata").path] + arguments,
+            environment)
     }
 
     /// Runs `kata-report` with `arguments` (after its subcommand, the workspace's root is added).
-    func reporter(_ command: String, _ arguments: [String] = [], environment: [String: String] = [:]) async throws
+    func reporter(_ command: String, _ arguments: [String] = [], environment: [String: String] = [:])
+        async throws
         -> ChildProcess.Result
     {
         let program = Self.builds.appendingPathComponent("kata-report").path
@@ -60,7 +66,9 @@ struct StudentWorkspace {
         try? FileManager.default.removeItem(at: workspace.root)
     }
 
-    private func run(_ arguments: [String], _ environment: [String: String]) async throws -> ChildProcess.Result {
+    private func run(_ arguments: [String], _ environment: [String: String]) async throws
+        -> ChildProcess.Result
+    {
         try await Fixtures.offThePool {
             try ChildProcess.run(
                 "/usr/bin/env", arguments, environment: environment, limits: ChildProcess.Limits(seconds: 40))
