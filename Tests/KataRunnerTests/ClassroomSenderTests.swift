@@ -9,7 +9,8 @@ import Testing
 /// The reports `kata` sends after each check, over real sockets, from the built `kata` and its
 /// background sender: the student's loop never waits, nothing is lost while the server is down,
 /// and a refused token stops the sending and is said once.
-@Suite(.timeLimit(.minutes(1)))
+// Two minutes: each test runs `kata` and its sender as processes, which a loaded machine slows.
+@Suite(.timeLimit(.minutes(2)))
 @NodeActor struct ClassroomSenderTests {
     let manifest = try! KataManifest.load(from: Fixtures.workspace.root)
 
@@ -87,7 +88,7 @@ import Testing
 
 /// A classroom server that misbehaves cannot hang the student's `kata` nor bloat its sender: the
 /// check never waits for it, and the sender gives up by its deadline or at its answer limit.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(2)))
 @NodeActor struct HostileClassroomTests {
     let manifest = try! KataManifest.load(from: Fixtures.workspace.root)
 
