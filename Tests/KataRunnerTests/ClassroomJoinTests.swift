@@ -31,6 +31,25 @@ import Testing
         #expect(classroom.joinAttempts == 1)
     }
 
+    @Test(arguments: [("y", true), ("no", false)])
+    func onATerminalTheStudentComparesTheFingerprintAndTypesY(answer: String, joins: Bool) async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux's script")
+        let classroom = try await classroom()
+        defer { classroom.close() }
+        let student = try StudentWorkspace(manifest)
+        defer { student.remove() }
+        let run = try await student.joinOnATerminal(classroom.address, answering: answer)
+        #expect(
+            run.output.contains("The classroom's CA fingerprint (SHA-256) is\r\n  \(classroom.fingerprint)"),
+            "\(run.output)")
+        #expect((student.classroom.enrolment() != nil) == joins)
+        #expect(
+            run.output.contains(
+                joins ? "Joined the classroom" : "not joined: the fingerprint was not confirmed"))
+        #expect(run.ending == .exited(joins ? 0 : 1))
+        #expect(classroom.joinAttempts == (joins ? 1 : 0))
+    }
+
     @Test func aWrongFingerprintIsRefusedNamingBoth() async throws {
         let classroom = try await classroom()
         defer { classroom.close() }

@@ -44,6 +44,17 @@ struct StudentWorkspace {
         return try await run([program, command, workspace.root.path] + arguments, environment)
     }
 
+    /// `kata-report join` on a terminal of its own (`script` makes one), typing `answer` when asked.
+    func joinOnATerminal(_ address: String, answering answer: String) async throws -> ChildProcess.Result {
+        let command = [
+            Self.builds.appendingPathComponent("kata-report").path, "join", workspace.root.path, address,
+            "--name",
+            "Ada", "--code", FakeClassroom.code,
+        ].joined(separator: " ")
+        return try await run(
+            ["/bin/sh", "-c", "printf '\(answer)\\n' | script -qec '\(command)' /dev/null"], [:])
+    }
+
     /// Joins `classroom` with its own fingerprint.
     func join(_ address: String, fingerprint: String, code: String = FakeClassroom.code) async throws
         -> ChildProcess.Result
