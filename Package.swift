@@ -61,6 +61,16 @@ let kataTests: [Target] = [
     .testTarget(name: "KataTests", dependencies: ["Kata", "NodeNet", "TestSupport"]),
     .target(name: "TestSupport", dependencies: ["NodeNet"], path: "Tests/TestSupport"),
 ]
+/// The student's side of the classroom: `kata-report` joins (`kata join`) and sends the reports
+/// `kata` leaves in `.kata-classroom/`. It is built with the student's kata tests in `.build-kata`,
+/// so that `kata` itself never waits for NodeNet to build.
+let classroomStudent: [Target] = [
+    // What the classroom's teacher server and the students' reporters say to each other.
+    .target(name: "ClassroomWire"),
+    // The join and the outbox on disk, shared by `kata` (which writes) and `kata-report` (which sends).
+    .target(name: "ClassroomStudent", dependencies: ["ClassroomWire"]),
+    .executableTarget(name: "kata-report", dependencies: ["NodeNet", "ClassroomWire", "ClassroomStudent"]),
+]
 
 let package = Package(
     name: "NodeNetSwift",
@@ -84,7 +94,7 @@ let package = Package(
         // `swift package generate-documentation --target NodeNet`: the API reference (NodeNet.docc).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
-    targets: runtime + kataTests + [
+    targets: runtime + kataTests + classroomStudent + [
         chapter("tcp-echo", folder: "01-tcp"),
         chapter("udp-socket", folder: "02-udp"),
         chapter("http-events", folder: "03-http"),
@@ -121,12 +131,17 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["FuzzKit", "NodeNet"]),
         // The student's own files, for the editor (see `kataMode`).
         .target(name: "Exercises", dependencies: ["NodeNet"], path: "Exercises", exclude: notStudentFiles),
-        // What the classroom's teacher server and the students' reporters say to each other.
-        .target(name: "ClassroomWire"),
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
-        .target(name: "KataRunner"),
-        .executableTarget(name: "kata", dependencies: ["KataRunner", argumentParser]),
-        .testTarget(name: "KataRunnerTests", dependencies: ["KataRunner"], exclude: ["Fixtures"]),
+        .target(name: "KataRunner", dependencies: ["ClassroomStudent"]),
+        .executableTarget(name: "kata", dependencies: ["KataRunner", "ClassroomStudent", argumentParser]),
+        .testTarget(
+            name: "KataRunnerTests",
+            dependencies: [
+                "KataRunner", "ClassroomStudent", "ClassroomWire", "NodeNet", "TestSupport", "kata",
+                "kata-report",
+            ],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "NodeNetTests", dependencies: ["NodeNet", "TestSupport"] + nio),
         // Tiny programs whose lifetimes the tests watch from outside (exits, exit codes).
         .executableTarget(name: "lifetime-fixture", dependencies: ["NodeNet"], path: "Tests/LifetimeFixture"),
@@ -141,8 +156,9 @@ let package = Package(
 )
 
 if kataMode != nil {
-    // A kata build: the runtime and the kata tests only (no chapter program, no other test).
+    // A kata build: the runtime and the kata tests only (no chapter program, no other test), and
+    // for the student the classroom reporter.
     package.products = []
     package.dependencies = [nioPackage]
-    package.targets = runtime + kataTests
+    package.targets = runtime + kataTests + (kataMode == "student" ? classroomStudent : [])
 }

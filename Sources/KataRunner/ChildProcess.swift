@@ -70,21 +70,76 @@ public enum ChildProcess {
         return Result(ending: ending, output: output)
     }
 
+    /// Starts `executable` in a session of its own, its output appended to `log`, and returns at
+    /// once: it outlives `kata` and is never stopped with it (the classroom's sender, which has
+    /// limits of its own). Its exit is collected on a thread, so a long `kata watch` leaves no zombie.
+    public static func startDetached(_ executable: String, _ arguments: [String], log: URL) throws {
+        let pid = try spawn(executable, arguments, environment: [:], placement: .detached(log: log))
+        Thread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }.start()
+    }
+
+    /// Runs `executable` on `kata`'s own terminal (stdin, stdout and stderr) and waits for it:
+    /// for a program the student talks to. Returns its exit status (128 + the signal that ended it).
+    public static func runInForeground(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> Int32 {
+        let pid = try spawn(executable, arguments, environment: environment, placement: .foreground)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// Where a child's streams go, and how it is tied to `kata`.
+    private enum Placement {
+        /// In a process group of its own, stopped with `kata`; stdout and stderr to a new file.
+        case leashed(output: URL)
+        /// In a session of its own, outliving `kata`; stdout and stderr appended to a file.
+        case detached(log: URL)
+        /// In `kata`'s group, with its terminal.
+        case foreground
+    }
+
     private static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String], output: URL
+    ) throws -> pid_t {
+        let pid = try spawn(
+            executable, arguments, environment: environment, placement: .leashed(output: output))
+        Children.shared.add(pid, log: output)
+        return pid
+    }
+
+    private static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String], placement: Placement
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // Its own group, so that killing the group reaches whatever it starts; default signal
-        // handling and no blocked signal, whatever `kata` itself ignores or blocks.
-        posix_spawnattr_setpgroup(&attributes, 0)
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        switch placement {
+        case .leashed(let output):
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            // Its own group, so that killing the group reaches whatever it starts.
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        case .detached(let log):
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            // Its own session: neither the terminal's Ctrl-C nor its closing reaches it.
+            flags |= spawnNewSession
+        case .foreground:
+            break
+        }
+        // Default signal handling and no blocked signal, whatever `kata` itself ignores or blocks.
         var none = sigset_t()
         sigemptyset(&none)
         posix_spawnattr_setsigmask(&attributes, &none)
@@ -92,8 +147,7 @@ public enum ChildProcess {
         sigemptyset(&defaults)
         for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, number) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -103,7 +157,6 @@ public enum ChildProcess {
         guard status == 0 else {
             throw KataError("could not start \(executable): \(String(cString: strerror(status)))")
         }
-        Children.shared.add(pid, log: output)
         return pid
     }
 
@@ -169,6 +222,13 @@ public enum ChildProcess {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
+
+#if os(Linux)
+    /// glibc's `POSIX_SPAWN_SETSID`, which its header declares only under `_GNU_SOURCE`.
+    private let spawnNewSession: Int32 = 0x80
+#else
+    private let spawnNewSession = Int32(POSIX_SPAWN_SETSID)
+#endif
 
 /// A flag a run checks while it waits: set it and the run's children are killed.
 public final class Cancellation: Sendable {

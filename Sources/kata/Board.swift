@@ -56,7 +56,10 @@ struct Screen: Sendable {
                     .joined(separator: "\n"))
             }
         }
-        if cancellation?.isCancelled != true { draw(progress, footer: footer) }
+        if cancellation?.isCancelled != true {
+            draw(progress, footer: footer)
+            context.reportToClassroom(progress)
+        }
         return progress
     }
 

@@ -28,7 +28,7 @@ struct Run: ParsableCommand {
         let (folder, exercise) = try context.exercise(name)
         say("Testing \(context.workspace.path(of: exercise, in: folder, copy: .student))…")
         if raw { return try showRaw(exercise, context: context) }
-        let (state, compilerOutput) = try context.check(exercise)
+        let (state, compilerOutput, progress) = try context.check(exercise)
         var lines = KataRunner.Board.verdict(state, of: exercise.name, compilerOutput: compilerOutput)
         if state == .done {
             lines.append("`swift run kata` shows what is next.")
@@ -36,6 +36,7 @@ struct Run: ParsableCommand {
             lines.append("Stuck? swift run kata hint \(name)")
         }
         say(lines.joined(separator: "\n"))
+        context.reportToClassroom(progress)
         if state != .done { throw ExitCode(1) }
     }
 

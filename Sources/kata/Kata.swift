@@ -8,7 +8,8 @@ import KataRunner
         commandName: "kata",
         abstract: "Exercises, chapter by chapter: shows your progress and runs the next one's tests.",
         subcommands: [
-            Board.self, Watch.self, List.self, Run.self, Hint.self, Reset.self, Solution.self, Verify.self,
+            Board.self, Watch.self, List.self, Run.self, Hint.self, Reset.self, Solution.self, Join.self,
+            Verify.self,
         ],
         defaultSubcommand: Board.self
     )
@@ -35,14 +36,20 @@ struct Context: Sendable {
         return found
     }
 
-    /// Checks one exercise (building first if needed); returns its state, and the compiler's
-    /// output if the exercises did not compile.
+    /// Checks one exercise (building first if needed); returns its state, the compiler's output
+    /// if the exercises did not compile, and the whole board as it now stands.
     func check(_ exercise: KataManifest.Exercise) throws -> (
-        state: KataProgress.State, compilerOutput: String?
+        state: KataProgress.State, compilerOutput: String?, progress: KataProgress
     ) {
         announceFirstBuild()
         let progress = try checker.check(only: [exercise.name])
-        return (progress.state(of: exercise.name) ?? .unknown, progress.compilerOutput)
+        return (progress.state(of: exercise.name) ?? .unknown, progress.compilerOutput, progress)
+    }
+
+    /// Sends the board to the teacher's classroom if this workspace joined one (in the background:
+    /// call it once the student has seen the board), and says what the sender left to say.
+    func reportToClassroom(_ progress: KataProgress) {
+        for line in ClassroomReporting(workspace: workspace).report(progress) { say(line) }
     }
 
     /// Says that the first build takes a while, before it starts.

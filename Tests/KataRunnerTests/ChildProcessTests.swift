@@ -24,6 +24,41 @@ import Testing
         #expect(result.output == "out\nerr\n")
     }
 
+    @Test func aForegroundProgramGivesItsExitStatusOrItsSignal() async throws {
+        let exited = try await Fixtures.offThePool {
+            try ChildProcess.runInForeground("/bin/sh", ["-c", "exit 3"])
+        }
+        #expect(exited == 3)
+        let killed = try await Fixtures.offThePool {
+            try ChildProcess.runInForeground("/bin/sh", ["-c", "kill -TERM $$"])
+        }
+        #expect(killed == 128 + SIGTERM)
+    }
+
+    @Test func aDetachedProgramLeadsASessionOfItsOwnAndAppendsToItsLog() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "detached-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("log")
+        let fifo = folder.appendingPathComponent("fifo")
+        try Data("before\n".utf8).write(to: log)
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        // It writes its pid and its session's id to the fifo, which the test waits on.
+        try ChildProcess.startDetached(
+            "/bin/sh", ["-c", "echo appended; echo $$ $(cut -d' ' -f6 /proc/$$/stat) > \(fifo.path)"],
+            log: log)
+        let said = try await Fixtures.offThePool {
+            String(
+                decoding: FileHandle(forReadingAtPath: fifo.path)?.readDataToEndOfFile() ?? Data(),
+                as: UTF8.self)
+        }
+        let ids = said.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(ids.count == 2 && ids[0] == ids[1], "its own session: \(said)")
+        #expect(ids.last != String(getsid(0)))
+        #expect(try String(contentsOf: log, encoding: .utf8) == "before\nappended\n")
+    }
+
     @Test func aProgramKilledByASignalIsReportedAsSuch() async throws {
         #expect(try await run("kill -ILL $$").ending == .signalled(SIGILL))
     }
