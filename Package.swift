@@ -77,10 +77,12 @@ let package = Package(
         .executable(name: "kata", targets: ["kata"]),
         .executable(name: "bench", targets: ["bench"]),
         .executable(name: "fuzz", targets: ["fuzz"]),
+        .executable(name: "classroom", targets: ["classroom"]),
     ],
     dependencies: [
         nioPackage,
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: runtime + kataTests + [
         chapter("tcp-echo", folder: "01-tcp"),
@@ -121,6 +123,16 @@ let package = Package(
         .target(name: "Exercises", dependencies: ["NodeNet"], path: "Exercises", exclude: notStudentFiles),
         // What the classroom's teacher server and the students' reporters say to each other.
         .target(name: "ClassroomWire"),
+        // The teacher's server (chapters 1–6 together, its class kept in SQLite), and its command.
+        .target(
+            name: "ClassroomServer",
+            dependencies: ["NodeNet", "ClassroomWire", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(name: "classroom", dependencies: ["ClassroomServer", "ClassroomWire", "KataRunner", argumentParser]),
+        .testTarget(
+            name: "ClassroomTests",
+            dependencies: ["ClassroomServer", "ClassroomWire", "NodeNet", "TestSupport", "classroom"]
+        ),
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner"),
         .executableTarget(name: "kata", dependencies: ["KataRunner", argumentParser]),

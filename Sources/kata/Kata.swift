@@ -9,6 +9,7 @@ import KataRunner
         abstract: "Exercises, chapter by chapter: shows your progress and runs the next one's tests.",
         subcommands: [
             Board.self, Watch.self, List.self, Run.self, Hint.self, Reset.self, Solution.self, Verify.self,
+            ClassroomCommand.self,
         ],
         defaultSubcommand: Board.self
     )

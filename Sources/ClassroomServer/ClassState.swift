@@ -1,0 +1,54 @@
+import ClassroomWire
+import Foundation
+import NodeNet
+
+/// The class as the server holds it between reports: loaded from the store at start, and
+/// updated only after the store has committed, so it never shows what the file does not hold.
+@NodeActor final class ClassState {
+    /// The exercises in the manifest's order: the board's columns, and the names a report may use.
+    let exercises: [String]
+    private let known: Set<String>
+    private var students: [StoredClass.Student]
+    private var index: [Int64: Int] = [:]
+    private var tokens: [String: Int64]
+
+    init(exercises: [String], stored: StoredClass) {
+        self.exercises = exercises
+        known = Set(exercises)
+        students = stored.students
+        tokens = stored.tokens
+        for (at, student) in students.enumerated() { index[student.id] = at }
+    }
+
+    /// The whole board, columns and rows.
+    var board: ClassBoard { ClassBoard(exercises: exercises, students: students.map(\.row)) }
+
+    /// Whether `name` is one of the manifest's exercises.
+    func isKnown(_ name: String) -> Bool { known.contains(name) }
+
+    /// The student a token belongs to.
+    func student(withToken token: String) -> Int64? { tokens[ClassState.hash(token)] }
+
+    /// A join the store has committed.
+    func joined(id: Int64, name: String, tokenHash: String) {
+        tokens[tokenHash] = id
+        guard index[id] == nil else { return }
+        index[id] = students.count
+        students.append(.init(id: id, sequence: -1, row: StudentRow(name: name, lastReportAt: nil, exercises: [])))
+    }
+
+    /// A report the store has committed. Two reports of one student may finish their
+    /// transactions in one order and reach here in the other: the higher sequence wins.
+    func recorded(_ report: BoardReport, student id: Int64, at date: Date) {
+        guard let at = index[id], report.sequence > students[at].sequence else { return }
+        students[at].sequence = report.sequence
+        students[at].row.lastReportAt = date
+        students[at].row.exercises = report.exercises
+    }
+
+    /// What is kept of a token: its SHA-256, in hex.
+    nonisolated static func hash(_ token: String) -> String {
+        guard let hash = try? crypto.createHash("sha256") else { fatalError("OpenSSL has no SHA-256") }
+        return hash.update(token).digest(.hex)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import KataRunner
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `kata classroom [export] …`: the teacher's server. It is its own product (`classroom`, built on
+/// NodeNet and SQLite), so that `kata`'s own first build stays small: this builds it, showing the
+/// build's progress, then becomes it (`exec`), so its arguments, output and signals are its own.
+struct ClassroomCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classroom",
+        abstract: "For the teacher: a live board of the class (`kata classroom --help-server` for its options).",
+        discussion: """
+            `swift run kata classroom [--port 8443] [--folder DIR]` starts the server;
+            `swift run kata classroom export [--out FILE]` writes the class as CSV.
+            """
+    )
+    @Argument(parsing: .captureForPassthrough, help: "Passed on to the `classroom` program.")
+    var arguments: [String] = []
+
+    func run() throws {
+        let root = try Workspace.find().root
+        say("Building the classroom server (the first time takes a few minutes)…")
+        let build = try swift(["build", "--package-path", root.path, "--product", "classroom"])
+        guard build == 0 else { throw ExitCode(build) }
+        let binPath = try swiftOutput(["build", "--package-path", root.path, "--show-bin-path"])
+        let program = URL(fileURLWithPath: binPath).appendingPathComponent("classroom").path
+        let forwarded = arguments.map { $0 == "--help-server" ? "--help" : $0 }
+        let argv = ([program] + forwarded).map { strdup($0) } + [nil]
+        execv(program, argv)
+        throw KataError("could not start \(program): \(String(cString: strerror(errno)))")
+    }
+
+    /// Runs `swift` with `arguments`, its output shown as it comes; returns its exit status.
+    private func swift(_ arguments: [String], output: FileHandle? = nil) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift"] + arguments
+        if let output { process.standardOutput = output }
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Runs `swift` with `arguments` and returns what it printed, trimmed.
+    private func swiftOutput(_ arguments: [String]) throws -> String {
+        let pipe = Pipe()
+        guard try swift(arguments, output: pipe.fileHandleForWriting) == 0 else {
+            throw KataError("swift \(arguments.joined(separator: " ")) failed")
+        }
+        try pipe.fileHandleForWriting.close()
+        let data = try pipe.fileHandleForReading.readToEnd() ?? Data()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
