@@ -45,7 +45,7 @@ public struct ClassKeys: Sendable {
         }
         let altNames = ["DNS:localhost"] + hosts.map { "IP:\($0)" }
         if let keyPEM = read("server.key"), let certPEM = read("server.crt"),
-            let existing = try? X509Certificate(pem: certPEM), ca.certificate.checkIssued(existing),
+            let existing = try? X509Certificate(pem: certPEM), existing.checkIssued(ca.certificate),
             covers(existing, altNames)
         {
             return try ClassKeys(ca: ca, server: TLSOptions(key: keyPEM, cert: certPEM), altNames: altNames)
