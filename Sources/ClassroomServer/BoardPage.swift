@@ -1,9 +1,16 @@
 /// The teacher's page: plain HTML and JavaScript served by the classroom server itself (no CDN,
-/// so it works on a LAN with no internet). It opens `/live` with the token of its own address and
-/// draws each board it is sent. Student text (names, messages) is only ever set as `textContent`,
-/// never parsed as HTML.
+/// so it works on a LAN with no internet). It draws the board it comes with at once, then opens
+/// `/live` with the token of its own address and draws each board it is sent. Student text
+/// (names, messages) is only ever set as `textContent`, never parsed as HTML.
 enum BoardPage {
-    static let html = """
+    /// The page, with `board` (its JSON) to draw before the WebSocket is open.
+    static func html(board json: String) -> String {
+        // In a <script> element only `</script` could end the JSON early; `<` never appears
+        // outside a JSON string, where `\u003c` means the same.
+        template.replacingOccurrences(of: "BOARD_JSON", with: json.replacingOccurrences(of: "<", with: "\\u003c"))
+    }
+
+    private static let template = """
         <!doctype html>
         <html lang="en">
         <head>
@@ -38,6 +45,7 @@ enum BoardPage {
         <pre id="detail"></pre>
         <h2>Who needs help (longest stuck first)</h2>
         <ol id="help"></ol>
+        <script id="initial" type="application/json">BOARD_JSON</script>
         <script>
         "use strict";
         const token = new URLSearchParams(location.search).get("token") || "";
@@ -117,6 +125,7 @@ enum BoardPage {
           ws.onmessage = event => draw(JSON.parse(event.data));
           ws.onclose = () => { status.textContent = "disconnected: reconnecting…"; setTimeout(connect, 2000); };
         }
+        draw(JSON.parse(document.getElementById("initial").textContent));
         connect();
         </script>
         </body>

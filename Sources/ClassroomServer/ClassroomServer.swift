@@ -99,6 +99,13 @@ import NodeNet
         return ClassState.hash(token) == ClassState.hash(teacherToken)
     }
 
+    /// The board as the wire's JSON, for the page and the live pushes.
+    func boardJSON() -> String {
+        // Encoding plain strings, dates and numbers cannot fail.
+        let data = (try? ClassroomJSON.encoder().encode(state.board)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// A random secret of `bytes` bytes, in hex (OpenSSL's CSPRNG).
     nonisolated static func secret(bytes: Int) -> String {
         crypto.randomBytes(bytes).toString(.hex)

@@ -18,7 +18,7 @@ import NodeNet
                 let token = info.req.query("token")
                 return classroom.isTeacher(token) ? .accept : .refuse(status: 401, message: "not the teacher's token")
             })
-        sockets.on(.connection) { [unowned self] ws, _ in ws.send(self.boardText()) }
+        sockets.on(.connection) { [unowned classroom] ws, _ in ws.send(classroom.boardJSON()) }
         // end excerpt
     }
 
@@ -30,16 +30,11 @@ import NodeNet
         pending = setTimeout(classroom.options.pushDelay) { [unowned self] in
             pending = nil
             guard !sockets.clients.isEmpty else { return }
-            let text = boardText()
+            let text = classroom.boardJSON()
             for ws in sockets.clients where ws.readyState == .open { ws.send(text) }
         }
     }
     // end excerpt
-
-    private func boardText() -> String {
-        let data = (try? ClassroomJSON.encoder().encode(classroom.state.board)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
 
     /// Stops taking pages and closes those open.
     func close() {

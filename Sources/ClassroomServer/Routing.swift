@@ -124,6 +124,6 @@ extension ClassroomServer {
 
     private func page(_ res: ServerResponse) {
         res.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' wss:")
-        res.send(200, "text/html; charset=utf-8", BoardPage.html)
+        res.send(200, "text/html; charset=utf-8", BoardPage.html(board: boardJSON()))
     }
 }
