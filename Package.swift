@@ -96,13 +96,13 @@ let package = Package(
             name: "tour",
             dependencies: ["tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs", "https-server"]
         ),
-        // The benchmark runs the chapter programs as they are, so it depends on them to get them
-        // built; NodeNet is its TLS load client.
+        // The benchmark runs the chapter programs (and chapter 7's classroom) as they are, so it
+        // depends on them to get them built; NodeNet is its TLS load client.
         .executableTarget(
             name: "bench",
             dependencies: [
                 "NodeNet", argumentParser, "tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs",
-                "https-server",
+                "https-server", "classroom", "ClassroomWire",
             ] + nio,
             // The README's numbers and chart, from `swift run -c release bench --json …`.
             exclude: ["Results"]

@@ -19,6 +19,8 @@ public struct ClassroomOptions: Sendable {
     public var maxNameLength = 64
     /// The longest failing message kept, in characters (a longer one is cut).
     public var maxMessageLength = 500
+    /// The join code; nil keeps the class's own (made at random on its first start).
+    public var joinCode: String?
     /// How long the live board waits to gather reports into one push, in milliseconds (a class
     /// reporting 100 times a second gets a few pushes a second, each within this of its report).
     public var pushDelay = 100

@@ -30,7 +30,7 @@ import NodeNet
         self.options = options
         self.keys = keys
         self.store = store
-        joinCode = try store.setting("joinCode") { ClassroomServer.secret(bytes: 4) }
+        joinCode = try options.joinCode ?? store.setting("joinCode") { ClassroomServer.secret(bytes: 4) }
         teacherToken = try store.setting("teacherToken") { ClassroomServer.secret(bytes: 24) }
         state = ClassState(exercises: options.exercises, stored: try store.load())
         server = try https.createServer(keys.server)

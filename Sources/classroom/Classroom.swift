@@ -32,11 +32,13 @@ struct Serve: ParsableCommand {
         abstract: "Starts the server: prints the join command, the join code, the CA fingerprint and the board's address.")
     @Option(help: "The TCP port (0 picks a free one).") var port = 8443
     @Option(help: "The address to listen on (every interface by default).") var host: String?
+    @Option(help: "The join code (by default the class's own, made at random the first time).") var code: String?
     @OptionGroup var folder: ClassFolder
 
     func run() throws {
-        let options = ClassroomOptions(
+        var options = ClassroomOptions(
             folder: folder.url, exercises: try folder.exercises(), port: port, host: host)
+        options.joinCode = code
         Node.run {
             do {
                 let server = try await ClassroomServer.start(options)
