@@ -128,7 +128,9 @@ let package = Package(
             name: "ClassroomServer",
             dependencies: ["NodeNet", "ClassroomWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .executableTarget(name: "classroom", dependencies: ["ClassroomServer", "ClassroomWire", "KataRunner", argumentParser]),
+        .executableTarget(
+            name: "classroom",
+            dependencies: ["ClassroomServer", "ClassroomWire", "KataRunner", argumentParser]),
         .testTarget(
             name: "ClassroomTests",
             dependencies: ["ClassroomServer", "ClassroomWire", "NodeNet", "TestSupport", "classroom"]

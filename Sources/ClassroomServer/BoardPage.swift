@@ -7,7 +7,8 @@ enum BoardPage {
     static func html(board json: String) -> String {
         // In a <script> element only `</script` could end the JSON early; `<` never appears
         // outside a JSON string, where `\u003c` means the same.
-        template.replacingOccurrences(of: "BOARD_JSON", with: json.replacingOccurrences(of: "<", with: "\\u003c"))
+        template.replacingOccurrences(
+            of: "BOARD_JSON", with: json.replacingOccurrences(of: "<", with: "\\u003c"))
     }
 
     private static let template = """

@@ -25,7 +25,9 @@ public struct ClassKeys: Sendable {
     public let altNames: [String]
 
     /// Reads the keys under `folder`, making what is missing.
-    public static func inFolder(_ folder: URL, hosts: [String] = ClassKeys.localAddresses()) throws -> ClassKeys {
+    public static func inFolder(_ folder: URL, hosts: [String] = ClassKeys.localAddresses()) throws
+        -> ClassKeys
+    {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func file(_ name: String) -> URL { folder.appendingPathComponent(name) }
         func read(_ name: String) -> String? { try? String(contentsOf: file(name), encoding: .utf8) }
@@ -59,7 +61,8 @@ public struct ClassKeys: Sendable {
         let keyPEM = try key.export(type: .pkcs8)
         try writePrivate(file("server.key"), keyPEM)
         try Data(certificate.pem.utf8).write(to: file("server.crt"))
-        return try ClassKeys(ca: ca, server: TLSOptions(key: keyPEM, cert: certificate.pem), altNames: altNames)
+        return try ClassKeys(
+            ca: ca, server: TLSOptions(key: keyPEM, cert: certificate.pem), altNames: altNames)
     }
 
     private init(ca: CertificateAuthority, server: TLSOptions, altNames: [String]) throws {
@@ -98,7 +101,8 @@ public struct ClassKeys: Sendable {
             else { continue }
             var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
             let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            guard getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else {
+            guard getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0
+            else {
                 continue
             }
             let text = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

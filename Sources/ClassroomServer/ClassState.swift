@@ -34,7 +34,8 @@ import NodeNet
         tokens[tokenHash] = id
         guard index[id] == nil else { return }
         index[id] = students.count
-        students.append(.init(id: id, sequence: -1, row: StudentRow(name: name, lastReportAt: nil, exercises: [])))
+        students.append(
+            .init(id: id, sequence: -1, row: StudentRow(name: name, lastReportAt: nil, exercises: [])))
     }
 
     /// A report the store has committed. Two reports of one student may finish their

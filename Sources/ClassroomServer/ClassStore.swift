@@ -60,7 +60,9 @@ public final class ClassStore: Sendable {
     /// join code and the teacher's token stay the same across restarts).
     public func setting(_ key: String, orMake make: @escaping @Sendable () -> String) throws -> String {
         try pool.write { db in
-            if let value = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key]) {
+            if let value = try String.fetchOne(
+                db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+            {
                 return value
             }
             let value = make()
@@ -77,7 +79,8 @@ public final class ClassStore: Sendable {
                 sql: "INSERT INTO student (name, joinedAt) VALUES (?, ?) ON CONFLICT(name) DO NOTHING",
                 arguments: [name, date])
             let id = try Int64.fetchOne(db, sql: "SELECT id FROM student WHERE name = ?", arguments: [name])!
-            try db.execute(sql: "INSERT INTO token (hash, studentId) VALUES (?, ?)", arguments: [tokenHash, id])
+            try db.execute(
+                sql: "INSERT INTO token (hash, studentId) VALUES (?, ?)", arguments: [tokenHash, id])
             return id
         }
     }
@@ -87,7 +90,8 @@ public final class ClassStore: Sendable {
     /// a resent or late report is acknowledged and ignored. Returns once the transaction committed.
     public func record(_ report: BoardReport, student id: Int64, at date: Date) async throws -> ReportAck {
         try await pool.write { db in
-            let stored = try Int.fetchOne(db, sql: "SELECT sequence FROM student WHERE id = ?", arguments: [id]) ?? -1
+            let stored =
+                try Int.fetchOne(db, sql: "SELECT sequence FROM student WHERE id = ?", arguments: [id]) ?? -1
             guard report.sequence > stored else { return ReportAck(sequence: stored, stored: false) }
             try db.execute(
                 sql: "UPDATE student SET sequence = ?, lastReportAt = ? WHERE id = ?",

@@ -16,7 +16,8 @@ import NodeNet
             server: server, path: ClassroomRoute.live,
             verifyClient: .verdict { [unowned classroom] info in
                 let token = info.req.query("token")
-                return classroom.isTeacher(token) ? .accept : .refuse(status: 401, message: "not the teacher's token")
+                return classroom.isTeacher(token)
+                    ? .accept : .refuse(status: 401, message: "not the teacher's token")
             })
         sockets.on(.connection) { [unowned classroom] ws, _ in ws.send(classroom.boardJSON()) }
         // end excerpt

@@ -12,13 +12,16 @@ extension ClassroomServer {
         case ("GET", ClassroomRoute.caCertificate): res.send(200, "application/x-pem-file", keys.caPEM)
         case ("POST", ClassroomRoute.join): join(req, res)
         case ("PUT", ClassroomRoute.report): report(req, res)
-        case ("GET", ClassroomRoute.board): teacherOnly(req, res, token: req.bearerToken) { res.json(200, self.state.board) }
-        case ("GET", ClassroomRoute.export): teacherOnly(req, res, token: req.bearerToken) { self.export(res) }
+        case ("GET", ClassroomRoute.board):
+            teacherOnly(req, res, token: req.bearerToken) { res.json(200, self.state.board) }
+        case ("GET", ClassroomRoute.export):
+            teacherOnly(req, res, token: req.bearerToken) { self.export(res) }
         case ("GET", ClassroomRoute.live):
             res.refuse(Refusal(426, "upgrade-required", "\(ClassroomRoute.live) is a WebSocket"))
         case (_, let path) where Self.methods[path] != nil:
             res.setHeader("Allow", Self.methods[path]!)
-            res.refuse(Refusal(405, "method-not-allowed", "\(path) takes \(Self.methods[path]!), not \(req.method)"))
+            res.refuse(
+                Refusal(405, "method-not-allowed", "\(path) takes \(Self.methods[path]!), not \(req.method)"))
         default: res.refuse(Refusal(404, "not-found", "there is nothing at \(req.path)"))
         }
     }
@@ -31,11 +34,16 @@ extension ClassroomServer {
     ]
 
     private func teacherOnly(
-        _ req: IncomingMessage, _ res: ServerResponse, token: String?, _ answer: @escaping @NodeActor () -> Void
+        _ req: IncomingMessage, _ res: ServerResponse, token: String?,
+        _ answer: @escaping @NodeActor () -> Void
     ) {
         req.resume()
-        guard token != nil else { return res.refuse(Refusal(401, "no-token", "the teacher's token is missing")) }
-        guard isTeacher(token) else { return res.refuse(Refusal(401, "bad-token", "that is not the teacher's token")) }
+        guard token != nil else {
+            return res.refuse(Refusal(401, "no-token", "the teacher's token is missing"))
+        }
+        guard isTeacher(token) else {
+            return res.refuse(Refusal(401, "bad-token", "that is not the teacher's token"))
+        }
         answer()
     }
 
@@ -51,7 +59,9 @@ extension ClassroomServer {
                 !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             else {
                 return res.refuse(
-                    Refusal(400, "bad-name", "name must be 1 to \(options.maxNameLength) characters, none a control"))
+                    Refusal(
+                        400, "bad-name",
+                        "name must be 1 to \(options.maxNameLength) characters, none a control"))
             }
             // A wrong code is a refused credential in the body, not a missing Authorization: 403.
             guard request.code == joinCode else {
@@ -92,7 +102,8 @@ extension ClassroomServer {
             case .success(let decoded): report = decoded
             }
             if let unknown = report.exercises.first(where: { !state.isKnown($0.exercise) }) {
-                return res.refuse(Refusal(404, "unknown-exercise", "no exercise is called \(unknown.exercise)"))
+                return res.refuse(
+                    Refusal(404, "unknown-exercise", "no exercise is called \(unknown.exercise)"))
             }
             for at in report.exercises.indices {
                 report.exercises[at].message = report.exercises[at].message.map {
@@ -123,7 +134,10 @@ extension ClassroomServer {
     }
 
     private func page(_ res: ServerResponse) {
-        res.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' wss:")
+        res.setHeader(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' wss:"
+        )
         res.send(200, "text/html; charset=utf-8", BoardPage.html(board: boardJSON()))
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import ClassroomWire
 import ClassroomServer
+import ClassroomWire
 import Foundation
 import KataRunner
 import NodeNet
@@ -29,10 +29,13 @@ struct ClassFolder: ParsableArguments {
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Starts the server: prints the join command, the join code, the CA fingerprint and the board's address.")
+        abstract:
+            "Starts the server: prints the join command, the join code, the CA fingerprint and the board's address."
+    )
     @Option(help: "The TCP port (0 picks a free one).") var port = 8443
     @Option(help: "The address to listen on (every interface by default).") var host: String?
-    @Option(help: "The join code (by default the class's own, made at random the first time).") var code: String?
+    @Option(help: "The join code (by default the class's own, made at random the first time).") var code:
+        String?
     @OptionGroup var folder: ClassFolder
 
     func run() throws {
@@ -53,7 +56,9 @@ struct Serve: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Writes the class as CSV for grading (one line per student and exercise); the server may be running.")
+        abstract:
+            "Writes the class as CSV for grading (one line per student and exercise); the server may be running."
+    )
     @Option(help: "The CSV file to write (standard output if not given).") var out: String?
     @OptionGroup var folder: ClassFolder
 

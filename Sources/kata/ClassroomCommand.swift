@@ -14,7 +14,8 @@ import KataRunner
 struct ClassroomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classroom",
-        abstract: "For the teacher: a live board of the class (`kata classroom --help-server` for its options).",
+        abstract:
+            "For the teacher: a live board of the class (`kata classroom --help-server` for its options).",
         discussion: """
             `swift run kata classroom [--port 8443] [--folder DIR]` starts the server;
             `swift run kata classroom export [--out FILE]` writes the class as CSV.

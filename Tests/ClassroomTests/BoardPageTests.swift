@@ -14,13 +14,17 @@ import Testing
         let ann = try await room.join("Ann")
         let bo = try await room.join("Bo <b>")
         _ = try await room.join("Cy")
-        _ = try await room.report(ann, boardReport(50, ["greet-and-reply": .done, "line-splitter": .failing]))
-        _ = try await room.report(bo, boardReport(10, ["greet-and-reply": .failing, "line-splitter": .failing]))
+        _ = try await room.report(
+            ann, boardReport(50, ["greet-and-reply": .done, "line-splitter": .failing]))
+        _ = try await room.report(
+            bo, boardReport(10, ["greet-and-reply": .failing, "line-splitter": .failing]))
         return room
     }
 
     /// Chromium's arguments for a page on the class's server (its CA is not the system's).
-    private func browserArguments(_ room: TestClass, _ profile: TemporaryDirectory, _ extra: [String]) -> [String] {
+    private func browserArguments(_ room: TestClass, _ profile: TemporaryDirectory, _ extra: [String])
+        -> [String]
+    {
         [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--ignore-certificate-errors",
             "--user-data-dir=\(profile.path("profile"))", "--virtual-time-budget=5000",
@@ -44,7 +48,11 @@ import Testing
             }
         }
         #expect(cells.keys.sorted() == ["Ann", "Bo &lt;b&gt;", "Cy"], "student text is text, never markup")
-        #expect(cells["Ann"] == ["greet-and-reply": "done", "line-splitter": "failing", "datagram-echo": "not-started", "accept-key": "not-started"])
+        #expect(
+            cells["Ann"] == [
+                "greet-and-reply": "done", "line-splitter": "failing", "datagram-echo": "not-started",
+                "accept-key": "not-started",
+            ])
         #expect(cells["Bo &lt;b&gt;"]?["line-splitter"] == "failing")
         #expect(cells["Cy"]?.values.allSatisfy { $0 == "not-started" } == true)
         let stuck = dom.matches(of: /data-exercise="([^"]*)" data-stuck="(\d+)"/).map { "\($0.1)=\($0.2)" }
@@ -62,7 +70,8 @@ import Testing
         defer { work.remove() }
         let png = work.path("board.png")
         let run = try await runPeer(
-            chromium, browserArguments(room, work, ["--screenshot=\(png)", "--window-size=900,500"]), in: work.url)
+            chromium, browserArguments(room, work, ["--screenshot=\(png)", "--window-size=900,500"]),
+            in: work.url)
         #expect(run.status == 0, "\(run)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
         #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")

@@ -15,11 +15,16 @@ import Testing
         let bo = try await first.join("Bo")
         for sequence in 1...20 {
             let state: ExerciseState = sequence.isMultiple(of: 2) ? .done : .failing
-            #expect(try await first.report(ann, boardReport(sequence, ["datagram-echo": state])).status == 200)
+            #expect(
+                try await first.report(ann, boardReport(sequence, ["datagram-echo": state])).status == 200)
         }
-        #expect(try await first.report(bo, boardReport(1, ["accept-key": .failing], message: "no reply")).status == 200)
+        #expect(
+            try await first.report(bo, boardReport(1, ["accept-key": .failing], message: "no reply")).status
+                == 200)
         let before = try await first.board()
-        let (code, teacher, fingerprint) = (first.server.joinCode, first.teacher, first.server.keys.fingerprint)
+        let (code, teacher, fingerprint) = (
+            first.server.joinCode, first.teacher, first.server.keys.fingerprint
+        )
         await first.stop()
 
         let second = try await TestClass(folder: first.folder)
@@ -28,7 +33,8 @@ import Testing
         // The same class: its code, the teacher's token, the CA the students pinned, their tokens.
         #expect(second.server.joinCode == code && second.teacher == teacher)
         #expect(second.server.keys.fingerprint == fingerprint)
-        #expect(try await second.report(ann, boardReport(20, [:])).ack == ReportAck(sequence: 20, stored: false))
+        #expect(
+            try await second.report(ann, boardReport(20, [:])).ack == ReportAck(sequence: 20, stored: false))
         #expect(try await second.report(bo, boardReport(2, ["accept-key": .done])).ack?.stored == true)
     }
 
@@ -41,7 +47,8 @@ import Testing
         let (port, ca) = try await listening(first, folder)
         let code = try #require(first.standardOutput.firstMatch(of: /--code (\w+)/)?.1)
         let join = try await classroomCall(
-            port: port, ca: ca, "POST", ClassroomRoute.join, body: encoded(JoinRequest(name: "Ann", code: String(code))))
+            port: port, ca: ca, "POST", ClassroomRoute.join,
+            body: encoded(JoinRequest(name: "Ann", code: String(code))))
         let token = try ClassroomJSON.decoder().decode(JoinResponse.self, from: Data(join.body.utf8)).token
         // Reports go one after another; after the tenth acknowledgement the server is killed
         // while the next is on its way.
@@ -65,7 +72,8 @@ import Testing
         defer { second.stop() }
         let (newPort, _) = try await listening(second, folder)
         let teacher = try #require(second.standardOutput.firstMatch(of: /token=(\w+)/)?.1)
-        let answer = try await classroomCall(port: newPort, ca: ca, "GET", ClassroomRoute.board, token: String(teacher))
+        let answer = try await classroomCall(
+            port: newPort, ca: ca, "GET", ClassroomRoute.board, token: String(teacher))
         let board = try ClassroomJSON.decoder().decode(ClassBoard.self, from: Data(answer.body.utf8))
         let message = try #require(board.students.first?.exercises.first?.message)
         let stored = try #require(Int(message.dropFirst("run ".count)))
@@ -79,7 +87,9 @@ import Testing
     }
 
     /// Waits for the banner; returns the port and the class CA.
-    private func listening(_ program: RunningProgram, _ folder: TemporaryDirectory) async throws -> (Int, String) {
+    private func listening(_ program: RunningProgram, _ folder: TemporaryDirectory) async throws -> (
+        Int, String
+    ) {
         let output = try await program.waitForOutput(containing: "The board:")
         let port = try #require(output.firstMatch(of: /on port (\d+)/).flatMap { Int($0.1) })
         return (port, try folder.read("class/ca.crt"))

@@ -14,12 +14,16 @@ import Testing
         let ann = try await room.join("Ann")
         let bo = try await room.join("Bo")
         _ = try await room.join("Cy")
-        #expect(try await room.report(ann, boardReport(1, ["greet-and-reply": .done, "line-splitter": .failing])).ack == ReportAck(sequence: 1, stored: true))
+        #expect(
+            try await room.report(ann, boardReport(1, ["greet-and-reply": .done, "line-splitter": .failing]))
+                .ack == ReportAck(sequence: 1, stored: true))
         #expect(try await room.report(bo, boardReport(7, ["greet-and-reply": .failing])).status == 200)
         let board = try await room.board()
         #expect(board.exercises == testExercises)
         #expect(board.students.map(\.name) == ["Ann", "Bo", "Cy"])
-        #expect(board.students[0].exercises == boardReport(1, ["greet-and-reply": .done, "line-splitter": .failing]).exercises)
+        #expect(
+            board.students[0].exercises
+                == boardReport(1, ["greet-and-reply": .done, "line-splitter": .failing]).exercises)
         #expect(board.students[1].exercises.map(\.state) == [.failing])
         #expect(board.students[2].exercises.isEmpty && board.students[2].lastReportAt == nil)
         #expect(board.students[0].lastReportAt != nil)
@@ -32,8 +36,12 @@ import Testing
         let bo = try await room.join("Bo")
         #expect(try await room.report(ann, boardReport(5, ["accept-key": .done])).status == 200)
         // A resend, and a late older report: acknowledged with the stored sequence, not stored.
-        #expect(try await room.report(ann, boardReport(5, ["accept-key": .failing])).ack == ReportAck(sequence: 5, stored: false))
-        #expect(try await room.report(ann, boardReport(2, ["datagram-echo": .done])).ack == ReportAck(sequence: 5, stored: false))
+        #expect(
+            try await room.report(ann, boardReport(5, ["accept-key": .failing])).ack
+                == ReportAck(sequence: 5, stored: false))
+        #expect(
+            try await room.report(ann, boardReport(2, ["datagram-echo": .done])).ack
+                == ReportAck(sequence: 5, stored: false))
         let board = try await room.board()
         #expect(board.students[0].exercises.map(\.state) == [.done])
         #expect(board.students[1].exercises.isEmpty, "Ann's token wrote only Ann's row")
@@ -56,7 +64,10 @@ import Testing
         #expect(ca.ca)
         let banner = room.server.banner()
         #expect(banner.contains(room.server.keys.fingerprint))
-        #expect(banner.contains("swift run kata join https://localhost:\(room.port) --name NAME --code \(room.server.joinCode)"))
+        #expect(
+            banner.contains(
+                "swift run kata join https://localhost:\(room.port) --name NAME --code \(room.server.joinCode)"
+            ))
         #expect(banner.contains(room.server.pageURL()))
         let serverCert = try X509Certificate(pem: try #require(room.server.keys.server.cert))
         #expect(serverCert.checkIssued(ca))
@@ -77,7 +88,8 @@ import Testing
         let moved = try ClassKeys.inFolder(folder.url, hosts: addresses + ["10.9.8.7"])
         #expect(moved.fingerprint == keys.fingerprint)
         #expect(moved.server.cert != keys.server.cert)
-        let mode = try FileManager.default.attributesOfItem(atPath: folder.path("ca.key"))[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: folder.path("ca.key"))[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
@@ -85,7 +97,8 @@ import Testing
         let room = try await TestClass()
         defer { Task { await room.finish() } }
         let ann = try await room.join("=Ann, the \"first\"")
-        _ = try await room.report(ann, boardReport(1, ["line-splitter": .failing], message: "line 2\nwas \"x\""))
+        _ = try await room.report(
+            ann, boardReport(1, ["line-splitter": .failing], message: "line 2\nwas \"x\""))
         let answer = try await room.call("GET", ClassroomRoute.export, token: room.teacher)
         #expect(answer.status == 200)
         let lines = answer.body.components(separatedBy: "\r\n").filter { !$0.isEmpty }
@@ -105,12 +118,21 @@ import Testing
         try work.write("ca.pem", room.ca)
         let base = "https://localhost:\(room.port)"
         let join = try await runPeer(
-            curl, ["-sS", "--cacert", "ca.pem", "-X", "POST", "\(base)/api/join", "-d", #"{"name":"curl","code":"\#(room.server.joinCode)"}"#],
+            curl,
+            [
+                "-sS", "--cacert", "ca.pem", "-X", "POST", "\(base)/api/join", "-d",
+                #"{"name":"curl","code":"\#(room.server.joinCode)"}"#,
+            ],
             in: work.url)
         let token = try ClassroomJSON.decoder().decode(JoinResponse.self, from: Data(join.output.utf8)).token
-        try work.write("report.json", String(decoding: encoded(boardReport(3, ["datagram-echo": .done])), as: UTF8.self))
+        try work.write(
+            "report.json", String(decoding: encoded(boardReport(3, ["datagram-echo": .done])), as: UTF8.self))
         let report = try await runPeer(
-            curl, ["-sS", "--cacert", "ca.pem", "-X", "PUT", "-H", "Authorization: Bearer \(token)", "--data-binary", "@report.json", "\(base)/api/report"],
+            curl,
+            [
+                "-sS", "--cacert", "ca.pem", "-X", "PUT", "-H", "Authorization: Bearer \(token)",
+                "--data-binary", "@report.json", "\(base)/api/report",
+            ],
             in: work.url)
         #expect(report.output == #"{"sequence":3,"stored":true}"#, "\(report)")
         // Without the class CA, curl refuses the server: the students' trust is the CA, nothing else.

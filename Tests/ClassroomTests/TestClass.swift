@@ -24,7 +24,8 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
             folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("classroom-\(UUID())")
         self.folder = folder
         var options = ClassroomOptions(
-            folder: folder, exercises: testExercises, port: 0, host: "127.0.0.1", certificateHosts: ["127.0.0.1"])
+            folder: folder, exercises: testExercises, port: 0, host: "127.0.0.1",
+            certificateHosts: ["127.0.0.1"])
         configure(&options)
         server = try await ClassroomServer.start(options)
         ca = server.keys.caPEM
@@ -52,15 +53,20 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 
     /// Joins as `name`; returns the student's token.
     func join(_ name: String) async throws -> String {
-        let answer = try await call("POST", ClassroomRoute.join, body: encoded(JoinRequest(name: name, code: server.joinCode)))
+        let answer = try await call(
+            "POST", ClassroomRoute.join, body: encoded(JoinRequest(name: name, code: server.joinCode)))
         #expect(answer.status == 201, "\(answer.body)")
         return try ClassroomJSON.decoder().decode(JoinResponse.self, from: Data(answer.body.utf8)).token
     }
 
     /// Sends a report; returns the status and, for a 200, the acknowledgement.
-    func report(_ token: String, _ report: BoardReport) async throws -> (status: Int, ack: ReportAck?, body: String) {
+    func report(_ token: String, _ report: BoardReport) async throws -> (
+        status: Int, ack: ReportAck?, body: String
+    ) {
         let answer = try await call("PUT", ClassroomRoute.report, token: token, body: encoded(report))
-        let ack = answer.status == 200 ? try ClassroomJSON.decoder().decode(ReportAck.self, from: Data(answer.body.utf8)) : nil
+        let ack =
+            answer.status == 200
+            ? try ClassroomJSON.decoder().decode(ReportAck.self, from: Data(answer.body.utf8)) : nil
         return (answer.status, ack, answer.body)
     }
 
@@ -83,7 +89,8 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
     options.headers = headers
     if let token { options.headers.append(("Authorization", "Bearer \(token)")) }
     if let body { options.headers.append(("Content-Length", "\(body.count)")) }
-    let result: Result<(status: Int, body: String), NodeError> = try await waitFor("\(method) \(path)") { done in
+    let result: Result<(status: Int, body: String), NodeError> = try await waitFor("\(method) \(path)") {
+        done in
         let request = https.request(options) { res in
             var bytes: [UInt8] = []
             res.on(.data) { bytes += $0.bytes }
@@ -103,11 +110,15 @@ func encoded(_ value: some Encodable) -> [UInt8] {
 
 /// A report of `states` (exercise → state), failing ones with a message; dates to the second,
 /// as ISO 8601 carries them.
-func boardReport(_ sequence: Int, _ states: [String: ExerciseState], message: String = "expected hi") -> BoardReport {
+func boardReport(_ sequence: Int, _ states: [String: ExerciseState], message: String = "expected hi")
+    -> BoardReport
+{
     let at = Date(timeIntervalSince1970: 1_780_000_000 + Double(sequence))
     return BoardReport(
         sequence: sequence, sentAt: at,
         exercises: states.sorted { $0.key < $1.key }.map {
-            ExerciseReport(exercise: $0.key, state: $0.value, message: $0.value == .failing ? message : nil, changedAt: at)
+            ExerciseReport(
+                exercise: $0.key, state: $0.value, message: $0.value == .failing ? message : nil,
+                changedAt: at)
         })
 }

@@ -15,8 +15,11 @@ public final class RunningProgram: @unchecked Sendable {
 
     /// What the program has done so far.
     public struct Snapshot: Sendable {
+        /// Everything written to stdout so far.
         public var output = ""
+        /// Everything written to stderr so far.
         public var errors = ""
+        /// The exit status, once the program has exited and both pipes are read to their end.
         public var exitCode: Int32?
         var outputBytes: [UInt8] = []
         var errorBytes: [UInt8] = []
@@ -31,10 +34,12 @@ public final class RunningProgram: @unchecked Sendable {
         let resume: CheckedContinuation<Snapshot, any Error>
     }
 
+    /// The program and its arguments, for messages.
     public let name: String
 
     /// Starts `executable` (a path) with `arguments`.
-    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws {
+    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws
+    {
         name = ([URL(fileURLWithPath: executable).lastPathComponent] + arguments).joined(separator: " ")
         // Under coreutils' timeout, so that nothing a test starts outlives it by long, even when
         // the test fails before it stops the program; timeout passes our SIGTERM on to the child.
@@ -90,7 +95,9 @@ public final class RunningProgram: @unchecked Sendable {
     }
 
     /// One of this package's executables, from the build folder the tests run from.
-    public static func built(_ product: String, _ arguments: [String] = [], environment: [String: String] = [:])
+    public static func built(
+        _ product: String, _ arguments: [String] = [], environment: [String: String] = [:]
+    )
         throws -> RunningProgram
     {
         try RunningProgram(
@@ -165,7 +172,8 @@ public final class RunningProgram: @unchecked Sendable {
     }
 
     /// Waits until `check` holds for what the program has done, for at most `seconds`.
-    public func wait(_ what: String, seconds: Double = 20, until check: @escaping (Snapshot) -> Bool) async throws
+    public func wait(_ what: String, seconds: Double = 20, until check: @escaping (Snapshot) -> Bool)
+        async throws
         -> Snapshot
     {
         let id = lock.withLock {
@@ -251,6 +259,7 @@ public struct ProgramFailure: Error, CustomStringConvertible {
         self.snapshot = snapshot
     }
 
+    /// The failure with everything the program printed.
     public var description: String {
         "\(message)\n--- stdout ---\n\(snapshot.output)\n--- stderr ---\n\(snapshot.errors)"
     }

@@ -39,7 +39,8 @@ import NodeNet
         let load = ClassroomLoad(port: port, ca: ca, plan: plan)
         defer { load.agent.destroy() }
         let board = try ClassroomJSON.decoder().decode(
-            ClassBoard.self, from: Data(try await load.send("GET", ClassroomRoute.board, token: teacher).utf8))
+            ClassBoard.self, from: Data(try await load.send("GET", ClassroomRoute.board, token: teacher).utf8)
+        )
         guard board.exercises.count == plan.exercises else {
             throw BenchError("the class has \(board.exercises.count) exercises, not \(plan.exercises)")
         }
@@ -47,8 +48,10 @@ import NodeNet
         for student in 0..<plan.students {
             let answer = try await load.send(
                 "POST", ClassroomRoute.join,
-                body: try ClassroomJSON.encoder().encode(JoinRequest(name: "student \(student)", code: joinCode)))
-            tokens.append(try ClassroomJSON.decoder().decode(JoinResponse.self, from: Data(answer.utf8)).token)
+                body: try ClassroomJSON.encoder().encode(
+                    JoinRequest(name: "student \(student)", code: joinCode)))
+            tokens.append(
+                try ClassroomJSON.decoder().decode(JoinResponse.self, from: Data(answer.utf8)).token)
         }
         let page = WebSocket(
             "wss://localhost:\(port)\(ClassroomRoute.live)?token=\(teacher)",
@@ -122,7 +125,8 @@ import NodeNet
     }
 
     /// One request's answer body, or an error for anything but 2xx.
-    private func send(_ method: String, _ path: String, token: String? = nil, body: Data = Data()) async throws
+    private func send(_ method: String, _ path: String, token: String? = nil, body: Data = Data())
+        async throws
         -> String
     {
         var options = request
@@ -153,7 +157,8 @@ extension BoardReport {
         return BoardReport(
             sequence: sequence, sentAt: now,
             exercises: exercises.enumerated().map { index, name in
-                let state: ExerciseState = index < progress ? .done : index == progress ? .failing : .notStarted
+                let state: ExerciseState =
+                    index < progress ? .done : index == progress ? .failing : .notStarted
                 return ExerciseReport(
                     exercise: name, state: state,
                     message: state == .failing ? "expected \"hello\\n\", got \"\"" : nil,

@@ -42,7 +42,9 @@ enum Report {
             }
             if workload[.node] == nil, let ours = workload[.ours] {
                 let lost = ours.lost ?? 0
-                lines.append("  goal: every report acknowledged (no Node twin); \(lost) lost (\(lost == 0 ? "met" : "not met"))")
+                lines.append(
+                    "  goal: every report acknowledged (no Node twin); \(lost) lost (\(lost == 0 ? "met" : "not met"))"
+                )
                 lines.append("")
                 continue
             }

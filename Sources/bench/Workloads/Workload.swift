@@ -136,7 +136,8 @@ extension Workload {
                 goal: .smaller(0.5)),
             Workload(
                 name: "classroom",
-                title: "chapter 7: \(students) students × 36 exercises reporting every 2 s, the teacher's page live",
+                title:
+                    "chapter 7: \(students) students × 36 exercises reporting every 2 s, the teacher's page live",
                 servers: .classroom, load: .classroom(students: students, exercises: 36, every: 2),
                 unit: "reports/s", goal: .everyReportAcknowledged),
         ]
