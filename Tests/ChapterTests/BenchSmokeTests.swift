@@ -5,13 +5,14 @@ import Testing
 /// The benchmark is measured with `swift run -c release bench`, never here: this only checks,
 /// in a quarter of a minute, that a short run of it starts every kind of server and load client and
 /// reports what it measured.
-@Suite struct BenchSmokeTests {
+@Suite(.timeLimit(.minutes(2))) struct BenchSmokeTests {
     private struct Run: Decodable {
         struct Workload: Decodable {
             struct Measurement: Decodable {
                 let value: Double
                 let cpuMicrosecondsPerOperation: Double?
                 let peakResidentBytes: Int
+                let lost: Int?
             }
 
             let name: String
@@ -19,6 +20,27 @@ import Testing
         }
 
         let workloads: [Workload]
+    }
+
+    /// Chapter 7's classroom: a small class for two seconds, every report acknowledged.
+    @Test func aShortClassroomRunLosesNoReport() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let json = folder.path("bench.json")
+        let bench = try RunningProgram.built(
+            "bench", ["classroom", "--students", "10", "--seconds", "2", "--rounds", "1", "--json", json])
+        #expect(try await bench.waitForExit(seconds: 100) == 0, "\(bench.standardError)")
+        #expect(bench.standardOutput.contains("10 students × 36 exercises"), "\(bench.standardOutput)")
+        #expect(bench.standardOutput.contains("0 lost (met)"), "\(bench.standardOutput)")
+        let run = try JSONDecoder().decode(Run.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+        let classroom = try #require(run.workloads.first { $0.name == "classroom" })
+        #expect(classroom.results.keys.sorted() == ["ours"])
+        let ours = try #require(classroom.results["ours"])
+        // Ten students, a report every 2 s each, over a 2 s window.
+        #expect(ours.value >= 4, "reports/s")
+        #expect((ours.cpuMicrosecondsPerOperation ?? 0) > 0)
+        #expect(ours.peakResidentBytes > 1_000_000)
+        #expect(ours.lost == 0)
     }
 
     @Test func aShortRunMeasuresEveryServerAndWritesTheReport() async throws {
