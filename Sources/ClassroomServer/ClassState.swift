@@ -23,6 +23,11 @@ import NodeNet
     /// The whole board, columns and rows.
     var board: ClassBoard { ClassBoard(exercises: exercises, students: students.map(\.row)) }
 
+    /// Whether one more student fits in a class of at most `limit`, or `name` is already in it.
+    func admits(_ name: String, limit: Int) -> Bool {
+        students.count < limit || students.contains { $0.row.name == name }
+    }
+
     /// Whether `name` is one of the manifest's exercises.
     func isKnown(_ name: String) -> Bool { known.contains(name) }
 

@@ -15,6 +15,9 @@ public struct ClassroomOptions: Sendable {
     public var certificateHosts: [String]
     /// The largest request body read; a larger one is answered `413`.
     public var maxBodyBytes = ClassroomRoute.maxBodyBytes
+    /// The most students a class takes (a join code read out in a room can leak; this bounds what
+    /// one leaked code can add). A student already in the class may always join again.
+    public var maxStudents = 500
     /// The longest student name, in characters.
     public var maxNameLength = 64
     /// The longest failing message kept, in characters (a longer one is cut).

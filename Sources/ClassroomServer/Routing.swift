@@ -67,6 +67,10 @@ extension ClassroomServer {
             guard request.code == joinCode else {
                 return res.refuse(Refusal(403, "bad-code", "that is not this class's join code"))
             }
+            guard state.admits(name, limit: options.maxStudents) else {
+                return res.refuse(
+                    Refusal(403, "class-full", "the class has its \(options.maxStudents) students"))
+            }
             let token = Self.secret(bytes: 24)
             let hash = ClassState.hash(token)
             let store = store

@@ -14,25 +14,32 @@ import KataRunner
 struct ClassroomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classroom",
-        abstract:
-            "For the teacher: a live board of the class (`kata classroom --help-server` for its options).",
+        abstract: "For the teacher: a live board of the class's kata, served over HTTPS on the LAN.",
         discussion: """
-            `swift run kata classroom [--port 8443] [--folder DIR]` starts the server;
-            `swift run kata classroom export [--out FILE]` writes the class as CSV.
+            swift run kata classroom [--port 8443] [--host ADDRESS] [--folder DIR] [--code CODE]
+              starts the server (the class in DIR, ./classroom by default) and prints the join
+              command, the join code, the CA fingerprint and the board's address.
+            swift run kata classroom export [--out FILE] [--folder DIR]
+              writes the class as CSV for grading (to standard output without --out).
+            The first run builds the `classroom` program; `swift run classroom --help` is its own help.
             """
     )
     @Argument(parsing: .captureForPassthrough, help: "Passed on to the `classroom` program.")
     var arguments: [String] = []
 
     func run() throws {
+        // Help is answered here: building the server only to print its help would take minutes.
+        if arguments.contains(where: { ["--help", "-h"].contains($0) }) {
+            print(Self.helpMessage())
+            return
+        }
         let root = try Workspace.find().root
         say("Building the classroom server (the first time takes a few minutes)…")
         let build = try swift(["build", "--package-path", root.path, "--product", "classroom"])
         guard build == 0 else { throw ExitCode(build) }
         let binPath = try swiftOutput(["build", "--package-path", root.path, "--show-bin-path"])
         let program = URL(fileURLWithPath: binPath).appendingPathComponent("classroom").path
-        let forwarded = arguments.map { $0 == "--help-server" ? "--help" : $0 }
-        let argv = ([program] + forwarded).map { strdup($0) } + [nil]
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
         execv(program, argv)
         throw KataError("could not start \(program): \(String(cString: strerror(errno)))")
     }

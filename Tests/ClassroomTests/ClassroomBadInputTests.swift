@@ -138,6 +138,20 @@ import Testing
         #expect(try await room.board().students[0].exercises.map(\.state) == [.done])
     }
 
+    @Test func aFullClassTakesNoNewStudentButLetsAMemberJoinAgain() async throws {
+        let room = try await TestClass { $0.maxStudents = 2 }
+        defer { Task { await room.finish() } }
+        _ = try await room.join("Ann")
+        _ = try await room.join("Bo")
+        let refused = try await room.call(
+            "POST", ClassroomRoute.join, body: encoded(JoinRequest(name: "Cy", code: room.server.joinCode)))
+        #expect(refused.status == 403)
+        #expect(refused.body.contains(#""error":"class-full""#))
+        let again = try await room.join("Ann")
+        #expect(try await room.report(again, boardReport(1, ["accept-key": .done])).status == 200)
+        #expect(try await room.board().students.map(\.name) == ["Ann", "Bo"])
+    }
+
     @Test func aLongFailingMessageIsCutToTheLimit() async throws {
         let room = try await TestClass()
         defer { Task { await room.finish() } }
