@@ -85,27 +85,49 @@ public final class ClassStore: Sendable {
         }
     }
 
+    /// One report to store: whose, and when it arrived.
+    public struct Arrival: Sendable {
+        /// The report.
+        public var report: BoardReport
+        /// The student its token belongs to.
+        public var student: Int64
+        /// When the server received it.
+        public var at: Date
+
+        /// An arrival.
+        public init(report: BoardReport, student: Int64, at: Date) {
+            self.report = report
+            self.student = student
+            self.at = at
+        }
+    }
+
     // excerpt: record
-    /// Stores `report` as student `id`'s board, unless its sequence is not above the one stored:
-    /// a resent or late report is acknowledged and ignored. Returns once the transaction committed.
-    public func record(_ report: BoardReport, student id: Int64, at date: Date) async throws -> ReportAck {
+    /// Stores each report as its student's board, in one transaction, unless its sequence is not
+    /// above the one stored: a resent or late report is acknowledged and ignored. Returns, once
+    /// the transaction has committed, one acknowledgement per report.
+    public func record(_ arrivals: [Arrival]) async throws -> [ReportAck] {
         try await pool.write { db in
-            let stored =
-                try Int.fetchOne(db, sql: "SELECT sequence FROM student WHERE id = ?", arguments: [id]) ?? -1
-            guard report.sequence > stored else { return ReportAck(sequence: stored, stored: false) }
-            try db.execute(
-                sql: "UPDATE student SET sequence = ?, lastReportAt = ? WHERE id = ?",
-                arguments: [report.sequence, date, id])
-            try db.execute(sql: "DELETE FROM exercise WHERE studentId = ?", arguments: [id])
-            for line in report.exercises {
+            try arrivals.map { arrival in
+                let (report, id) = (arrival.report, arrival.student)
+                let stored =
+                    try Int.fetchOne(db, sql: "SELECT sequence FROM student WHERE id = ?", arguments: [id])
+                    ?? -1
+                guard report.sequence > stored else { return ReportAck(sequence: stored, stored: false) }
                 try db.execute(
-                    sql: """
-                        INSERT OR REPLACE INTO exercise (studentId, name, state, message, changedAt)
-                        VALUES (?, ?, ?, ?, ?)
-                        """,
-                    arguments: [id, line.exercise, line.state.rawValue, line.message, line.changedAt])
+                    sql: "UPDATE student SET sequence = ?, lastReportAt = ? WHERE id = ?",
+                    arguments: [report.sequence, arrival.at, id])
+                try db.execute(sql: "DELETE FROM exercise WHERE studentId = ?", arguments: [id])
+                for line in report.exercises {
+                    try db.execute(
+                        sql: """
+                            INSERT OR REPLACE INTO exercise (studentId, name, state, message, changedAt)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [id, line.exercise, line.state.rawValue, line.message, line.changedAt])
+                }
+                return ReportAck(sequence: report.sequence, stored: true)
             }
-            return ReportAck(sequence: report.sequence, stored: true)
         }
     }
     // end excerpt

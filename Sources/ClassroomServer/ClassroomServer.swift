@@ -13,6 +13,7 @@ import NodeNet
     public let teacherToken: String
     let options: ClassroomOptions
     let store: ClassStore
+    let writer: GroupCommit
     let state: ClassState
     let server: HTTPSServer
     private(set) var live: LiveBoard!
@@ -30,6 +31,7 @@ import NodeNet
         self.options = options
         self.keys = keys
         self.store = store
+        writer = GroupCommit(store: store)
         joinCode = try options.joinCode ?? store.setting("joinCode") { ClassroomServer.secret(bytes: 4) }
         teacherToken = try store.setting("teacherToken") { ClassroomServer.secret(bytes: 24) }
         state = ClassState(exercises: options.exercises, stored: try store.load())
@@ -100,11 +102,7 @@ import NodeNet
     }
 
     /// The board as the wire's JSON, for the page and the live pushes.
-    func boardJSON() -> String {
-        // Encoding plain strings, dates and numbers cannot fail.
-        let data = (try? ClassroomJSON.encoder().encode(state.board)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
+    func boardJSON() -> String { state.boardJSON }
 
     /// A random secret of `bytes` bytes, in hex (OpenSSL's CSPRNG).
     nonisolated static func secret(bytes: Int) -> String {

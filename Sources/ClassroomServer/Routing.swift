@@ -13,7 +13,9 @@ extension ClassroomServer {
         case ("POST", ClassroomRoute.join): join(req, res)
         case ("PUT", ClassroomRoute.report): report(req, res)
         case ("GET", ClassroomRoute.board):
-            teacherOnly(req, res, token: req.bearerToken) { res.json(200, self.state.board) }
+            teacherOnly(req, res, token: req.bearerToken) {
+                res.send(200, "application/json; charset=utf-8", self.boardJSON())
+            }
         case ("GET", ClassroomRoute.export):
             teacherOnly(req, res, token: req.bearerToken) { self.export(res) }
         case ("GET", ClassroomRoute.live):
@@ -114,11 +116,10 @@ extension ClassroomServer {
                     String($0.prefix(options.maxMessageLength))
                 }
             }
-            let store = store
             let received = Date()
             Task { @NodeActor [report] in
                 do {
-                    let ack = try await store.record(report, student: student, at: received)
+                    let ack = try await writer.record(.init(report: report, student: student, at: received))
                     if ack.stored {
                         self.state.recorded(report, student: student, at: received)
                         self.live.changed()
