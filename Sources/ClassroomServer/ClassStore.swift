@@ -108,22 +108,24 @@ public final class ClassStore: Sendable {
     /// the transaction has committed, one acknowledgement per report.
     public func record(_ arrivals: [Arrival]) async throws -> [ReportAck] {
         try await pool.write { db in
-            try arrivals.map { arrival in
+            // Prepared once per connection, not parsed again for each of a report's lines.
+            let sequence = try db.cachedStatement(sql: "SELECT sequence FROM student WHERE id = ?")
+            let update = try db.cachedStatement(
+                sql: "UPDATE student SET sequence = ?, lastReportAt = ? WHERE id = ?")
+            let clear = try db.cachedStatement(sql: "DELETE FROM exercise WHERE studentId = ?")
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO exercise (studentId, name, state, message, changedAt)
+                    VALUES (?, ?, ?, ?, ?)
+                    """)
+            return try arrivals.map { arrival in
                 let (report, id) = (arrival.report, arrival.student)
-                let stored =
-                    try Int.fetchOne(db, sql: "SELECT sequence FROM student WHERE id = ?", arguments: [id])
-                    ?? -1
+                let stored = try Int.fetchOne(sequence, arguments: [id]) ?? -1
                 guard report.sequence > stored else { return ReportAck(sequence: stored, stored: false) }
-                try db.execute(
-                    sql: "UPDATE student SET sequence = ?, lastReportAt = ? WHERE id = ?",
-                    arguments: [report.sequence, arrival.at, id])
-                try db.execute(sql: "DELETE FROM exercise WHERE studentId = ?", arguments: [id])
+                try update.execute(arguments: [report.sequence, arrival.at, id])
+                try clear.execute(arguments: [id])
                 for line in report.exercises {
-                    try db.execute(
-                        sql: """
-                            INSERT OR REPLACE INTO exercise (studentId, name, state, message, changedAt)
-                            VALUES (?, ?, ?, ?, ?)
-                            """,
+                    try insert.execute(
                         arguments: [id, line.exercise, line.state.rawValue, line.message, line.changedAt])
                 }
                 return ReportAck(sequence: report.sequence, stored: true)
