@@ -34,8 +34,11 @@ struct ClassroomCommand: ParsableCommand {
             return
         }
         let root = try Workspace.find().root
-        say("Building the classroom server (the first time takes a few minutes)…")
-        let build = try swift(["build", "--package-path", root.path, "--product", "classroom"])
+        // The build talks on stderr: stdout is the program's (`export` writes its CSV there).
+        FileHandle.standardError.write(
+            Data("Building the classroom server (the first time takes a few minutes)…\n".utf8))
+        let build = try swift(
+            ["build", "--package-path", root.path, "--product", "classroom"], output: .standardError)
         guard build == 0 else { throw ExitCode(build) }
         let binPath = try swiftOutput(["build", "--package-path", root.path, "--show-bin-path"])
         let program = URL(fileURLWithPath: binPath).appendingPathComponent("classroom").path
