@@ -82,6 +82,8 @@ let package = Package(
     dependencies: [
         nioPackage,
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        // `swift package generate-documentation --target NodeNet`: the API reference (NodeNet.docc).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: runtime + kataTests + [

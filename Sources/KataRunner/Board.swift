@@ -80,7 +80,12 @@ public enum Board {
             return ["It does not compile yet:"] + errors.prefix(10).map { "  " + $0 }
                 + (errors.contains(where: isCollision) ? [sharedModuleNote] : [])
         case .unknown:
-            guard let output = compilerOutput else { return ["Its tests did not run: the run was stopped."] }
+            guard let output = compilerOutput else {
+                return [
+                    "No result came back from its tests (the run was stopped, or its suite did not run).",
+                    "Their raw output: swift run kata run \(name) --raw",
+                ]
+            }
             let errors = compilerErrors(in: output).map(\.line)
             return ["Its tests did not run: the exercises do not compile:"]
                 + (errors.isEmpty ? Array(lines(of: output).suffix(10)) : Array(errors.prefix(10))).map {

@@ -3,8 +3,9 @@ import Synchronization
 
 /// The student's loop: works out every exercise's state as fast as it can be known. A file that is
 /// still its stub is "not started" without a run; an exercise whose file, tests and runtime are
-/// unchanged keeps its remembered verdict; the rest are built once and each suite runs in a
-/// process of its own (a crash or an endless loop stays in its exercise), the current one first.
+/// unchanged keeps its remembered verdict; the rest are built once, the current one runs first, the
+/// others together, and any that did not pass runs again in a process of its own (so a crash or
+/// an endless loop stays in its exercise).
 public struct Checker: Sendable {
     /// The workspace checked.
     public let workspace: Workspace
@@ -20,6 +21,10 @@ public struct Checker: Sendable {
     public var patience: Int? = 3
     /// Suites run side by side.
     public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Whether suites after the first are tried together in one process before any runs alone
+    /// (see ``runSuites(_:scratch:patience:cancellation:onVerdict:)``). `kata verify`, which expects
+    /// most of its suites to fail, runs each alone from the start.
+    public var runsTogether = true
 
     /// A checker of `workspace`'s exercises.
     public init(workspace: Workspace, manifest: KataManifest) {
@@ -35,10 +40,16 @@ public struct Checker: Sendable {
     /// manifest of the build.
     func supportHash() -> String {
         var hash = ContentHash()
-        for folder in ["Sources/NodeNet", "Sources/COpenSSL", "Sources/CStdio", "Tests/TestSupport"] {
+        for folder in ["Sources/NodeNet", "Tests/TestSupport"] {
             for file in swiftFiles(under: folder) { hash.add(file: file) }
         }
-        hash.add(file: workspace.root.appendingPathComponent("Package.swift"))
+        // The C modules are headers and module maps; the resolved versions pick SwiftNIO's code.
+        for folder in ["Sources/COpenSSL", "Sources/CStdio"] {
+            for file in files(under: folder) { hash.add(file: file) }
+        }
+        for file in ["Package.swift", "Package.resolved"] {
+            hash.add(file: workspace.root.appendingPathComponent(file))
+        }
         return hash.hex
     }
 
@@ -92,6 +103,7 @@ public struct Checker: Sendable {
             progress.entries[index].state = .unknown
         }
         let remembered = keys
+        let support = supportHash()
         let toRun = progress.entries.indices.filter {
             progress.entries[$0].state == .unknown
                 && names?.contains(progress.entries[$0].exercise.name) != false
@@ -110,7 +122,11 @@ public struct Checker: Sendable {
             toRun.map { progress.entries[$0] }, scratch: scratch, patience: patience,
             cancellation: cancellation
         ) { entry, ran in
-            if ran, let key = remembered[entry.exercise.name] {
+            // A file saved while this check ran may have been built, or not: a verdict is kept
+            // only under a key that still describes the files.
+            if ran, let key = remembered[entry.exercise.name],
+                key == self.key(of: entry.exercise, in: entry.folder, support: support)
+            {
                 cache.withLock { $0.remember(entry.state, of: entry.exercise.name, key: key) }
             }
             onVerdict(entry)
@@ -138,58 +154,111 @@ public struct Checker: Sendable {
         return result
     }
 
-    /// Runs each entry's suite from the binary in `scratch`, each in its own process: the first
-    /// alone (the student's current exercise, shown as soon as it is known), then the rest side
-    /// by side. Returns their states in order.
+    /// Runs each entry's suite from the binary in `scratch` and returns their states in order.
+    /// The first runs alone (the student's current exercise, shown as soon as it is known). The
+    /// rest first run together in one process (``runTogether(_:indices:scratch:patience:cancellation:)``);
+    /// every suite that did not pass there runs again in a process of its own, side by side, so a
+    /// failure, crash or endless loop is reported from its own run and blames its own exercise.
     func runSuites(
         _ entries: [KataProgress.Entry], scratch: URL, patience: Int?, cancellation: Cancellation?,
         onVerdict: @escaping @Sendable (KataProgress.Entry, _ ran: Bool) -> Void
     ) -> [KataProgress.State] {
         let states = Mutex([KataProgress.State](repeating: .unknown, count: entries.count))
+        @Sendable func record(_ index: Int, _ state: KataProgress.State, ran: Bool) {
+            states.withLock { $0[index] = state }
+            let (folder, exercise, _) = entries[index]
+            onVerdict((folder, exercise, state), ran)
+        }
+        guard !entries.isEmpty else { return [] }
+        let (first, ran) = runAlone(
+            entries[0].exercise, scratch: scratch, patience: patience, cancellation: cancellation)
+        record(0, first, ran: ran)
+        var rest = Array(entries.indices.dropFirst())
+        if runsTogether, rest.count >= Self.fewestRunTogether, cancellation?.isCancelled != true {
+            let passed = runTogether(
+                entries, indices: rest, scratch: scratch, patience: patience, cancellation: cancellation)
+            for index in rest where passed.contains(index) { record(index, .done, ran: true) }
+            rest.removeAll { passed.contains($0) }
+        }
+        let alone = rest
         let nextIndex = Mutex(0)
-        let limits = self.limits
-        @Sendable func work() {
+        DispatchQueue.concurrentPerform(iterations: min(workers, max(1, alone.count))) { _ in
             while cancellation?.isCancelled != true {
-                let index = nextIndex.withLock { next in
+                let next = nextIndex.withLock { next in
                     defer { next += 1 }
                     return next
                 }
-                guard index < entries.count else { return }
-                let (folder, exercise, _) = entries[index]
-                let state: KataProgress.State
-                // False when the suite's process could not even start (a binary being relinked
-                // by another check): that says nothing about the student's code.
-                var ran = true
-                do {
-                    let result = try workspace.runSuite(
-                        exercise.suite, scratch: scratch, limits: limits, patience: patience,
-                        cancellation: cancellation)
-                    state = Verdict.state(
-                        ofSuite: exercise.suite, ending: result.ending, output: result.output)
-                } catch {
-                    state = .crashed(test: nil, lines: ["\(error)"])
-                    ran = false
-                }
-                states.withLock { $0[index] = state }
-                onVerdict((folder, exercise, state), ran)
-                if index == 0 && entries.count > 1 { return }
+                guard next < alone.count else { return }
+                let index = alone[next]
+                let (state, ran) = runAlone(
+                    entries[index].exercise, scratch: scratch, patience: patience, cancellation: cancellation)
+                record(index, state, ran: ran)
             }
         }
-        guard !entries.isEmpty else { return [] }
-        work()  // the first entry alone
-        DispatchQueue.concurrentPerform(iterations: min(workers, entries.count - 1)) { _ in work() }
         return states.withLock { $0 }
     }
 
+    /// How many suites are worth one shared process: below this, starting the test binary once
+    /// per suite costs less than a shared run that a failure makes run again.
+    static let fewestRunTogether = 3
+
+    /// Runs `exercise`'s suite in a process of its own; its state, and false when the process
+    /// could not even start (a binary being relinked by another check), which says nothing about
+    /// the student's code.
+    private func runAlone(
+        _ exercise: KataManifest.Exercise, scratch: URL, patience: Int?, cancellation: Cancellation?
+    ) -> (KataProgress.State, ran: Bool) {
+        do {
+            let result = try workspace.runSuite(
+                exercise.suite, scratch: scratch, limits: limits, patience: patience,
+                cancellation: cancellation)
+            return (
+                Verdict.state(ofSuite: exercise.suite, ending: result.ending, output: result.output), true
+            )
+        } catch {
+            return (.crashed(test: nil, lines: ["\(error)"]), false)
+        }
+    }
+
+    /// Runs the suites of `entries` at `indices` in one process and returns the indices of
+    /// those that passed. A board where everything changed (a new runtime, a pull) is mostly
+    /// passing suites, and one process starts once instead of once per suite. Only passes count:
+    /// the suites share an event loop there, so one student's endless loop or crash could fail
+    /// another exercise's test. The shared run gets one suite's CPU and memory limits and at most
+    /// 30 s, so a loop in one suite costs at most that before every suite that did not pass runs
+    /// alone.
+    private func runTogether(
+        _ entries: [KataProgress.Entry], indices: [Int], scratch: URL, patience: Int?,
+        cancellation: Cancellation?
+    ) -> Set<Int> {
+        let suites = indices.map { entries[$0].exercise.suite }
+        // Nobody reads a shared run's backtrace, and its waits are capped by `patience` already.
+        var shared = limits
+        shared.backtrace = false
+        shared.seconds = min(limits.seconds ?? 30, 30)
+        guard
+            let result = try? workspace.runSuites(
+                suites, scratch: scratch, limits: shared, patience: patience, cancellation: cancellation)
+        else { return [] }
+        let report = TestReport(swiftTestOutput: result.output)
+        return Set(indices.filter { report.suites[entries[$0].exercise.suite]?.passed == true })
+    }
+
     private func swiftFiles(under folder: String) -> [URL] {
+        files(under: folder).filter { $0.pathExtension == "swift" }
+    }
+
+    /// Every file under `folder`, but the exercises' other copies, in a stable order.
+    private func files(under folder: String) -> [URL] {
         let base = workspace.root.appendingPathComponent(folder)
         let skipped = ["Stubs", "Solutions", "Mutants"].map { "/Exercises/" + $0 }
         var found: [URL] = []
-        let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil)
+        let walker = FileManager.default.enumerator(
+            at: base, includingPropertiesForKeys: [.isRegularFileKey])
         while let url = walker?.nextObject() as? URL {
             if skipped.contains(where: url.path.hasSuffix) {
                 walker?.skipDescendants()
-            } else if url.pathExtension == "swift" {
+            } else if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
                 found.append(url)
             }
         }

@@ -42,6 +42,9 @@ public enum ChildProcess {
         public var cpuSeconds: Double?
         /// Resident memory at which it is killed, in bytes (checked on Linux only); nil: no limit.
         public var memory: Int?
+        /// Whether a child over a limit first gets a few seconds to print where it was (see
+        /// ``ChildProcess/backtraceSeconds``), or is killed at once because nobody reads it.
+        public var backtrace = true
 
         /// Limits of `seconds`, `cpuSeconds` and `memory`.
         public init(seconds: Double? = nil, cpuSeconds: Double? = nil, memory: Int? = nil) {
@@ -131,7 +134,7 @@ public enum ChildProcess {
                 if stoppedFor == .timedOut || stoppedFor == .tooMuchMemory {
                     // SIGABRT first: Swift's runtime then prints every thread's backtrace, which
                     // says where the code was looping. It gets a few seconds for that.
-                    kill(pid, SIGABRT)
+                    kill(limits.backtrace ? pid : -pid, limits.backtrace ? SIGABRT : SIGKILL)
                     stoppedAt = Date()
                 }
             } else if Date().timeIntervalSince(stoppedAt) > backtraceSeconds

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One exercise's state from one run of its suite in a process of its own.
 public enum Verdict {
     /// The state of `suite` after a test process ended as `ending` having written `output`.
@@ -26,6 +32,14 @@ public enum Verdict {
             return .stuck(
                 test: running,
                 why: "took more memory than any answer needs\(place): an endless loop that keeps adding?")
+        case .signalled(SIGKILL):
+            // The runner's own kills end as timedOut or cancelled: this one came from outside
+            // (the kernel out of memory, a `kill -9`), and says nothing about the student's code.
+            return .stuck(
+                test: running,
+                why:
+                    "did not finish: the test process was killed from outside kata (out of memory?); the next check runs it again"
+            )
         case .signalled:
             return .crashed(test: running, lines: report.fatalErrors + report.placesInExercises.prefix(3))
         case .exited(let status):

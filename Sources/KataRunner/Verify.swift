@@ -139,6 +139,7 @@ public struct Verifier {
         }
         var checker = Checker(workspace: workspace, manifest: manifest)
         checker.limits = ChildProcess.Limits(seconds: 180, cpuSeconds: 60, memory: 4 << 30)
+        checker.runsTogether = false
         let indices = progress.entries.indices.filter {
             suites?.contains(progress.entries[$0].exercise.suite) != false
         }

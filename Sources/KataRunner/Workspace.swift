@@ -99,10 +99,13 @@ public struct Workspace: Sendable {
 
     /// The command that runs `suite` from the binary in `scratch` (Swift Testing, not XCTest).
     public func testCommand(suite: String, scratch: URL) -> [String] {
-        [
-            testBinary(in: scratch).path, "--testing-library", "swift-testing", "--filter",
-            "KataTests.\(suite)$",
-        ]
+        testCommand(suites: [suite], scratch: scratch)
+    }
+
+    /// The command that runs every one of `suites` in one process from the binary in `scratch`.
+    func testCommand(suites: [String], scratch: URL) -> [String] {
+        [testBinary(in: scratch).path, "--testing-library", "swift-testing"]
+            + suites.flatMap { ["--filter", "KataTests.\($0)$"] }
     }
 
     /// Runs `suite` alone, in a process of its own, within `limits`; `patience` (seconds) caps
@@ -111,7 +114,17 @@ public struct Workspace: Sendable {
         _ suite: String, scratch: URL, limits: ChildProcess.Limits, patience: Int?,
         cancellation: Cancellation? = nil
     ) throws -> ChildProcess.Result {
-        let command = testCommand(suite: suite, scratch: scratch)
+        try runSuites(
+            [suite], scratch: scratch, limits: limits, patience: patience, cancellation: cancellation)
+    }
+
+    /// Runs all of `suites` in one process, side by side as Swift Testing runs them, within
+    /// `limits`; `patience` as in ``runSuite(_:scratch:limits:patience:cancellation:)``.
+    func runSuites(
+        _ suites: [String], scratch: URL, limits: ChildProcess.Limits, patience: Int?,
+        cancellation: Cancellation? = nil
+    ) throws -> ChildProcess.Result {
+        let command = testCommand(suites: suites, scratch: scratch)
         // Plain text: Swift Testing colours its output when the terminal it thinks it has does.
         var environment = ["NO_COLOR": "1"]
         if let patience { environment["NODENET_TEST_PATIENCE"] = String(patience) }

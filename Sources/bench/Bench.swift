@@ -25,7 +25,17 @@ struct Run: ParsableCommand {
     @Option(help: "Students in the classroom workload.") var students = 200
     @Option(help: "Also write the results as JSON to this file, and a chart beside it (.svg).")
     var json: String?
+    @Option(
+        help: """
+            Threads of the SwiftNIO load client, so that on a bigger machine it is not the limit \
+            (the TLS workloads' client is NodeNet, on its one thread).
+            """)
+    var clientThreads = 1
     @Flag(help: "List the workloads and exit.") var list = false
+
+    func validate() throws {
+        guard clientThreads >= 1 else { throw ValidationError("--client-threads must be at least 1") }
+    }
 
     func run() throws {
         let available = Workload.all(idleConnections: idle, students: students)
@@ -43,7 +53,7 @@ struct Run: ParsableCommand {
         ServerProcess.stopAllOnSignal()
         raiseFileLimit(to: idle + 1000)
         let place = try Place.find()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
         defer { try? group.syncShutdownGracefully() }
         let keys = Keys(place: place)
         defer { keys.remove() }
@@ -58,7 +68,8 @@ struct Run: ParsableCommand {
         let arguments = CommandLine.arguments.dropFirst().joined(separator: " ")
         let run = BenchRun(
             machine: .describe(node: place.node), command: "swift run -c release bench \(arguments)",
-            secondsPerRound: seconds, warmupSeconds: warmup, rounds: rounds, workloads: results)
+            secondsPerRound: seconds, warmupSeconds: warmup, rounds: rounds, clientThreads: clientThreads,
+            workloads: results)
         print(Report.table(run))
         if let json {
             let encoder = JSONEncoder()

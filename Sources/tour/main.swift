@@ -79,6 +79,22 @@ func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
+// The tour takes no options: `--help` says what it runs; anything else is a mistake.
+switch CommandLine.arguments.dropFirst().first {
+case nil: break
+case "-h", "--help":
+    say("USAGE: swift run tour\n\nRuns every chapter's demos, one after another, on free ports of 127.0.0.1:")
+    for (chapter, stops) in chapters {
+        say("  \(chapter)")
+        for stop in stops { say("    swift run \(([stop.program] + stop.arguments).joined(separator: " "))") }
+    }
+    exit(0)
+case let other?:
+    FileHandle.standardError.write(
+        Data("tour takes no arguments (got \(other)); try `swift run tour --help`\n".utf8))
+    exit(64)
+}
+
 let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     .deletingLastPathComponent()
 var failures: [String] = []

@@ -4,8 +4,8 @@ import Testing
 
 /// The benchmark is measured with `swift run -c release bench`, never here: this only checks,
 /// in a quarter of a minute, that a short run of it starts every kind of server and load client and
-/// reports what it measured.
-@Suite(.timeLimit(.minutes(2))) struct BenchSmokeTests {
+/// reports what it measured. One run at a time: two would starve each other's servers on two cores.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct BenchSmokeTests {
     private struct Run: Decodable {
         struct Workload: Decodable {
             struct Measurement: Decodable {
@@ -16,34 +16,24 @@ import Testing
             }
 
             let name: String
+            let loadClient: String
+            let clientThreads: Int
             let results: [String: Measurement]
         }
 
+        let clientThreads: Int
         let workloads: [Workload]
     }
 
-    /// Chapter 7's classroom: a small class for two seconds, every report acknowledged.
-    @Test func aShortClassroomRunLosesNoReport() async throws {
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        let json = folder.path("bench.json")
-        let bench = try RunningProgram.built(
-            "bench", ["classroom", "--students", "10", "--seconds", "2", "--rounds", "1", "--json", json])
-        #expect(try await bench.waitForExit(seconds: 100) == 0, "\(bench.standardError)")
-        #expect(bench.standardOutput.contains("10 students × 36 exercises"), "\(bench.standardOutput)")
-        #expect(bench.standardOutput.contains("0 lost (met)"), "\(bench.standardOutput)")
-        let run = try JSONDecoder().decode(Run.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
-        let classroom = try #require(run.workloads.first { $0.name == "classroom" })
-        #expect(classroom.results.keys.sorted() == ["ours"])
-        let ours = try #require(classroom.results["ours"])
-        // Ten students, a report every 2 s each, over a 2 s window.
-        #expect(ours.value >= 4, "reports/s")
-        #expect((ours.cpuMicrosecondsPerOperation ?? 0) > 0)
-        #expect(ours.peakResidentBytes > 1_000_000)
-        #expect(ours.lost == 0)
+    /// What a short run printed, the JSON it wrote, and the chart beside that.
+    private struct Output {
+        let table: String
+        let run: Run
+        let chart: String
     }
 
-    @Test func aShortRunMeasuresEveryServerAndWritesTheReport() async throws {
+    /// Runs `bench` with `arguments` and one-second rounds, and reads what it wrote.
+    private func bench(_ arguments: [String]) async throws -> Output {
         _ = try requirePeer("node")
         _ = try requirePeer("openssl")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -53,21 +43,32 @@ import Testing
         let json = folder.appendingPathComponent("bench.json")
         let bench = try RunningProgram.built(
             "bench",
-            [
-                "tcp-pingpong-1", "websocket-echo", "tls-handshake", "tcp-idle", "--seconds", "1",
-                "--warmup", "0.2", "--rounds", "1", "--idle", "200", "--json", json.path,
+            arguments + [
+                "--seconds", "1", "--warmup", "0.2", "--rounds", "1", "--idle", "200", "--json", json.path,
             ])
         #expect(try await bench.waitForExit(seconds: 100) == 0, "\(bench.standardError)")
-        let table = bench.standardOutput
+        return Output(
+            table: bench.standardOutput,
+            run: try JSONDecoder().decode(Run.self, from: Data(contentsOf: json)),
+            chart: try String(contentsOf: folder.appendingPathComponent("bench.svg"), encoding: .utf8))
+    }
+
+    @Test func aShortRunMeasuresEveryServerAndWritesTheReport() async throws {
+        let output = try await bench(["tcp-pingpong-1", "websocket-echo", "tls-handshake", "tcp-idle"])
+        let table = output.table
         for line in [
             "tcp-pingpong-1: TCP ping-pong", "websocket-echo:", "tls-handshake:", "tcp-idle:", "goal:",
         ] {
             #expect(table.contains(line), "missing \(line) in:\n\(table)")
         }
 
-        let run = try JSONDecoder().decode(Run.self, from: Data(contentsOf: json))
+        let run = output.run
         #expect(
             run.workloads.map(\.name) == ["tcp-pingpong-1", "websocket-echo", "tls-handshake", "tcp-idle"])
+        // Without --client-threads the load client has one thread, even for 50 connections.
+        #expect(run.clientThreads == 1)
+        #expect(run.workloads.allSatisfy { $0.clientThreads == 1 })
+        #expect(table.contains("load: SwiftNIO client, 1 thread,"), "\(table)")
         for workload in run.workloads {
             // TLS has no raw NIO server; every other workload has all three.
             let expected = workload.name == "tls-handshake" ? ["node", "ours"] : ["node", "ours", "raw"]
@@ -80,8 +81,39 @@ import Testing
                 }
             }
         }
-        let chart = try String(contentsOf: folder.appendingPathComponent("bench.svg"), encoding: .utf8)
-        #expect(chart.hasPrefix("<svg"))
-        #expect(chart.contains("tcp-pingpong-1") && chart.contains("</svg>"))
+        #expect(output.chart.hasPrefix("<svg"))
+        #expect(output.chart.contains("tcp-pingpong-1") && output.chart.contains("</svg>"))
+    }
+
+    /// `--client-threads 2` spreads each kind of SwiftNIO load (closed loop, datagrams, idle
+    /// connections) over two threads, and the report says so. The count comes from the
+    /// connections' event loops, not from the option, so an option that changed nothing fails.
+    @Test func clientThreadsSpreadTheLoadClientOverThatManyThreads() async throws {
+        let output = try await bench(["tcp-pingpong-50", "udp-echo", "tcp-idle", "--client-threads", "2"])
+        #expect(output.run.clientThreads == 2)
+        #expect(output.run.workloads.map(\.name) == ["tcp-pingpong-50", "udp-echo", "tcp-idle"])
+        #expect(output.table.contains("load: SwiftNIO client, 2 threads"), "\(output.table)")
+        for workload in output.run.workloads {
+            #expect(workload.clientThreads == 2, "\(workload.name)")
+            #expect(workload.loadClient == "SwiftNIO client, 2 threads", "\(workload.name)")
+            for (server, measurement) in workload.results where workload.name != "tcp-idle" {
+                #expect(measurement.value > 0, "\(workload.name) \(server) did nothing")
+            }
+        }
+    }
+
+    /// Chapter 7's classroom: a small class for one window (a report from each student every
+    /// 2 s), every report acknowledged, and the one server it has measured.
+    @Test func aShortClassroomRunLosesNoReport() async throws {
+        let output = try await bench(["classroom", "--students", "10"])
+        #expect(output.table.contains("10 students × 36 exercises"), "\(output.table)")
+        #expect(output.table.contains("0 lost (met)"), "\(output.table)")
+        let classroom = try #require(output.run.workloads.first { $0.name == "classroom" })
+        #expect(classroom.results.keys.sorted() == ["ours"])
+        let ours = try #require(classroom.results["ours"])
+        #expect(ours.value >= 4, "ten students over a 2 s window: 5 reports a second")
+        #expect((ours.cpuMicrosecondsPerOperation ?? 0) > 0)
+        #expect(ours.peakResidentBytes > 1_000_000)
+        #expect(ours.lost == 0)
     }
 }

@@ -29,6 +29,19 @@ struct TourTests {
         #expect(tour.standardOutput.contains("every demo ran"))
     }
 
+    /// `tour --help` says what the tour runs and runs none of it (ReadmeCommandTests asks every
+    /// program for its help, and a tour that ran instead took half a minute).
+    @Test func helpListsEveryStopAndRunsNone() async throws {
+        let tour = try RunningProgram.built("tour", ["--help"])
+        #expect(try await tour.waitForExit(seconds: 10) == 0)
+        #expect(tour.standardOutput.hasPrefix("USAGE: swift run tour"))
+        #expect(tour.standardOutput.contains("swift run tls-certs mitm"))
+        #expect(!tour.standardOutput.contains("════"), "the help ran the tour: \(tour.standardOutput)")
+        let wrong = try RunningProgram.built("tour", ["--fast"])
+        #expect(try await wrong.waitForExit(seconds: 10) == 64)
+        #expect(wrong.standardError.contains("tour takes no arguments (got --fast)"))
+    }
+
     /// `swift run tour` builds only the tour's dependencies: on a fresh clone a chapter program the
     /// tour runs but does not depend on is never built, and its stop fails ("file doesn't exist").
     @Test func theTourDependsOnEveryChapterProgram() throws {

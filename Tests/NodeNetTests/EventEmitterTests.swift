@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import NodeNet
@@ -60,6 +61,20 @@ extension Event where Emitter: Kettle, Payload == NodeError {
         defer { process.off(listener) }
         #expect(!kettle.emit(.error, NodeError(code: "EBOIL", message: "boiled dry")))
         #expect(caught == ["EBOIL"])
+    }
+
+    /// In a test process (TestSupport), an error nobody listened for is a failure of the run, not
+    /// the end of the process and of every test still running.
+    @Test func inTestsAnUnhandledErrorIsRecordedAndTheProcessGoesOn() async throws {
+        try await waitFor("TestSupport's first wait") { done in done() }
+        let kettle = Kettle()
+        withKnownIssue {
+            #expect(!kettle.emit(.error, NodeError(code: "EBOIL", message: "boiled dry")))
+        } matching: { issue in
+            issue.comments.contains {
+                $0.rawValue.contains("nothing listened for") && $0.rawValue.contains("EBOIL")
+            }
+        }
     }
 
     @Test func aHandledErrorDoesNotReachTheProcess() {

@@ -1,5 +1,6 @@
 /// Helpers shared by the runtime tests and the kata tests: every wait has a deadline.
 import NodeNet
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -29,6 +30,7 @@ public func waitFor<T: Sendable>(
     _ start: (@escaping @NodeActor (T) -> Void) -> Void
 ) async throws -> T {
     let seconds = min(seconds, testPatience ?? seconds)
+    _ = unhandledErrorsAreTestFailures
     return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         var settled = false
         let deadline = setTimeout(seconds * 1000) {
@@ -44,6 +46,17 @@ public func waitFor<T: Sendable>(
         }
     }
 }
+
+/// An `error` event nobody listens for ends a Node program, and NodeNet's too; in a test process
+/// that would end every test still running (a late ECONNRESET on a socket whose test already
+/// failed took whole runs down). Here it fails the run instead, and the other tests go on. A
+/// test that listens for `uncaughtException` itself still gets the error alone.
+@NodeActor let unhandledErrorsAreTestFailures: Void = {
+    process.on(.uncaughtException) { error in
+        guard process.listenerCount(.uncaughtException) == 1 else { return }
+        Issue.record("an 'error' event that nothing listened for: \(error)")
+    }
+}()
 
 /// Waits for a `Void` completion.
 @NodeActor

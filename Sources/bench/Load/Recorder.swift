@@ -1,8 +1,8 @@
 import NIOCore
 
-/// The shared tally of one round: every connection of the load client adds to it. It lives on
-/// the client's single event loop and is only touched there, which is what makes it safe to
-/// share between the connections' handlers.
+/// The shared tally of one round on one of the load client's event loops: every connection on
+/// that loop adds to it. It is only touched on that loop, which is what makes it safe to share
+/// between those connections' handlers; each loop has its own, and the round adds them up.
 final class Recorder: @unchecked Sendable {
     var stats: RoundStats
     /// Everything done from the start signal to the last connection's stop, warm-up included:
@@ -30,6 +30,9 @@ final class Recorder: @unchecked Sendable {
         allBytes += bytes
         stats.moved(bytes)
     }
+
+    /// Completes when every connection on this loop has stopped, or fails with the first error.
+    var done: EventLoopFuture<Void> { finished.futureResult }
 
     /// Whether a connection should start another operation now.
     var shouldContinue: Bool { NIODeadline.now() < stats.end }

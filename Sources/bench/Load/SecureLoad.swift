@@ -64,7 +64,8 @@ import NodeNet
             for _ in 0..<lanes { lane(operation) }
         }
         if let failure { throw BenchError("\(failure.code): \(failure.message)") }
-        return LoadClient.Round(stats: stats, allOperations: allOperations, allBytes: 0)
+        // NodeNet runs on one event loop, so this client has one thread whatever `--client-threads` says.
+        return LoadClient.Round(stats: stats, allOperations: allOperations, allBytes: 0, threads: 1)
     }
 
     private func lane(

@@ -43,6 +43,18 @@ struct RoundStats {
 
     /// The window's length in seconds.
     var seconds: Double { Double((end - start).nanoseconds) / 1e9 }
+
+    /// This tally and `other`'s, of the same window, together: the client's threads each keep
+    /// their own, and the round is their sum.
+    func adding(_ other: RoundStats) -> RoundStats {
+        precondition(start == other.start && end == other.end, "tallies of different windows")
+        var sum = self
+        sum.operations += other.operations
+        sum.bytes += other.bytes
+        sum.lost += other.lost
+        sum.latencies += other.latencies
+        return sum
+    }
 }
 
 /// Latency percentiles in microseconds, nearest-rank, of a sample.

@@ -55,5 +55,7 @@ struct BenchRun: Codable, Sendable {
     let secondsPerRound: Double
     let warmupSeconds: Double
     let rounds: Int
+    /// `--client-threads`: the SwiftNIO load client's event-loop threads.
+    let clientThreads: Int
     let workloads: [WorkloadResult]
 }

@@ -19,11 +19,15 @@ struct WorkloadResult: Codable, Sendable {
     let name: String
     let title: String
     let unit: String
-    let loadClient: String
     let goal: Workload.Goal
+    /// Which load client, on how many threads (`SwiftNIO client, 2 threads`).
+    var loadClient = ""
+    /// How many of the load client's threads carried connections: the most in any round (a
+    /// workload with one connection runs on one, whatever `--client-threads` says).
+    var clientThreads = 0
     var results: [String: Measurement] = [:]
     /// How busy the load client's process was during the rounds, in cores (1 = one core all the
-    /// time): near 1, the client, not the server, set the pace.
+    /// time): near its thread count, the client, not the server, set the pace.
     var loadClientBusy: Double?
 
     subscript(_ implementation: Implementation) -> Measurement? { results[implementation.rawValue] }

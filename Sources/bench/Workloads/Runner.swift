@@ -23,17 +23,19 @@ struct Runner {
         }
         defer { try? FileManager.default.removeItem(at: classFolder) }
         var result = WorkloadResult(
-            name: workload.name, title: workload.title, unit: workload.unit, loadClient: workload.load.client,
-            goal: workload.goal)
+            name: workload.name, title: workload.title, unit: workload.unit, goal: workload.goal)
         // All three run for the whole workload, so none has the machine to itself in its rounds.
         let servers = try Dictionary(
             uniqueKeysWithValues: trio.implementations.map { ($0, try trio.start($0, in: place)) })
         defer { for server in servers.values { server.stop() } }
         if case .idle(let exchange, let connections) = workload.load {
             for implementation in trio.implementations {
-                result.results[implementation.rawValue] = try idleMemory(
+                let (measurement, threads) = try idleMemory(
                     servers[implementation]!, exchange: exchange, connections: connections)
+                result.results[implementation.rawValue] = measurement
+                result.clientThreads = max(result.clientThreads, threads)
             }
+            result.loadClient = workload.load.client(threads: result.clientThreads)
             return result
         }
         var rounds: [Implementation: [(LoadClient.Round, cpu: Double)]] = [:]
@@ -48,11 +50,13 @@ struct Runner {
                 let (clientBefore, started) = (ProcessStats(pid: getpid())?.cpuSeconds ?? 0, Date())
                 let measured = try self.round(workload.load, server: server)
                 rounds[implementation, default: []].append((measured, try cpu(of: server) - before))
+                result.clientThreads = max(result.clientThreads, measured.threads)
                 clientCPU += (ProcessStats(pid: getpid())?.cpuSeconds ?? 0) - clientBefore
                 clientTime += Date().timeIntervalSince(started)
             }
         }
         result.loadClientBusy = clientTime > 0 ? clientCPU / clientTime : nil
+        result.loadClient = workload.load.client(threads: result.clientThreads)
         for implementation in trio.implementations {
             result.results[implementation.rawValue] = measurement(
                 workload.load, rounds[implementation]!,
@@ -145,22 +149,24 @@ struct Runner {
     }
 
     /// Opens `connections` connections (each through its opening exchange), lets the server
-    /// settle, and reads how much its resident memory grew per connection.
+    /// settle, and reads how much its resident memory grew per connection; and on how many
+    /// threads the client held them.
     private func idleMemory(_ server: ServerProcess, exchange: Exchange, connections: Int) throws
-        -> Measurement
+        -> (Measurement, threads: Int)
     {
         // A first small batch warms the server's allocator and code paths up.
         try client.hold(port: server.port, exchange: exchange, connections: 100) {}
         let before = try resident(server)
         var after = 0
-        try client.hold(port: server.port, exchange: exchange, connections: connections) {
+        let threads = try client.hold(port: server.port, exchange: exchange, connections: connections) {
             // Long enough for lazy work (a garbage collector, deferred frees) to have run.
             Thread.sleep(forTimeInterval: 1)
             after = try resident(server)
         }
-        return Measurement(
+        let measurement = Measurement(
             value: Double(after - before) / 1024 / Double(connections),
             peakResidentBytes: server.stats?.peakResidentBytes ?? 0)
+        return (measurement, threads)
     }
 
     private func resident(_ server: ServerProcess) throws -> Int {

@@ -29,14 +29,16 @@ struct Workload: Sendable {
         /// `students` students, each reporting a board of `exercises` every `every` seconds.
         case classroom(students: Int, exercises: Int, every: Double)
 
-        /// Which load client does the work, as the output says.
-        var client: String {
-            switch self {
-            case .closedLoop, .upload, .datagrams, .idle: "SwiftNIO client, 1 thread"
-            case .handshakes: "NodeNet tls.connect (OpenSSL)"
-            case .httpsRequests: "NodeNet https agent (OpenSSL)"
-            case .classroom: "NodeNet https agent (OpenSSL), open loop"
-            }
+        /// Which load client did the work, and on how many threads, as the output says.
+        func client(threads: Int) -> String {
+            let name =
+                switch self {
+                case .closedLoop, .upload, .datagrams, .idle: "SwiftNIO client"
+                case .handshakes: "NodeNet tls.connect (OpenSSL)"
+                case .httpsRequests: "NodeNet https agent (OpenSSL)"
+                case .classroom: "NodeNet https agent (OpenSSL), open loop"
+                }
+            return "\(name), \(threads) thread\(threads == 1 ? "" : "s")"
         }
     }
 
