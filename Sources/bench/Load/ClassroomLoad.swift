@@ -58,7 +58,8 @@ import NodeNet
             options: WebSocketOptions(tls: TLSOptions(ca: [ca])))
         defer { page.terminate() }
         await load.run(plan, tokens: tokens, exercises: board.exercises)
-        return LoadClient.Round(stats: load.stats, allOperations: load.allOperations, allBytes: 0)
+        // On NodeNet's one event loop, as the TLS workloads' client.
+        return LoadClient.Round(stats: load.stats, allOperations: load.allOperations, allBytes: 0, threads: 1)
     }
 
     private func run(_ plan: Plan, tokens: [String], exercises: [String]) async {
