@@ -79,4 +79,24 @@ struct ProgramLifetimeTests {
         let program = try await run("exit-code")
         #expect(try await program.waitForExit() == 3)
     }
+
+    /// Node's order, checked with node 20: `exit` with the given code, buffered output written,
+    /// pending timers dropped, the listener's `exitCode` is the status.
+    @Test func processExitFlushesEmitsExitAndStopsAtOnce() async throws {
+        let program = try await run("exit")
+        #expect(try await program.waitForExit() == 9)
+        #expect(program.standardOutput == "buffered, no newlineexit event 4\n")
+    }
+
+    @Test func processExitInsideAnExitListenerExitsWithItsCode() async throws {
+        let program = try await run("exit-in-exit-listener")
+        #expect(try await program.waitForExit() == 7)
+        #expect(program.standardOutput == "exit event 2\n")
+    }
+
+    @Test func aProgramThatEndsByItselfEmitsExitToo() async throws {
+        let program = try await run("exit-event-at-idle")
+        #expect(try await program.waitForExit() == 5)
+        #expect(program.standardOutput == "exit event 5\n")
+    }
 }

@@ -57,6 +57,32 @@ case "uncaught-handled":
     }
 case "exit-code":
     Node.run { process.exitCode = 3 }
+case "exit":
+    // process.exit(4) with a timer pending: the line still buffered is written, the timer never
+    // fires, and an `exit` listener may change the code, as in Node.
+    Node.run {
+        process.on(.exit) { code in
+            print("exit event \(code)")
+            process.exitCode = 9
+        }
+        setTimeout(60_000) { print("never") }
+        print("buffered, no newline", terminator: "")
+        process.exit(4)
+    }
+case "exit-in-exit-listener":
+    Node.run {
+        process.on(.exit) { code in
+            print("exit event \(code)")
+            process.exit(7)
+        }
+        process.exitCode = 2
+        process.exit()
+    }
+case "exit-event-at-idle":
+    Node.run {
+        process.on(.exit) { code in print("exit event \(code)") }
+        process.exitCode = 5
+    }
 default:
     print("unknown scenario \(scenario)")
 }

@@ -78,7 +78,7 @@ public struct CertificateAuthority: Sendable {
     ) throws -> X509Certificate {
         guard request.verify() else {
             throw NodeError(
-                code: "ERR_OSSL_X509_SIGNATURE_CHECK_FAILED",
+                code: .osslX509SignatureCheckFailed,
                 message: "certificate request signature check failed")
         }
         let certificate = try CertificateBuilder(

@@ -110,7 +110,7 @@ public final class CertificateSigningRequest: @unchecked Sendable {
 func requirePrivate(_ key: KeyObject) throws {
     guard key.type == .private else {
         throw NodeError(
-            code: "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE",
+            code: .cryptoInvalidKeyObjectType,
             message: "Invalid key object type \(key.type.rawValue), expected private.")
     }
 }

@@ -30,7 +30,7 @@ extension X509Certificate {
                 ca: ca, intermediates: intermediates, securityLevel: securityLevel, purpose: purpose)
             if result != X509_V_OK { return NodeError.certificateVerification(Int(result)) }
         } catch {
-            return error as? NodeError ?? NodeError(code: "ERR_CRYPTO_OPERATION_FAILED", message: "\(error)")
+            return error as? NodeError ?? NodeError(code: .cryptoOperationFailed, message: "\(error)")
         }
         return host.flatMap { checkServerIdentity($0, self) }
     }
@@ -121,7 +121,7 @@ public func checkServerIdentity(_ hostname: String, _ certificate: X509Certifica
         }
     }
     return NodeError(
-        code: "ERR_TLS_CERT_ALTNAME_INVALID",
+        code: .tlsCertAltnameInvalid,
         message: "Hostname/IP does not match certificate's altnames: " + reason)
 }
 

@@ -26,7 +26,7 @@ public final class Hash {
 
     init(_ algorithm: String) throws {
         guard let digest = EVP_get_digestbyname(algorithm), let context = EVP_MD_CTX_new() else {
-            throw NodeError(code: "ERR_OSSL_EVP_UNSUPPORTED", message: "Digest method not supported")
+            throw NodeError(code: .osslEVPUnsupported, message: "Digest method not supported")
         }
         self.context = context
         EVP_DigestInit_ex(context, digest, nil)

@@ -93,7 +93,7 @@ public final class KeyObject: @unchecked Sendable {
         let allowed: [KeyEncoding] = type == .private ? [.pkcs1, .pkcs8, .sec1] : [.pkcs1, .spki]
         guard allowed.contains(encoding) else {
             throw NodeError(
-                code: "ERR_INVALID_ARG_VALUE",
+                code: .invalidArgValue,
                 message: "The property 'options.type' is invalid. Received '\(encoding.rawValue)'")
         }
         let keyType = asymmetricKeyType
@@ -169,6 +169,6 @@ public enum KeyEncoding: String, Sendable {
 extension NodeError {
     /// `ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS`: an export encoding that the key's type cannot use.
     static func incompatibleKeyOptions(_ detail: String) -> NodeError {
-        NodeError(code: "ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS", message: "The selected key encoding " + detail)
+        NodeError(code: .cryptoIncompatibleKeyOptions, message: "The selected key encoding " + detail)
     }
 }

@@ -45,7 +45,7 @@ extension CryptoModule {
         var nid = OBJ_sn2nid(name)
         if nid == NID_undef { nid = EC_curve_nist2nid(name) }
         guard nid != NID_undef else {
-            throw NodeError(code: "ERR_CRYPTO_INVALID_CURVE", message: "Invalid EC curve name")
+            throw NodeError(code: .cryptoInvalidCurve, message: "Invalid EC curve name")
         }
         return nid
     }

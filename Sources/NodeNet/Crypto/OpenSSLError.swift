@@ -13,7 +13,7 @@ extension NodeError {
         let first = ERR_get_error()
         ERR_clear_error()
         guard first != 0 else {
-            return NodeError(code: "ERR_CRYPTO_OPERATION_FAILED", message: "\(operation) failed")
+            return NodeError(code: .cryptoOperationFailed, message: "\(operation) failed")
         }
         return NodeError(code: openSSLCode(first), message: openSSLMessage(first))
     }
@@ -28,12 +28,12 @@ extension NodeError {
     /// Node's code for an OpenSSL error: `ERR_OSSL_` + the library (for the libraries Node names)
     /// + the reason in upper case with underscores; SSL's own errors drop the `OSSL_`
     /// (`ERR_SSL_WRONG_VERSION_NUMBER`), as in Node.
-    private static func openSSLCode(_ error: UInt) -> String {
-        guard let reasonText = ERR_reason_error_string(error) else { return "ERR_OSSL_UNKNOWN" }
+    private static func openSSLCode(_ error: UInt) -> Code {
+        guard let reasonText = ERR_reason_error_string(error) else { return .osslUnknown }
         let reason = String(cString: reasonText).uppercased().replacing(" ", with: "_")
         let library = ERR_GET_LIB(error)
-        if library == ERR_LIB_SSL { return "ERR_SSL_\(reason)" }
-        return "ERR_OSSL_" + (nodeLibraryNames[library].map { $0 + "_" } ?? "") + reason
+        if library == ERR_LIB_SSL { return Code(rawValue: "ERR_SSL_\(reason)") }
+        return .openSSL((nodeLibraryNames[library].map { $0 + "_" } ?? "") + reason)
     }
 
     /// The OpenSSL libraries whose name Node puts in its codes; others (DECODER, PROV …) add nothing,

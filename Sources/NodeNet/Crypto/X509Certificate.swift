@@ -161,7 +161,7 @@ public final class X509Certificate: @unchecked Sendable {
     /// Throws `ERR_INVALID_ARG_VALUE` when `ip` is not an IPv4 or IPv6 address.
     public func checkIP(_ ip: String) throws -> String? {
         guard ipBytes(ip) != nil else {
-            throw NodeError(code: "ERR_INVALID_ARG_VALUE", message: "Invalid IP")
+            throw NodeError(code: .invalidArgValue, message: "Invalid IP")
         }
         guard X509_check_ip_asc(x509, ip, 0) == 1 else {
             ERR_clear_error()

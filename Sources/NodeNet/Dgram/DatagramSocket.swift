@@ -52,7 +52,8 @@ import NIOPosix
         guard implicitSocket == nil else {
             sendsWhileBinding = []
             let detail = port > 0 ? "\(host):\(port)" : host
-            return nextTick { self.emit(.error, NodeError(errno: EINVAL, syscall: "bind", detail: detail)) }
+            let error = NodeError(errno: EINVAL, syscall: "bind", detail: detail)
+            return afterIOBatch { self.emit(.error, error) }
         }
         state = .binding
         hold.activate()
@@ -62,16 +63,12 @@ import NIOPosix
             // a UDP payload can be up to 65507 bytes (IPv4), so read into buffers that can hold one.
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
             .channelInitializer { channel in
-                NodeActor.assumeIsolated {
-                    try! channel.pipeline.syncOperations.addHandler(DatagramHandler(socket: self))
+                channel.installOnNode {
+                    try $0.pipeline.syncOperations.addHandlerBehindBoundary(DatagramHandler(socket: self))
                 }
-                return channel.eventLoop.makeSucceededVoidFuture()
             }
             .bind(host: host, port: port)
-            .assumeIsolated()
-            .whenComplete { result in
-                NodeActor.assumeIsolated { self.didBind(result, address: "\(host):\(port)") }
-            }
+            .whenCompleteOnNode { result in self.didBind(result, address: "\(host):\(port)") }
     }
 
     private func didBind(_ result: Result<any Channel, any Error>, address: String) {
@@ -144,16 +141,14 @@ import NIOPosix
         do {
             target = try SocketAddress(ipAddress: host, port: port)
         } catch {
-            return nextTick { report(NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")) }
+            let error = NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")
+            return afterIOBatch { report(error) }
         }
         let promise = channel.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { result in
-            NodeActor.assumeIsolated {
-                switch result {
-                case .success: report(nil)
-                case .failure(let error):
-                    report(NodeError(error, syscall: "send", address: "\(host):\(port)"))
-                }
+        promise.futureResult.whenCompleteOnNode { result in
+            switch result {
+            case .success: report(nil)
+            case .failure(let error): report(NodeError(error, syscall: "send", address: "\(host):\(port)"))
             }
         }
         channel.writeAndFlush(
@@ -195,7 +190,7 @@ import NIOPosix
         implicitSocket?.close()
         implicitSocket = nil
         hold.deactivate()
-        nextTick {
+        afterIOBatch {
             self.emit(.close)
             self.releaseListeners()
         }
@@ -360,12 +355,10 @@ final class DatagramHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let socket = self.socket
-        NodeActor.assumeIsolated { socket.didReceive(envelope) }
+        NodeActor.run(socket) { socket in socket.didReceive(envelope) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let socket = self.socket
-        NodeActor.assumeIsolated { socket.didFail(error) }
+        NodeActor.run(socket) { socket in socket.didFail(error) }
     }
 }

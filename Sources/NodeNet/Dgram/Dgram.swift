@@ -34,7 +34,7 @@ public struct RemoteInfo: Sendable, Equatable, CustomStringConvertible {
 
 extension NodeError {
     /// Using a UDP socket after `close()`.
-    static let dgramNotRunning = NodeError(code: "ERR_SOCKET_DGRAM_NOT_RUNNING", message: "Not running")
+    static let dgramNotRunning = NodeError(code: .socketDgramNotRunning, message: "Not running")
     /// `bind()` on a socket that is already bound.
-    static let alreadyBound = NodeError(code: "ERR_SOCKET_ALREADY_BOUND", message: "Socket is already bound")
+    static let alreadyBound = NodeError(code: .socketAlreadyBound, message: "Socket is already bound")
 }

@@ -41,14 +41,14 @@ public struct NodeError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Node's code for an errno value; the strerror text for ones Node names the same way.
     static func errnoName(_ value: Int32) -> String {
-        let names: [Int32: String] = [
-            EACCES: "EACCES", EADDRINUSE: "EADDRINUSE", EADDRNOTAVAIL: "EADDRNOTAVAIL",
-            ECONNABORTED: "ECONNABORTED", ECONNREFUSED: "ECONNREFUSED", ECONNRESET: "ECONNRESET",
-            EHOSTUNREACH: "EHOSTUNREACH", EINVAL: "EINVAL", EMSGSIZE: "EMSGSIZE",
-            ENETUNREACH: "ENETUNREACH", ENOTCONN: "ENOTCONN", EPIPE: "EPIPE", ETIMEDOUT: "ETIMEDOUT",
-            EBADF: "EBADF", EAFNOSUPPORT: "EAFNOSUPPORT",
+        let names: [Int32: Code] = [
+            EACCES: .eacces, EADDRINUSE: .eaddrinuse, EADDRNOTAVAIL: .eaddrnotavail,
+            ECONNABORTED: .econnaborted, ECONNREFUSED: .econnrefused, ECONNRESET: .econnreset,
+            EHOSTUNREACH: .ehostunreach, EINVAL: .einval, EMSGSIZE: .emsgsize,
+            ENETUNREACH: .enetunreach, ENOTCONN: .enotconn, EPIPE: .epipe, ETIMEDOUT: .etimedout,
+            EBADF: .ebadf, EAFNOSUPPORT: .eafnosupport,
         ]
-        return names[value] ?? "E\(value)"
+        return (names[value] ?? Code(rawValue: "E\(value)")).rawValue
     }
 
     /// libuv's text for an errno, e.g. "address already in use".
@@ -59,20 +59,20 @@ public struct NodeError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension NodeError {
     /// `write after end`: writing to a socket after calling `end()`.
-    static let writeAfterEnd = NodeError(code: "ERR_STREAM_WRITE_AFTER_END", message: "write after end")
+    static let writeAfterEnd = NodeError(code: .streamWriteAfterEnd, message: "write after end")
     /// Writing to a socket after it was destroyed.
     static let writeAfterDestroy = NodeError(
-        code: "ERR_STREAM_DESTROYED",
+        code: .streamDestroyed,
         message: "Cannot call write after a stream was destroyed"
     )
     /// `server.close()` on a server that is not listening.
-    static let serverNotRunning = NodeError(code: "ERR_SERVER_NOT_RUNNING", message: "Server is not running.")
+    static let serverNotRunning = NodeError(code: .serverNotRunning, message: "Server is not running.")
     /// Writing to a socket whose peer ended it, with `allowHalfOpen` off (Node's EPIPE).
     static let endedByPeer = NodeError(
-        code: "EPIPE", message: "This socket has been ended by the other party")
+        code: .epipe, message: "This socket has been ended by the other party")
     /// `listen()` on a server that is already listening.
     static let listenTwice = NodeError(
-        code: "ERR_SERVER_ALREADY_LISTEN",
+        code: .serverAlreadyListen,
         message: "Listen method has been called more than once without closing."
     )
 }

@@ -16,6 +16,27 @@ public struct Event<Emitter: AnyObject, Payload>: Sendable, Hashable {
     public init(_ name: String) {
         self.name = name
     }
+
+    /// The name alone, as the emitter files its listeners under it.
+    var key: EventName { EventName(name) }
+}
+
+/// An event's name without its emitter and payload types: what ``EventEmitter/listenerAdded(_:)``
+/// receives, to compare with a typed event (`event == Event<Socket, Buffer>.data`).
+public struct EventName: Hashable, Sendable, CustomStringConvertible {
+    let name: String
+
+    init(_ name: String) {
+        self.name = name
+    }
+
+    /// The name as Node spells it.
+    public var description: String { name }
+
+    /// Whether `name` is the name of `event`.
+    public static func == <Emitter, Payload>(name: EventName, event: Event<Emitter, Payload>) -> Bool {
+        name.name == event.name
+    }
 }
 
 /// A handle to one registered listener, for `off(_:)`.
@@ -23,5 +44,10 @@ public struct Event<Emitter: AnyObject, Payload>: Sendable, Hashable {
 /// Swift closures have no identity to compare, so `on` returns this instead of Node's `this`.
 public struct Listener: Hashable, Sendable {
     let id: Int
-    let event: String
+    let event: EventName
+}
+
+extension Event where Emitter == EventEmitter, Payload == Never {
+    /// Any emitter's `error`, whatever it carries: emitted with no listener, it is uncaught.
+    static var unhandledError: Self { Self("error") }
 }

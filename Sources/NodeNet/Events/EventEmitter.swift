@@ -4,13 +4,7 @@
 /// in the order they were added, when the event is emitted. An `error` emitted with no listener is
 /// an uncaught error, as in Node: see ``NodeProcess``.
 @NodeActor open class EventEmitter {
-    private struct Registration {
-        let id: Int
-        let once: Bool
-        let call: @NodeActor (Any) -> Void
-    }
-
-    private var listeners: [String: [Registration]] = [:]
+    private var listeners: [EventName: AnyListenerList] = [:]
     private var nextListenerID = 0
 
     /// A number unique to this emitter for the life of the process, shown by `NODENET_TRACE=1`.
@@ -25,27 +19,39 @@
     open var traceLabel: String { "\(type(of: self))#\(handleID)" }
 
     /// Called after a listener is added; subclasses react as Node does (a `data` listener starts
-    /// a socket flowing).
-    open func listenerAdded(_ event: String) {}
+    /// a socket flowing: `if event == Event<Socket, Buffer>.data { … }`).
+    open func listenerAdded(_ event: EventName) {}
 
     func addListener<Payload>(
-        _ event: String,
+        _ event: EventName,
         once: Bool,
         _ listener: @escaping @NodeActor (Payload) -> Void
     ) -> Listener {
         nextListenerID += 1
-        let registration = Registration(id: nextListenerID, once: once) { payload in
-            // The Event type ties each name to one payload type, so this cast cannot fail.
-            listener(payload as! Payload)
+        let list: ListenerList<Payload>
+        if let existing = listeners[event] {
+            list = typed(existing, event)
+        } else {
+            list = ListenerList()
+            listeners[event] = list
         }
-        listeners[event, default: []].append(registration)
+        list.append(.init(id: nextListenerID, once: once, call: listener))
         listenerAdded(event)
         return Listener(id: nextListenerID, event: event)
     }
 
+    /// An event name stands for one payload type on one emitter; two `Event` declarations that
+    /// share a name but not a payload on the same emitter are a programming error.
+    private func typed<Payload>(_ list: AnyListenerList, _ event: EventName) -> ListenerList<Payload> {
+        guard let typed = list as? ListenerList<Payload> else {
+            preconditionFailure("event '\(event)' of \(traceLabel) is declared with two payload types")
+        }
+        return typed
+    }
+
     /// Removes one listener, like Node's `off(event, fn)` / `removeListener`.
     public func off(_ listener: Listener) {
-        listeners[listener.event]?.removeAll { $0.id == listener.id }
+        listeners[listener.event]?.remove(id: listener.id)
     }
 
     /// Same as ``off(_:)``.
@@ -53,7 +59,7 @@
         off(listener)
     }
 
-    func count(of event: String) -> Int {
+    func count(of event: EventName) -> Int {
         listeners[event]?.count ?? 0
     }
 
@@ -65,23 +71,22 @@
         listeners.removeAll()
     }
 
-    func removeAll(of event: String) {
+    func removeAll(of event: EventName) {
         listeners[event] = nil
     }
 
     @discardableResult
-    func emitEvent(_ event: String, _ payload: Any) -> Bool {
-        Trace.event(self, event, payload)
-        guard let registered = listeners[event], !registered.isEmpty else {
-            if event == "error" { process.uncaught(payload as? any Error, from: self) }
+    func emitEvent<Payload>(_ event: EventName, _ payload: Payload) -> Bool {
+        if Trace.enabled { Trace.event(self, event.name, payload) }
+        guard let list = listeners[event], list.count > 0 else {
+            if event == Event<EventEmitter, Never>.unhandledError {
+                process.uncaught(payload as? any Error, from: self)
+            }
             return false
         }
         // Listeners added or removed while emitting take effect from the next emit, as in Node.
-        if registered.contains(where: \.once) {
-            let onceIDs = Set(registered.filter(\.once).map(\.id))
-            listeners[event]?.removeAll { onceIDs.contains($0.id) }
-        }
-        for registration in registered { registration.call(payload) }
+        let typedList: ListenerList<Payload> = typed(list, event)
+        for entry in typedList.takeForEmit() { entry.call(payload) }
         return true
     }
 }
@@ -98,7 +103,7 @@ extension EventEmitting {
     public func on<Payload>(_ event: Event<Self, Payload>, _ listener: @escaping @NodeActor (Payload) -> Void)
         -> Listener
     {
-        addListener(event.name, once: false, listener)
+        addListener(event.key, once: false, listener)
     }
 
     /// Adds `listener` for the next `event` only.
@@ -107,7 +112,7 @@ extension EventEmitting {
         _ event: Event<Self, Payload>,
         _ listener: @escaping @NodeActor (Payload) -> Void
     ) -> Listener {
-        addListener(event.name, once: true, listener)
+        addListener(event.key, once: true, listener)
     }
 
     /// Calls every listener of `event` with `payload`, in order; returns whether there were any.
@@ -115,22 +120,22 @@ extension EventEmitting {
     /// An `error` with no listener is handed to the process as an uncaught error.
     @discardableResult
     public func emit<Payload>(_ event: Event<Self, Payload>, _ payload: Payload) -> Bool {
-        emitEvent(event.name, payload)
+        emitEvent(event.key, payload)
     }
 
     /// Emits an event that carries nothing.
     @discardableResult
     public func emit(_ event: Event<Self, Void>) -> Bool {
-        emitEvent(event.name, ())
+        emitEvent(event.key, ())
     }
 
     /// How many listeners `event` has.
     public func listenerCount<Payload>(_ event: Event<Self, Payload>) -> Int {
-        count(of: event.name)
+        count(of: event.key)
     }
 
     /// Removes every listener of `event`.
     public func removeAllListeners<Payload>(_ event: Event<Self, Payload>) {
-        removeAll(of: event.name)
+        removeAll(of: event.key)
     }
 }

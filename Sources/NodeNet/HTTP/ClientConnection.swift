@@ -69,12 +69,12 @@ import NIOHTTP1
         if request.method == "CONNECT" {
             if (200..<300).contains(code) {
                 // The tunnel is open; its answer has no end to wait for.
-                nextTick { self.handOver(res) }
+                afterIOBatch { self.handOver(res) }
                 return
             }
             // A refusal: its body is HTTP after all. Released on the next turn, once the decoder
             // has finished with the head.
-            nextTick { self.parser?.releaseConnectGuard() }
+            afterIOBatch { self.parser?.releaseConnectGuard() }
         }
         if code == 101 {
             handOverResponse = res
@@ -91,7 +91,7 @@ import NIOHTTP1
     func didReceiveEnd(_ trailers: HTTPHeaders?) {
         if let res = handOverResponse {
             handOverResponse = nil
-            nextTick { self.handOver(res) }
+            afterIOBatch { self.handOver(res) }
             return
         }
         guard let res = response, let request else { return }
@@ -150,7 +150,7 @@ import NIOHTTP1
             response.connectionClosed()
         } else if let request {
             // Node's words for a connection that closed before any answer came.
-            request.failed(NodeError(code: "ECONNRESET", message: "socket hang up"))
+            request.failed(NodeError(code: .econnreset, message: "socket hang up"))
         }
         request = nil
         agent.forget(self)

@@ -66,7 +66,7 @@ import NIOHTTP1
         }
         guard let context = try? pipeline.context(handler: decoder) else { return removeGuard() }
         let removed = channel.eventLoop.makePromise(of: Void.self)
-        removed.futureResult.assumeIsolated().whenComplete { _ in NodeActor.assumeIsolated { removeGuard() } }
+        removed.futureResult.whenCompleteOnNode { _ in removeGuard() }
         pipeline.removeHandler(context: context, promise: removed)
     }
 }
@@ -188,8 +188,7 @@ private final class ResponseParts: ChannelDuplexHandler, RemovableChannelHandler
         if case .head(let head) = part {
             framing.headDecoded(BodyFraming(response: head, method: framing.requestMethod))
         }
-        let connection = self.connection
-        NodeActor.assumeIsolated {
+        NodeActor.run(connection) { connection in
             switch part {
             case .head(let head): connection.didReceiveHead(head)
             case .body(let bytes): connection.didReceiveBody(bytes)
@@ -203,7 +202,6 @@ private final class ResponseParts: ChannelDuplexHandler, RemovableChannelHandler
             context.fireErrorCaught(error)
             return
         }
-        let connection = self.connection
-        NodeActor.assumeIsolated { connection.fail(parseError) }
+        NodeActor.run(connection) { connection in connection.fail(parseError) }
     }
 }

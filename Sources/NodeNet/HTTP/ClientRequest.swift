@@ -55,11 +55,11 @@ import NIOHTTP1
         // With `Expect: 100-continue` the head goes out alone, so the server can answer it first.
         if getHeader("expect")?.lowercased() == "100-continue" { flushHeaders() }
         if host.isEmpty {
-            nextTick { self.failed(NodeError(code: "ERR_INVALID_URL", message: "Invalid URL")) }
+            afterIOBatch { self.failed(NodeError(code: .invalidURL, message: "Invalid URL")) }
         } else if let invalid {
-            nextTick { self.failed(invalid) }
+            afterIOBatch { self.failed(invalid) }
         } else {
-            nextTick { self.agent.addRequest(self) }
+            afterIOBatch { self.agent.addRequest(self) }
         }
     }
 
@@ -118,7 +118,7 @@ import NIOHTTP1
         guard !done else { return }
         done = true
         socket?.setTimeout(0)
-        nextTick {
+        afterIOBatch {
             self.emit(.close)
             self.releaseListeners()
         }
@@ -128,7 +128,7 @@ import NIOHTTP1
         guard !done else { return }
         done = true
         emit(.error, error)
-        nextTick {
+        afterIOBatch {
             self.emit(.close)
             self.releaseListeners()
         }
@@ -167,5 +167,5 @@ extension Event where Emitter: ClientRequest, Payload == (IncomingMessage, Socke
 
 extension NodeError {
     /// A request destroyed before it had a connection.
-    static let requestAborted = NodeError(code: "ECONNRESET", message: "socket hang up")
+    static let requestAborted = NodeError(code: .econnreset, message: "socket hang up")
 }

@@ -39,8 +39,8 @@ import NIOCore
         super.init(options: tcp)
     }
 
-    override func prepare(_ socket: Socket, _ channel: any Channel) {
-        httpConnections[ObjectIdentifier(socket)] = ServerConnection(
+    override func prepare(_ socket: Socket, _ channel: any Channel) throws {
+        httpConnections[ObjectIdentifier(socket)] = try ServerConnection(
             server: self, socket: socket, channel: channel)
     }
 

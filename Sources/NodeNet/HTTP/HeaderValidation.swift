@@ -5,12 +5,12 @@ enum HeaderValidation {
     static func problem(name: String, values: [String]) -> NodeError? {
         if !isToken(name) {
             return NodeError(
-                code: "ERR_INVALID_HTTP_TOKEN",
+                code: .invalidHTTPToken,
                 message: "Header name must be a valid HTTP token [\"\(name)\"]")
         }
         for value in values where !isValidValue(value) {
             return NodeError(
-                code: "ERR_INVALID_CHAR", message: "Invalid character in header content [\"\(name)\"]")
+                code: .invalidChar, message: "Invalid character in header content [\"\(name)\"]")
         }
         return nil
     }
@@ -21,11 +21,11 @@ enum HeaderValidation {
     static func problem(method: String, path: String) -> NodeError? {
         if !path.unicodeScalars.allSatisfy({ (0x21...0xFF).contains($0.value) }) {
             return NodeError(
-                code: "ERR_UNESCAPED_CHARACTERS", message: "Request path contains unescaped characters")
+                code: .unescapedCharacters, message: "Request path contains unescaped characters")
         }
         if !isToken(method) {
             return NodeError(
-                code: "ERR_INVALID_HTTP_TOKEN", message: "Method must be a valid HTTP token [\"\(method)\"]")
+                code: .invalidHTTPToken, message: "Method must be a valid HTTP token [\"\(method)\"]")
         }
         return nil
     }
@@ -34,7 +34,7 @@ enum HeaderValidation {
     /// value must not (Node: `ERR_INVALID_CHAR`, "Invalid character in statusMessage").
     static func problem(statusMessage: String) -> NodeError? {
         guard !isValidValue(statusMessage) else { return nil }
-        return NodeError(code: "ERR_INVALID_CHAR", message: "Invalid character in statusMessage")
+        return NodeError(code: .invalidChar, message: "Invalid character in statusMessage")
     }
 
     static func isToken(_ text: String) -> Bool {

@@ -96,7 +96,7 @@ import NIOHTTP1
         complete = true
         ended = true
         if let trailers { self.trailers = IncomingHeaders.fold(trailers.map { ($0.name, $0.value) }).headers }
-        if flowing == true && buffered.isEmpty { nextTick { self.emitEnd() } }
+        if flowing == true && buffered.isEmpty { afterIOBatch { self.emitEnd() } }
     }
 
     /// The connection closed: a body still coming is cut short.
@@ -115,7 +115,7 @@ import NIOHTTP1
         guard !endEmitted else { return }
         endEmitted = true
         emit(.end)
-        nextTick { self.emitClose() }
+        afterIOBatch { self.emitClose() }
     }
 
     private func emitClose() {
@@ -139,7 +139,7 @@ import NIOHTTP1
     public func resume() -> IncomingMessage {
         guard flowing != true else { return self }
         flowing = true
-        nextTick { self.deliverBuffered() }
+        afterIOBatch { self.deliverBuffered() }
         return self
     }
 
@@ -160,13 +160,13 @@ import NIOHTTP1
     /// Throws away a body nobody read, as Node's `_dump` does, so the next request can be parsed.
     func dump() {
         guard !endEmitted else { return }
-        removeAll(of: "data")
+        removeAllListeners(.data)
         resume()
     }
 
     /// A `data` listener starts the flow, as in Node.
-    public override func listenerAdded(_ event: String) {
-        if event == "data" && flowing == nil { resume() }
+    public override func listenerAdded(_ event: EventName) {
+        if event == Event<IncomingMessage, Buffer>.data && flowing == nil { resume() }
     }
 }
 
@@ -191,5 +191,5 @@ extension Event where Emitter: IncomingMessage, Payload == NodeError {
 
 extension NodeError {
     /// A message's connection closed before its body was complete.
-    static let aborted = NodeError(code: "ECONNRESET", message: "aborted")
+    static let aborted = NodeError(code: .econnreset, message: "aborted")
 }

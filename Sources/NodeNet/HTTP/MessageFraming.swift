@@ -135,8 +135,7 @@ final class MessageFraming: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         if state == .overflowed {
-            let delegate = self.delegate
-            NodeActor.assumeIsolated { delegate.chunkExtensionsOverflowed() }
+            NodeActor.run(delegate) { delegate in delegate.chunkExtensionsOverflowed() }
             return
         }
         if forwarded < count {
@@ -166,8 +165,7 @@ final class MessageFraming: ChannelInboundHandler, RemovableChannelHandler {
             case .head(let bytes, let lastFour):
                 if bytes == 0 && (byte == cr || byte == lf) { continue }
                 if bytes == 0 {
-                    let delegate = self.delegate
-                    NodeActor.assumeIsolated { delegate.messageBegan() }
+                    NodeActor.run(delegate) { delegate in delegate.messageBegan() }
                 }
                 let four = lastFour << 8 | UInt32(byte)
                 state = .head(bytes: bytes + 1, lastFour: four)

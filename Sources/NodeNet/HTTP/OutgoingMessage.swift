@@ -166,7 +166,7 @@
     public func write(_ chunk: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
         guard !writableEnded else {
             emit(.error, .writeAfterEnd)
-            if let callback { nextTick { callback(.writeAfterEnd) } }
+            if let callback { afterIOBatch { callback(.writeAfterEnd) } }
             return false
         }
         if storedHead == nil { implicitHead() }
@@ -184,11 +184,11 @@
     private func writeBody(_ chunk: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)?) -> Bool {
         guard hasBody else {
             // A HEAD response or a 204 has no body: the bytes are dropped, as Node drops them.
-            if let callback { nextTick { callback(nil) } }
+            if let callback { afterIOBatch { callback(nil) } }
             return true
         }
         guard !chunk.isEmpty else {
-            if let callback { nextTick { callback(nil) } }
+            if let callback { afterIOBatch { callback(nil) } }
             return true
         }
         if chunkedEncoding {
@@ -271,7 +271,7 @@
     ) -> Bool {
         guard !socket.destroyed, !socket.writableEnded else {
             // The peer is gone; Node drops what is written to a closed connection.
-            if let callback { nextTick { callback(.writeAfterDestroy) } }
+            if let callback { afterIOBatch { callback(.writeAfterDestroy) } }
             return false
         }
         // Even an empty write goes through the socket: its callback then runs after every
@@ -315,7 +315,7 @@ extension Event where Emitter: OutgoingMessage, Payload == NodeError {
 extension NodeError {
     static func headersSent(_ verb: String) -> NodeError {
         NodeError(
-            code: "ERR_HTTP_HEADERS_SENT",
+            code: .httpHeadersSent,
             message: "Cannot \(verb) headers after they are sent to the client")
     }
 }

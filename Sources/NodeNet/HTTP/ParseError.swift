@@ -10,37 +10,37 @@ extension NodeError {
             return
         }
         guard let error = error as? HTTPParserError else { return nil }
-        let (code, reason): (String, String) =
+        let (code, reason): (Code, String) =
             switch error {
-            case .invalidCharactersUsed: ("HPE_INVALID_HEADER_TOKEN", "Invalid header value char")
-            case .trailingGarbage: ("HPE_INVALID_CONSTANT", "Expected HTTP/")
-            case .invalidEOFState: ("HPE_INVALID_EOF_STATE", "")
-            case .headerOverflow: ("HPE_HEADER_OVERFLOW", "Header overflow")
-            case .closedConnection: ("HPE_CLOSED_CONNECTION", "Data after `Connection: close`")
-            case .invalidVersion: ("HPE_INVALID_VERSION", "Invalid HTTP version")
-            case .invalidStatus: ("HPE_INVALID_STATUS", "Invalid status code")
-            case .invalidMethod: ("HPE_INVALID_METHOD", "Invalid method encountered")
+            case .invalidCharactersUsed: (.hpeInvalidHeaderToken, "Invalid header value char")
+            case .trailingGarbage: (.hpeInvalidConstant, "Expected HTTP/")
+            case .invalidEOFState: (.hpeInvalidEOFState, "")
+            case .headerOverflow: (.hpeHeaderOverflow, "Header overflow")
+            case .closedConnection: (.hpeClosedConnection, "Data after `Connection: close`")
+            case .invalidVersion: (.hpeInvalidVersion, "Invalid HTTP version")
+            case .invalidStatus: (.hpeInvalidStatus, "Invalid status code")
+            case .invalidMethod: (.hpeInvalidMethod, "Invalid method encountered")
             case .invalidURL, .invalidHost, .invalidPort, .invalidPath, .invalidQueryString, .invalidFragment:
-                ("HPE_INVALID_URL", "Invalid URL")
-            case .lfExpected: ("HPE_LF_EXPECTED", "Missing expected LF after header value")
-            case .invalidHeaderToken: ("HPE_INVALID_HEADER_TOKEN", "Invalid header token")
-            case .invalidContentLength: ("HPE_INVALID_CONTENT_LENGTH", "Invalid character in Content-Length")
+                (.hpeInvalidURL, "Invalid URL")
+            case .lfExpected: (.hpeLFExpected, "Missing expected LF after header value")
+            case .invalidHeaderToken: (.hpeInvalidHeaderToken, "Invalid header token")
+            case .invalidContentLength: (.hpeInvalidContentLength, "Invalid character in Content-Length")
             case .unexpectedContentLength:
-                ("HPE_UNEXPECTED_CONTENT_LENGTH", "Content-Length can't be present with Transfer-Encoding")
-            case .invalidChunkSize: ("HPE_INVALID_CHUNK_SIZE", "Invalid character in chunk size header")
-            case .invalidConstant: ("HPE_INVALID_CONSTANT", "Invalid constant string")
-            case .strictModeAssertion: ("HPE_STRICT", "Strict mode assertion failed")
-            default: ("HPE_INTERNAL", "Internal parser error")
+                (.hpeUnexpectedContentLength, "Content-Length can't be present with Transfer-Encoding")
+            case .invalidChunkSize: (.hpeInvalidChunkSize, "Invalid character in chunk size header")
+            case .invalidConstant: (.hpeInvalidConstant, "Invalid constant string")
+            case .strictModeAssertion: (.hpeStrict, "Strict mode assertion failed")
+            default: (.hpeInternal, "Internal parser error")
             }
         self.init(code: code, message: reason.isEmpty ? "Parse Error" : "Parse Error: \(reason)")
     }
 
     /// A chunk-size line carried over 16 KiB of extensions (Node's fix for CVE-2024-22019).
     static let chunkExtensionsOverflow = NodeError(
-        code: "HPE_CHUNK_EXTENSIONS_OVERFLOW", message: "Parse Error: Chunk extensions overflow")
+        code: .hpeChunkExtensionsOverflow, message: "Parse Error: Chunk extensions overflow")
 
     /// `headersTimeout` or `requestTimeout` ran out.
-    static let requestTimeout = NodeError(code: "ERR_HTTP_REQUEST_TIMEOUT", message: "Request timeout")
+    static let requestTimeout = NodeError(code: .httpRequestTimeout, message: "Request timeout")
 }
 
 /// What Node writes to a client whose request it cannot parse, when no `clientError` listener
@@ -48,11 +48,11 @@ extension NodeError {
 enum ClientErrorAnswer {
     static func bytes(for error: NodeError) -> Buffer? {
         let status: Int? =
-            switch error.code {
-            case "HPE_HEADER_OVERFLOW": 431
-            case "HPE_CHUNK_EXTENSIONS_OVERFLOW": 413
-            case "ERR_HTTP_REQUEST_TIMEOUT": 408
-            case "ECONNRESET", "EPIPE": nil
+            switch error.kind {
+            case .hpeHeaderOverflow: 431
+            case .hpeChunkExtensionsOverflow: 413
+            case .httpRequestTimeout: 408
+            case .econnreset, .epipe: nil
             default: 400
             }
         return status.map { Buffer("HTTP/1.1 \($0) \(StatusCodes.reason($0))\r\nConnection: close\r\n\r\n") }

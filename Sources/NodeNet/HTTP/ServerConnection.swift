@@ -44,11 +44,11 @@ import NIOHTTP1
     /// SwiftNIO's decoder drops the bytes after the head, which belong to the new protocol.
     private var heldEOF = false
 
-    init(server: HTTPServer, socket: Socket, channel: any Channel) {
+    init(server: HTTPServer, socket: Socket, channel: any Channel) throws {
         self.server = server
         self.socket = socket
         self.channel = channel
-        installParser(replaying: nil)
+        try installParser(replaying: nil)
         socketListeners = [
             socket.on(.error) { [weak self] error in self?.fail(error) },
             socket.on(.drain) { [weak self] in
@@ -82,10 +82,10 @@ import NIOHTTP1
 
     // MARK: Parsing
 
-    private func installParser(replaying leftover: Buffer?) {
+    private func installParser(replaying leftover: Buffer?) throws {
         let parser = ServerParser(connection: self, maxHeaderSize: server.maxHeaderSize)
         self.parser = parser
-        try! parser.install(in: channel)
+        try parser.install(in: channel)
         if let leftover, !leftover.isEmpty { parser.replay(leftover, in: channel) }
     }
 
@@ -171,8 +171,7 @@ import NIOHTTP1
             head.method == .CONNECT
             || (head.headers.contains(name: "upgrade")
                 && head.headers["connection"].contains { $0.hasToken("upgrade") })
-        let event = head.method == .CONNECT ? "connect" : "upgrade"
-        incomingIsUpgrade = upgrade && (event == "connect" || server.count(of: event) > 0)
+        incomingIsUpgrade = upgrade && (head.method == .CONNECT || server.listenerCount(.upgrade) > 0)
         // An upgrade or CONNECT is handed over once its head is complete (at `end`).
         if incomingIsUpgrade { return }
 
@@ -205,13 +204,13 @@ import NIOHTTP1
         if let expect = head.headers.first(name: "expect"), head.version == .http1_1 {
             if expect.lowercased() == "100-continue" {
                 res.expectsContinue = true
-                if server.count(of: "checkContinue") > 0 {
+                if server.listenerCount(.checkContinue) > 0 {
                     server.emit(.checkContinue, (req, res))
                     return
                 }
                 res.writeContinue()
             } else {
-                if server.count(of: "checkExpectation") > 0 {
+                if server.listenerCount(.checkExpectation) > 0 {
                     server.emit(.checkExpectation, (req, res))
                 } else {
                     res.writeHead(417)
@@ -242,7 +241,7 @@ import NIOHTTP1
         // The parser stops after an upgrade request; the bytes after it are not HTTP, or, when
         // nobody took the upgrade, belong to the next request.
         let handOver = incomingIsUpgrade
-        nextTick {
+        afterIOBatch {
             guard !self.socket.destroyed else { return }
             if handOver { self.handOver(req) } else { self.restartParser() }
         }
@@ -260,7 +259,12 @@ import NIOHTTP1
     private func restartParser() {
         removeParser { leftover in
             self.socket.resume()
-            self.installParser(replaying: leftover)
+            do {
+                try self.installParser(replaying: leftover)
+            } catch {
+                // The connection closed while the parser was out: nothing more to read.
+                return self.socket.destroy()
+            }
             self.releaseEOF()
         }
     }
@@ -293,7 +297,7 @@ import NIOHTTP1
         stopTimers()
         server.forget(self)
         if req.method == "CONNECT" {
-            if server.count(of: "connect") > 0 {
+            if server.listenerCount(.connect) > 0 {
                 server.emit(.connect, (req, socket, head))
             } else {
                 socket.destroy()
@@ -308,7 +312,7 @@ import NIOHTTP1
     func responseFinished(_ res: ServerResponse) {
         guard let index = outgoing.firstIndex(where: { $0 === res }) else { return }
         outgoing.remove(at: index)
-        nextTick {
+        afterIOBatch {
             res.emit(.close)
             res.releaseListeners()
         }
@@ -373,7 +377,7 @@ import NIOHTTP1
         guard !failed, !upgraded, !closing else { return }
         failed = true
         stopTimers()
-        if server.count(of: "clientError") > 0 {
+        if server.listenerCount(.clientError) > 0 {
             server.emit(.clientError, (error, socket))
             return
         }

@@ -49,7 +49,7 @@ import NIOHTTP1
         }
         guard let context = try? pipeline.context(handler: decoder) else { return completion() }
         let removed = channel.eventLoop.makePromise(of: Void.self)
-        removed.futureResult.assumeIsolated().whenComplete { _ in NodeActor.assumeIsolated { completion() } }
+        removed.futureResult.whenCompleteOnNode { _ in completion() }
         pipeline.removeHandler(context: context, promise: removed)
     }
 }
@@ -66,8 +66,7 @@ private final class RequestStart: ChannelInboundHandler, RemovableChannelHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
-            let connection = self.connection
-            if NodeActor.assumeIsolated({ connection.holdsEOF() }) { return }
+            if NodeActor.run(connection, { $0.holdsEOF() }) { return }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -87,8 +86,7 @@ private final class RequestParts: ChannelInboundHandler, RemovableChannelHandler
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         if case .head(let head) = part { framing.headDecoded(BodyFraming(request: head)) }
-        let connection = self.connection
-        NodeActor.assumeIsolated {
+        NodeActor.run(connection) { connection in
             switch part {
             case .head(let head): connection.didReceiveHead(head)
             case .body(let bytes): connection.didReceiveBody(bytes)
@@ -103,7 +101,6 @@ private final class RequestParts: ChannelInboundHandler, RemovableChannelHandler
             context.fireErrorCaught(error)
             return
         }
-        let connection = self.connection
-        NodeActor.assumeIsolated { connection.fail(parseError) }
+        NodeActor.run(connection) { connection in connection.fail(parseError) }
     }
 }

@@ -39,7 +39,7 @@
         guard (100...999).contains(statusCode) else {
             emit(
                 .error,
-                NodeError(code: "ERR_HTTP_INVALID_STATUS_CODE", message: "Invalid status code: \(statusCode)")
+                NodeError(code: .httpInvalidStatusCode, message: "Invalid status code: \(statusCode)")
             )
             return self
         }
@@ -73,7 +73,7 @@
     public func writeContinue(_ callback: (@NodeActor () -> Void)? = nil) {
         sentContinue = true
         sendRaw(Buffer("HTTP/1.1 100 Continue\r\n\r\n"))
-        if let callback { nextTick(callback) }
+        if let callback { afterIOBatch(callback) }
     }
 
     override func finished() {

@@ -5,23 +5,21 @@ import NIOCore
 ///
 /// Events besides an HTTP server's: `secureConnection(socket)`, `tlsClientError(error, socket)`.
 @NodeActor public final class HTTPSServer: HTTPServer, SecureServer {
-    let tlsOptions: TLSOptions
-    let secureContext: SecureContext
+    let secure: SecureServerCore
 
     init(tls: TLSOptions, http: HTTPServerOptions) throws(NodeError) {
-        tlsOptions = tls
-        secureContext = try SecureContext.forServer(tls)
+        secure = try SecureServerCore(tls)
         super.init(options: http)
     }
 
     /// Presents `options`' certificate to clients that ask for `hostname` with SNI (a name, or
     /// `*.domain`); others get the server's own (Node's `server.addContext`).
     public func addContext(_ hostname: String, _ options: TLSOptions) throws(NodeError) {
-        secureContext.addContext(hostname, try SecureContext.forServer(options))
+        try secure.addContext(hostname, options)
     }
 
-    override func makeSocket(for channel: any Channel) -> Socket {
-        TLSSocket(server: self, channel: channel)
+    override func makeSocket(for channel: any Channel) throws -> Socket {
+        try makeSecureSocket(for: channel)
     }
 
     func secured(_ socket: TLSSocket) {

@@ -94,7 +94,7 @@ private final class ExitCodeBox: @unchecked Sendable {
     func checkIdleSoon() {
         guard onIdle != nil, !checkScheduled else { return }
         checkScheduled = true
-        nextTick {
+        afterIOBatch {
             LoopLifetime.shared.checkScheduled = false
             LoopLifetime.shared.endIfIdle()
         }
@@ -103,7 +103,7 @@ private final class ExitCodeBox: @unchecked Sendable {
     private func endIfIdle() {
         guard holds == 0, let onIdle else { return }
         self.onIdle = nil
-        onIdle(process.exitCode)
+        onIdle(process.exitCodeAtIdle())
     }
 }
 

@@ -23,11 +23,29 @@ let nodeLoop: any EventLoop = nodeLoopGroup.next()
         nodeLoop.executor.asUnownedSerialExecutor()
     }
 
-    /// Runs `operation` as `@NodeActor` code, given that the caller is already on the loop thread.
+    /// Runs `operation` as `@NodeActor` code, given that the caller is already on the loop thread,
+    /// then (if this is the outermost such call) the `nextTick` queue, as Node does after each
+    /// callback it makes into JavaScript.
     ///
     /// SwiftNIO calls channel handlers on the loop thread but outside any Swift task; this is how the
     /// runtime's handlers step into `@NodeActor` code. It traps if called from another thread.
     static func assumeIsolated<T: Sendable>(_ operation: @NodeActor () throws -> T) rethrows -> T {
+        try enter {
+            TickQueue.shared.depth += 1
+            defer { TickQueue.shared.leave() }
+            return try operation()
+        }
+    }
+
+    /// Runs `dispatch`, a channel handler's passing on of one NIO event, as one callback: the
+    /// `@NodeActor` code it reaches queues its ticks until the whole dispatch has returned.
+    static func dispatching(_ dispatch: () -> Void) {
+        enter { TickQueue.shared.depth += 1 }
+        dispatch()
+        enter { TickQueue.shared.leave() }
+    }
+
+    private static func enter<T: Sendable>(_ operation: @NodeActor () throws -> T) rethrows -> T {
         typealias Isolated = @NodeActor () throws -> T
         typealias Plain = () throws -> T
         nodeLoop.preconditionInEventLoop()
@@ -38,7 +56,12 @@ let nodeLoop: any EventLoop = nodeLoopGroup.next()
     }
 }
 
-/// Runs `body` on the loop after the current callback returns, like `process.nextTick`.
-func nextTick(_ body: @escaping @NodeActor () -> Void) {
+/// Runs `body` on the loop once the current batch of I/O callbacks is over: how the runtime defers
+/// its own events (`end`, `close`, write callbacks, an upgrade's handover).
+///
+/// Later than Node, which runs them from its nextTick queue (``NodeProcess/afterIOBatch(_:)``): the
+/// HTTP server's upgrade handover and its holding of an early FIN rely on the parser having seen
+/// the whole batch first, so moving them is a change of its own.
+func afterIOBatch(_ body: @escaping @NodeActor () -> Void) {
     nodeLoop.execute { NodeActor.assumeIsolated { body() } }
 }

@@ -21,11 +21,11 @@ extension NodeError {
             failure.dnsAError != nil || failure.dnsAAAAError != nil
         {
             // The name did not resolve: Node reports the resolver's call, with the host alone.
-            self.init(code: "ENOTFOUND", message: "getaddrinfo ENOTFOUND \(failure.host)")
+            self.init(code: .enotfound, message: "getaddrinfo ENOTFOUND \(failure.host)")
             return
         }
         guard let errno = Self.errno(of: error) else {
-            self.init(code: "ERR_SOCKET", message: "\(syscall) failed: \(error)")
+            self.init(code: .socket, message: "\(syscall) failed: \(error)")
             return
         }
         if syscall == "listen" {

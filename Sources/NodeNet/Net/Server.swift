@@ -33,7 +33,7 @@ import NIOPosix
     ) -> Server {
         if let callback { once(.listening, callback) }
         guard state == .idle || state == .closed else {
-            nextTick { self.emit(.error, .listenTwice) }
+            afterIOBatch { self.emit(.error, .listenTwice) }
             return self
         }
         state = .binding
@@ -47,10 +47,7 @@ import NIOPosix
             .childChannelOption(.autoRead, value: !options.pauseOnConnect)
             // A listening server is kept alive by its channel, as Node's loop keeps it: the program
             // may drop its own reference. The cycle ends when the listening channel closes.
-            .childChannelInitializer { channel in
-                NodeActor.assumeIsolated { self.accept(channel) }
-                return channel.eventLoop.makeSucceededVoidFuture()
-            }
+            .childChannelInitializer { channel in channel.installOnNode { try self.accept($0) } }
         if let size = options.readSize {
             // Starting small: the HTTP decoder keeps the last buffer it read from, and a 64 KiB
             // buffer kept by every idle keep-alive connection costs 64 KiB each. Reads grow to
@@ -59,8 +56,8 @@ import NIOPosix
                 minimum: 64, initial: min(2048, size), maximum: size)
             bootstrap = bootstrap.childChannelOption(.recvAllocator, value: allocator)
         }
-        bootstrap.bind(host: host, port: port).assumeIsolated().whenComplete { result in
-            NodeActor.assumeIsolated { self.didBind(result, host: host, port: port) }
+        bootstrap.bind(host: host, port: port).whenCompleteOnNode { result in
+            self.didBind(result, host: host, port: port)
         }
         return self
     }
@@ -80,24 +77,32 @@ import NIOPosix
 
     /// Serves a connection over a channel the caller made and drives, as if `listen` had
     /// accepted it: how the fuzzer feeds a server bytes through an `EmbeddedChannel`, no socket.
-    package func accept(driving channel: any Channel) {
-        accept(channel)
+    package func accept(driving channel: any Channel) throws {
+        try accept(channel)
     }
 
-    private func accept(_ channel: any Channel) {
-        let socket = makeSocket(for: channel)
-        prepare(socket, channel)
+    /// A connection whose pipeline cannot be set up (it closed already) is dropped: the error
+    /// fails the channel's initializer and NIO closes it, before the program ever sees it.
+    private func accept(_ channel: any Channel) throws {
+        let socket = try makeSocket(for: channel)
         connections += 1
+        do {
+            try prepare(socket, channel)
+        } catch {
+            // The socket's handler is in: destroying it closes the channel and counts it out.
+            socket.destroy()
+            throw error
+        }
         if options.pauseOnConnect { socket.pause() }
     }
 
     /// The socket for a connection just accepted: a plain one, or (TLS) a secure one.
-    func makeSocket(for channel: any Channel) -> Socket {
-        Socket(server: self, channel: channel)
+    func makeSocket(for channel: any Channel) throws -> Socket {
+        try Socket(server: self, channel: channel)
     }
 
     /// Lets a server built on this one (HTTP) add its protocol to a new connection's pipeline.
-    func prepare(_ socket: Socket, _ channel: any Channel) {}
+    func prepare(_ socket: Socket, _ channel: any Channel) throws {}
 
     /// Called by a socket of this server once it has connected (its handler saw `channelActive`).
     func connected(_ socket: Socket) {
@@ -120,7 +125,7 @@ import NIOPosix
     /// `ERR_SERVER_NOT_RUNNING` to `callback`.
     public func close(_ callback: (@NodeActor (NodeError?) -> Void)? = nil) {
         guard state == .listening, let channel else {
-            if let callback { nextTick { callback(.serverNotRunning) } }
+            if let callback { afterIOBatch { callback(.serverNotRunning) } }
             return
         }
         if let callback { closeCallbacks.append(callback) }
@@ -135,7 +140,7 @@ import NIOPosix
         guard state == .closed, connections == 0 else { return }
         let callbacks = closeCallbacks
         closeCallbacks = []
-        nextTick {
+        afterIOBatch {
             guard self.state == .closed else { return }
             for callback in callbacks { callback(nil) }
             self.emit(.close)
@@ -145,7 +150,7 @@ import NIOPosix
     /// Passes the number of open connections to `callback`, as Node's asynchronous API does.
     public func getConnections(_ callback: @escaping @NodeActor (NodeError?, Int) -> Void) {
         let count = connections
-        nextTick { callback(nil, count) }
+        afterIOBatch { callback(nil, count) }
     }
 
     /// Keeps the program alive while listening (the default).

@@ -75,19 +75,19 @@ import NIOPosix
     private var noDelay = false
 
     /// A server-side socket for a connection `server` accepted.
-    init(server: Server, channel: any Channel) {
+    init(server: Server, channel: any Channel) throws {
         self.server = server
         self.channel = channel
         allowHalfOpen = server.options.allowHalfOpen
         super.init()
+        try installHandlers(in: channel)
         hold.activate()
-        try! installHandlers(in: channel)
     }
 
     /// Puts the socket's handler into a new connection's pipeline; a TLS socket puts TLS in
     /// front of it.
     func installHandlers(in channel: any Channel) throws {
-        try channel.pipeline.syncOperations.addHandler(SocketHandler(socket: self))
+        try channel.pipeline.syncOperations.addHandlerBehindBoundary(SocketHandler(socket: self))
     }
 
     /// What `NODENET_TRACE` prints: which side the socket is on.
@@ -104,10 +104,7 @@ import NIOPosix
             .connectTimeout(.seconds(300))
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
-            .channelInitializer { channel in
-                NodeActor.assumeIsolated { try! self.installHandlers(in: channel) }
-                return channel.eventLoop.makeSucceededVoidFuture()
-            }
+            .channelInitializer { channel in channel.installOnNode(self.installHandlers) }
         // An address needs no lookup (Node skips dns.lookup for one too); a name goes through
         // getaddrinfo, off the loop.
         let connected =
@@ -116,15 +113,11 @@ import NIOPosix
             } else {
                 bootstrap.connect(host: host, port: port)
             }
-        connected
-            .assumeIsolated()
-            .whenFailure { error in
-                NodeActor.assumeIsolated {
-                    self.connecting = false
-                    self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
-                    self.didClose()
-                }
-            }
+        connected.whenFailureOnNode { error in
+            self.connecting = false
+            self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
+            self.didClose()
+        }
     }
 
     // MARK: Events from the handler
@@ -238,7 +231,7 @@ import NIOPosix
     public func resume() -> Socket {
         guard flowing != true else { return self }
         flowing = true
-        nextTick { self.deliverUnread() }
+        afterIOBatch { self.deliverUnread() }
         return self
     }
 
@@ -275,8 +268,8 @@ import NIOPosix
     }
 
     /// A `data` listener starts the flow of data, as in Node.
-    public override func listenerAdded(_ event: String) {
-        if event == "data" && flowing == nil { resume() }
+    public override func listenerAdded(_ event: EventName) {
+        if event == Event<Socket, Buffer>.data && flowing == nil { resume() }
     }
 
     // MARK: Writing
@@ -295,18 +288,18 @@ import NIOPosix
     func write(_ data: OutboundMessage, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
         if readableEnded && !allowHalfOpen {
             // Node's writeAfterFIN: the peer is gone and we ended too; EPIPE, even once closed.
-            nextTick {
+            afterIOBatch {
                 callback?(.endedByPeer)
                 if !self.destroyed { self.destroy(.endedByPeer) }
             }
             return false
         }
         if destroyed {
-            if let callback { nextTick { callback(.writeAfterDestroy) } }
+            if let callback { afterIOBatch { callback(.writeAfterDestroy) } }
             return false
         }
         if writableEnded {
-            nextTick {
+            afterIOBatch {
                 callback?(.writeAfterEnd)
                 self.destroy(.writeAfterEnd)
             }
@@ -334,9 +327,7 @@ import NIOPosix
         guard let channel else { return }
         idle?.touch()
         let promise = channel.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { result in
-            NodeActor.assumeIsolated { self.didSend(data.count, result, callback) }
-        }
+        promise.futureResult.whenCompleteOnNode { result in self.didSend(data.count, result, callback) }
         channel.writeAndFlush(data.message, promise: promise)
     }
 
@@ -351,12 +342,12 @@ import NIOPosix
             case .success: nil
             case .failure(let error): NodeError(error, syscall: "write")
             }
-        if let callback { nextTick { callback(error) } }
+        if let callback { afterIOBatch { callback(error) } }
         guard error == nil else { return }
         if writableLength == 0 {
             if needDrain {
                 needDrain = false
-                nextTick { if !self.destroyed { self.emit(.drain) } }
+                afterIOBatch { if !self.destroyed { self.emit(.drain) } }
             }
             if writableEnded { shutdownWhenFlushed() }
         }
@@ -382,9 +373,7 @@ import NIOPosix
         // close drops queued writes; waiting for our own queue to empty keeps every byte.
         guard writableLength == 0, !shutdownRequested, let channel else { return }
         shutdownRequested = true
-        channel.close(mode: .output).assumeIsolated().whenComplete { _ in
-            NodeActor.assumeIsolated { self.didShutdownOutput() }
-        }
+        channel.close(mode: .output).whenCompleteOnNode { _ in self.didShutdownOutput() }
     }
 
     private func didShutdownOutput() {

@@ -16,34 +16,29 @@ final class SocketHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        let socket = self.socket
-        NodeActor.assumeIsolated { socket.didBecomeActive(channel) }
+        NodeActor.run(socket) { socket in socket.didBecomeActive(channel) }
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
-        let socket = self.socket
-        NodeActor.assumeIsolated { socket.didRead(bytes) }
+        NodeActor.run(socket) { socket in socket.didRead(bytes) }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
-            let socket = self.socket
-            NodeActor.assumeIsolated { socket.didReadEOF() }
+            NodeActor.run(socket) { socket in socket.didReadEOF() }
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let socket = self.socket
-        NodeActor.assumeIsolated { socket.fail(NodeError(error, syscall: "read")) }
+        NodeActor.run(socket) { socket in socket.fail(NodeError(error, syscall: "read")) }
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let socket = self.socket
-        NodeActor.assumeIsolated { socket.didClose() }
+        NodeActor.run(socket) { socket in socket.didClose() }
         context.fireChannelInactive()
     }
 }

@@ -12,16 +12,64 @@
 
     let standardInput = StandardInput()
 
+    /// Set while `exit` listeners run: `process.exit()` called from one exits at once, as in Node.
+    private var exiting = false
+
     override init() {}
+
+    /// Ends the program now, as Node's `process.exit(code)`: sets ``exitCode`` if `code` is given,
+    /// emits `exit` with it, writes out what is buffered for stdout (stderr is unbuffered) and
+    /// exits with ``exitCode`` (an `exit` listener may still change it). Pending timers, sockets and
+    /// servers are dropped; called from an `exit` listener, it exits at once.
+    ///
+    /// It ends the whole process, also when `Node.runUntilIdle` runs several programs in one.
+    public func exit(_ code: Int32? = nil) -> Never {
+        if let code { exitCode = code }
+        if !exiting {
+            exiting = true
+            emit(.exit, exitCode)
+        }
+        fflush(CStandardStreams.output)
+        terminate(exitCode)
+    }
+
+    /// Runs `callback` as soon as the current callback returns, before the loop goes on to other
+    /// I/O, immediates, timers or resumed tasks, as Node's `process.nextTick`; callbacks it queues
+    /// run in the same turn.
+    ///
+    /// One difference remains: Swift has no microtask queue, so a `Task` started in a callback runs
+    /// after the current batch of I/O, where Node runs a promise's `then` before the next I/O callback.
+    public func nextTick(_ callback: @escaping @NodeActor () -> Void) {
+        TickQueue.shared.add(callback)
+    }
+
+    /// The loop ran out of work: `exit` listeners run and may change the code, as in Node.
+    func exitCodeAtIdle() -> Int32 {
+        exiting = true
+        emit(.exit, exitCode)
+        exiting = false
+        return exitCode
+    }
 
     /// An `error` event with no listener arrives here. With an `uncaughtException` listener the
     /// program goes on; without one it prints the error, as Node does, and exits with code 1.
     func uncaught(_ error: (any Error)?, from emitter: EventEmitter) {
-        let error = error ?? NodeError(code: "ERR_UNHANDLED_ERROR", message: "Unhandled error.")
-        if emitEvent(Event<NodeProcess, any Error>.uncaughtException.name, error) { return }
+        let error = error ?? NodeError(code: .unhandledError, message: "Unhandled error.")
+        if emit(.uncaughtException, error) { return }
         CStandardStreams.printError("Uncaught 'error' event from \(emitter.traceLabel)\n\(error)\n")
         exit(1)
     }
+}
+
+/// C's `exit`, which `NodeProcess.exit` hides inside the class.
+private func terminate(_ code: Int32) -> Never {
+    exit(code)
+}
+
+extension Event where Emitter: NodeProcess, Payload == Int32 {
+    /// The program is about to exit, with this code: the loop ran out of work, `process.exit()`
+    /// was called, or an error nobody handled ends it. Only synchronous work can still run.
+    public static var exit: Self { Self("exit") }
 }
 
 extension Event where Emitter: NodeProcess, Payload == any Error {

@@ -18,24 +18,21 @@ import NIOPosix
     override init() {}
 
     /// A `data` listener starts reading, as in Node.
-    public override func listenerAdded(_ event: String) {
-        guard event == "data", !started else { return }
+    public override func listenerAdded(_ event: EventName) {
+        guard event == Event<StandardInput, Buffer>.data, !started else { return }
         started = true
         hold.activate()
         NIOPipeBootstrap(group: nodeLoopGroup)
             .channelInitializer { channel in
-                NodeActor.assumeIsolated {
-                    try! channel.pipeline.syncOperations.addHandler(StandardInputHandler(stream: self))
+                channel.installOnNode {
+                    try $0.pipeline.syncOperations.addHandlerBehindBoundary(
+                        StandardInputHandler(stream: self))
                 }
-                return channel.eventLoop.makeSucceededVoidFuture()
             }
             .takingOwnershipOfDescriptor(input: dup(STDIN_FILENO))
-            .assumeIsolated()
-            .whenFailure { error in
-                NodeActor.assumeIsolated {
-                    self.emit(.error, NodeError(error, syscall: "read"))
-                    self.finish()
-                }
+            .whenFailureOnNode { error in
+                self.emit(.error, NodeError(error, syscall: "read"))
+                self.finish()
             }
     }
 
@@ -55,14 +52,12 @@ private final class StandardInputHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let chunk = Buffer(unwrapInboundIn(data))
-        let stream = self.stream
-        NodeActor.assumeIsolated { _ = stream.emit(.data, chunk) }
+        NodeActor.run(stream) { stream in _ = stream.emit(.data, chunk) }
     }
 
     /// End of input closes an input-only pipe channel; that close is stdin's `end`.
     func channelInactive(context: ChannelHandlerContext) {
-        let stream = self.stream
-        NodeActor.assumeIsolated {
+        NodeActor.run(stream) { stream in
             stream.emit(.end)
             stream.finish()
         }

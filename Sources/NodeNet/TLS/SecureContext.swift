@@ -82,7 +82,7 @@ final class SecureContext {
     static func forServer(_ options: TLSOptions) throws(NodeError) -> SecureContext {
         guard options.key != nil, options.cert != nil else {
             throw NodeError(
-                code: "ERR_TLS_MISSING_KEY", message: "A TLS server needs a key and a certificate")
+                code: .tlsMissingKey, message: "A TLS server needs a key and a certificate")
         }
         return try SecureContext(options, isServer: true)
     }
@@ -91,7 +91,7 @@ final class SecureContext {
         let versions = ["TLSv1.2": TLS1_2_VERSION, "TLSv1.3": TLS1_3_VERSION]
         guard let min = versions[options.minVersion], let max = versions[options.maxVersion] else {
             throw NodeError(
-                code: "ERR_TLS_INVALID_PROTOCOL_VERSION",
+                code: .tlsInvalidProtocolVersion,
                 message:
                     "\(options.minVersion)…\(options.maxVersion) is not a supported TLS protocol version range"
             )
@@ -105,7 +105,7 @@ final class SecureContext {
         if let cert {
             let chain = try typed(X509Certificate.chain(inPEM: cert))
             guard let leaf = chain.first else {
-                throw NodeError(code: "ERR_OSSL_PEM_NO_START_LINE", message: "No certificate in cert")
+                throw NodeError(code: .osslPEMNoStartLine, message: "No certificate in cert")
             }
             // A key too small for the security level is refused here (ERR_SSL_EE_KEY_TOO_SMALL).
             guard SSL_CTX_use_certificate(pointer, leaf.x509) == 1 else {
@@ -152,7 +152,7 @@ final class SecureContext {
         } catch let error as NodeError {
             throw error
         } catch {
-            throw NodeError(code: "ERR_CRYPTO_OPERATION_FAILED", message: "\(error)")
+            throw NodeError(code: .cryptoOperationFailed, message: "\(error)")
         }
     }
 }

@@ -26,7 +26,7 @@ public struct TLSModule: Sendable {
             let socket = TLSSocket(
                 options: options, context: try! SecureContext(TLSOptions(), isServer: false), host: host,
                 socketOptions: SocketOptions())
-            nextTick { socket.destroy(error) }
+            afterIOBatch { socket.destroy(error) }
             return socket
         }
         let socket = TLSSocket(options: options, context: context, host: host, socketOptions: SocketOptions())

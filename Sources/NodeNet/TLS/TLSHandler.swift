@@ -103,7 +103,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return fail(
                 context,
                 NodeError(
-                    code: "ECONNRESET",
+                    code: .econnreset,
                     message: "Client network socket disconnected before secure TLS connection was established"
                 ))
         }
@@ -125,11 +125,10 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if state == .handshaking {
             state = .failed
-            let socket = self.socket
-            NodeActor.assumeIsolated {
+            NodeActor.run(socket) { socket in
                 socket.handshakeFailed(
                     NodeError(
-                        code: "ECONNRESET",
+                        code: .econnreset,
                         message:
                             "Client network socket disconnected before secure TLS connection was established")
                 )
@@ -149,9 +148,8 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if result == 1 {
                 state = .open
                 flushOutput(context)
-                let socket = self.socket
                 let result = HandshakeResult(ssl)
-                NodeActor.assumeIsolated { socket.handshakeCompleted(result) }
+                NodeActor.run(socket) { socket in socket.handshakeCompleted(result) }
                 for (bytes, promise) in waiting { encrypt(context, bytes, promise) }
                 waiting = []
             } else {
@@ -286,8 +284,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let wasHandshaking = state == .handshaking
         state = .failed
         failWaiting(error)
-        let socket = self.socket
-        NodeActor.assumeIsolated {
+        NodeActor.run(socket) { socket in
             if wasHandshaking { socket.handshakeFailed(error) } else { socket.destroy(error) }
         }
         context.close(promise: nil)

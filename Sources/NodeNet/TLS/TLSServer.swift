@@ -6,23 +6,21 @@ import NIOCore
 /// Events besides a TCP server's: `secureConnection(socket)`, `tlsClientError(error, socket)`
 /// (a handshake failed or timed out; the socket is then destroyed).
 @NodeActor public final class TLSServer: Server, SecureServer {
-    let tlsOptions: TLSOptions
-    let secureContext: SecureContext
+    let secure: SecureServerCore
 
     init(options: TLSOptions, tcp: ServerOptions) throws(NodeError) {
-        tlsOptions = options
-        secureContext = try SecureContext.forServer(options)
+        secure = try SecureServerCore(options)
         super.init(options: tcp)
     }
 
     /// Presents `options`' certificate to clients that ask for `hostname` with SNI (a name, or
     /// `*.domain`); others get the server's own (Node's `server.addContext`).
     public func addContext(_ hostname: String, _ options: TLSOptions) throws(NodeError) {
-        secureContext.addContext(hostname, try SecureContext.forServer(options))
+        try secure.addContext(hostname, options)
     }
 
-    override func makeSocket(for channel: any Channel) -> Socket {
-        TLSSocket(server: self, channel: channel)
+    override func makeSocket(for channel: any Channel) throws -> Socket {
+        try makeSecureSocket(for: channel)
     }
 
     func secured(_ socket: TLSSocket) {
@@ -32,17 +30,6 @@ import NIOCore
     func secureFailed(_ error: NodeError, _ socket: TLSSocket) {
         emit(.tlsClientError, (error, socket))
     }
-}
-
-/// A server whose connections speak TLS (`tls.Server`, and `https.Server`, which is one too):
-/// its sockets tell it how each handshake ended.
-@NodeActor protocol SecureServer: Server {
-    var tlsOptions: TLSOptions { get }
-    var secureContext: SecureContext { get }
-    /// The handshake succeeded: `secureConnection`.
-    func secured(_ socket: TLSSocket)
-    /// The handshake failed, or the client's certificate was refused: `tlsClientError`.
-    func secureFailed(_ error: NodeError, _ socket: TLSSocket)
 }
 
 extension Event where Emitter: TLSServer, Payload == TLSSocket {

@@ -31,16 +31,16 @@ import NIOCore
     private var peerCertificate: X509Certificate?
 
     /// A server's side of a connection it accepted (a TLS or an HTTPS server).
-    init(server: some SecureServer, channel: any Channel) {
+    init(server: some SecureServer, channel: any Channel) throws {
         secureContext = server.secureContext
         options = server.tlsOptions
         isServerSide = true
-        super.init(server: server, channel: channel)
+        try super.init(server: server, channel: channel)
         if options.handshakeTimeout > 0 {
             handshakeTimer = NodeNet.setTimeout(min(options.handshakeTimeout, TimerDuration.maximum)) {
                 [weak self] in
                 self?.handshakeFailed(
-                    NodeError(code: "ERR_TLS_HANDSHAKE_TIMEOUT", message: "TLS handshake timeout"))
+                    NodeError(code: .tlsHandshakeTimeout, message: "TLS handshake timeout"))
             }.unref()
         }
     }
@@ -59,7 +59,8 @@ import NIOCore
         let serverName = isServerSide ? nil : (options.servername ?? host)
         let tls = try TLSHandler(
             context: secureContext, isServer: isServerSide, serverName: serverName, socket: self)
-        try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(tls, position: .after(try pipeline.handler(type: CallbackBoundary.self)))
     }
 
     /// `TLSv1.3`, `TLSv1.2`, or nil before the handshake (Node's `getProtocol()`).

@@ -53,8 +53,7 @@ private final class FrameRules: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !broken else { return }
         let frame = unwrapInboundIn(data)
-        let webSocket = self.webSocket
-        NodeActor.assumeIsolated { webSocket.inspect(received: frame) }
+        NodeActor.run(webSocket) { webSocket in webSocket.inspect(received: frame) }
         if let violation = check(frame) {
             broken = true
             context.fireErrorCaught(violation)
@@ -96,8 +95,7 @@ private final class FrameTap: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !broken else { return }
         let frame = unwrapInboundIn(data)
-        let webSocket = self.webSocket
-        NodeActor.assumeIsolated { webSocket.received(frame) }
+        NodeActor.run(webSocket) { webSocket in webSocket.received(frame) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -107,7 +105,6 @@ private final class FrameTap: ChannelInboundHandler {
         }
         guard !broken else { return }
         broken = true
-        let webSocket = self.webSocket
-        NodeActor.assumeIsolated { webSocket.fail(violation) }
+        NodeActor.run(webSocket) { webSocket in webSocket.fail(violation) }
     }
 }

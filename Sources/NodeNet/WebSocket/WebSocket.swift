@@ -72,7 +72,7 @@ import NIOWebSocket
         readyState = .open
         pendingRequest = nil
         // Frames that came with the handshake wait until the program has added its listeners.
-        nextTick {
+        afterIOBatch {
             if !head.isEmpty { FrameHandlers.replay(head.storage, in: channel) }
             socket.resume()
             // The peer may have sent its FIN with the handshake, before we listened for `end`.
@@ -106,14 +106,14 @@ import NIOWebSocket
     public func send(_ message: WebSocketMessage, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) {
         guard readyState == .open else {
             let error = NodeError(
-                code: "ERR_WS_NOT_OPEN",
+                code: .wsNotOpen,
                 message: "WebSocket is not open: readyState \(readyState.rawValue) (\(readyState))")
             // Before `open` it is a mistake in the program, as `ws` and browsers treat it;
             // after `close` a message may simply come too late.
             if let callback {
-                nextTick { callback(error) }
+                afterIOBatch { callback(error) }
             } else if readyState == .connecting {
-                nextTick { self.emit(.error, error) }
+                afterIOBatch { self.emit(.error, error) }
             }
             return
         }
@@ -143,7 +143,7 @@ import NIOWebSocket
         // what a script wrote (RFC 6455 §10.3).
         let frame = WebSocketFrame(
             fin: true, opcode: opcode, maskKey: isServer ? nil : .random(), data: payload.storage)
-        if count(of: Event<WebSocket, WebSocketFrameInfo>.frameSent.name) > 0 {
+        if listenerCount(.frameSent) > 0 {
             emit(.frameSent, WebSocketFrameInfo(sending: frame))
         }
         socket.write(OutboundMessage(message: frame, count: payload.count), callback)
@@ -152,7 +152,7 @@ import NIOWebSocket
     // MARK: Receiving
 
     func inspect(received frame: WebSocketFrame) {
-        if count(of: Event<WebSocket, WebSocketFrameInfo>.frameReceived.name) > 0 {
+        if listenerCount(.frameReceived) > 0 {
             emit(.frameReceived, WebSocketFrameInfo(received: frame))
         }
     }
@@ -229,18 +229,18 @@ import NIOWebSocket
     public func close(_ code: Int? = nil, _ reason: String = "") throws {
         if let code, !CloseCode.isValid(code) {
             throw NodeError(
-                code: "ERR_INVALID_ARG_VALUE",
+                code: .invalidArgValue,
                 message: "First argument must be a valid error code number, got \(code)")
         }
         if reason.utf8.count > 123 {
             throw NodeError(
-                code: "ERR_INVALID_ARG_VALUE", message: "The close reason must not exceed 123 bytes")
+                code: .invalidArgValue, message: "The close reason must not exceed 123 bytes")
         }
         switch readyState {
         case .connecting:
             handshakeFailed(
                 NodeError(
-                    code: "ERR_WS_CLOSED_BEFORE_OPEN",
+                    code: .wsClosedBeforeOpen,
                     message: "WebSocket was closed before the connection was established"))
         case .open:
             sendClose(code, reason)
@@ -280,7 +280,7 @@ import NIOWebSocket
 
     private func report(_ error: NodeError) {
         // Browser-style: a failure nobody listens for is not fatal to the program.
-        if count(of: Event<WebSocket, NodeError>.error.name) > 0 { emit(.error, error) }
+        if listenerCount(.error) > 0 { emit(.error, error) }
         onerror?(error)
     }
 

@@ -12,10 +12,10 @@ extension WebSocket {
         guard url.hasPrefix("ws://") || secure,
             var request = RequestOptions(url: (secure ? "https://" : "http://") + rest)
         else {
-            nextTick {
+            afterIOBatch {
                 self.handshakeFailed(
                     NodeError(
-                        code: "ERR_INVALID_URL",
+                        code: .invalidURL,
                         message: "Invalid URL: \(url): the protocol must be \"ws:\" or \"wss:\""))
             }
             return

@@ -158,7 +158,7 @@
         if standalone, let httpServer {
             httpServer.close { [weak self] _ in self?.emit(.close) }
         } else {
-            nextTick { self.emit(.close) }
+            afterIOBatch { self.emit(.close) }
         }
     }
 }
