@@ -87,12 +87,14 @@ let package = Package(
         .executable(name: "kata", targets: ["kata"]),
         .executable(name: "bench", targets: ["bench"]),
         .executable(name: "fuzz", targets: ["fuzz"]),
+        .executable(name: "classroom", targets: ["classroom"]),
     ],
     dependencies: [
         nioPackage,
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         // `swift package generate-documentation --target NodeNet`: the API reference (NodeNet.docc).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: runtime + kataTests + classroomStudent + [
         chapter("tcp-echo", folder: "01-tcp"),
@@ -106,13 +108,13 @@ let package = Package(
             name: "tour",
             dependencies: ["tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs", "https-server"]
         ),
-        // The benchmark runs the chapter programs as they are, so it depends on them to get them
-        // built; NodeNet is its TLS load client.
+        // The benchmark runs the chapter programs (and chapter 7's classroom) as they are, so it
+        // depends on them to get them built; NodeNet is its TLS load client.
         .executableTarget(
             name: "bench",
             dependencies: [
                 "NodeNet", argumentParser, "tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs",
-                "https-server",
+                "https-server", "classroom", "ClassroomWire",
             ] + nio,
             // The README's numbers and chart, from `swift run -c release bench --json …`.
             exclude: ["Results"]
@@ -131,6 +133,18 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["FuzzKit", "NodeNet"]),
         // The student's own files, for the editor (see `kataMode`).
         .target(name: "Exercises", dependencies: ["NodeNet"], path: "Exercises", exclude: notStudentFiles),
+        // The teacher's server (chapters 1–6 together, its class kept in SQLite), and its command.
+        .target(
+            name: "ClassroomServer",
+            dependencies: ["NodeNet", "ClassroomWire", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "classroom",
+            dependencies: ["ClassroomServer", "ClassroomWire", "KataRunner", argumentParser]),
+        .testTarget(
+            name: "ClassroomTests",
+            dependencies: ["ClassroomServer", "ClassroomWire", "NodeNet", "TestSupport", "classroom"]
+        ),
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner", dependencies: ["ClassroomStudent"]),
         .executableTarget(name: "kata", dependencies: ["KataRunner", "ClassroomStudent", argumentParser]),

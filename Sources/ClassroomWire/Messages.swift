@@ -93,7 +93,8 @@ public struct ReportAck: Codable, Sendable, Equatable {
 /// The body of every error answer (`400`, `401`, `404`, `413`…).
 public struct ErrorBody: Codable, Sendable, Equatable {
     /// A stable name for the problem: `bad-json`, `bad-name`, `bad-code`, `no-token`, `bad-token`,
-    /// `unknown-exercise`, `too-large`, `not-found`, `method-not-allowed`.
+    /// `unknown-exercise`, `too-large`, `not-found`, `method-not-allowed`, `class-full`,
+    /// `upgrade-required`, `store-failed` (a `500`: the report was not stored; send it again).
     public var error: String
     /// What was wrong, in words, naming the field or exercise.
     public var message: String

@@ -11,7 +11,8 @@ public enum ClassroomRoute {
     /// trusting it yet, checks its SHA-256 fingerprint (Node's `fingerprint256` form,
     /// `AB:CD:…`) against the one the teacher read out, and from then on trusts only that CA.
     public static let caCertificate = "/ca.pem"
-    /// `POST` a ``JoinRequest``; answers `201` with a ``JoinResponse``.
+    /// `POST` a ``JoinRequest``; answers `201` with a ``JoinResponse``, `403` (`bad-code`) for a
+    /// wrong join code, `403` (`class-full`) for a new name when the class is full.
     public static let join = "/api/join"
     /// `PUT` a ``BoardReport`` with the student's token; answers `200` with a ``ReportAck``.
     public static let report = "/api/report"

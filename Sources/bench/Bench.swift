@@ -22,6 +22,7 @@ struct Run: ParsableCommand {
     @Option(help: "Unmeasured load before each round, in seconds.") var warmup = 0.5
     @Option(help: "Rounds per server, alternating the order of the servers.") var rounds = 2
     @Option(help: "Connections held open by the memory workloads.") var idle = 10_000
+    @Option(help: "Students in the classroom workload.") var students = 200
     @Option(help: "Also write the results as JSON to this file, and a chart beside it (.svg).")
     var json: String?
     @Option(
@@ -37,7 +38,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let available = Workload.all(idleConnections: idle)
+        let available = Workload.all(idleConnections: idle, students: students)
         if list {
             for workload in available { print("\(workload.name): \(workload.title)") }
             return

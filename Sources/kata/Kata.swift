@@ -9,7 +9,7 @@ import KataRunner
         abstract: "Exercises, chapter by chapter: shows your progress and runs the next one's tests.",
         subcommands: [
             Board.self, Watch.self, List.self, Run.self, Hint.self, Reset.self, Solution.self, Join.self,
-            Verify.self,
+            Verify.self, ClassroomCommand.self,
         ],
         defaultSubcommand: Board.self
     )

@@ -12,6 +12,7 @@ import Testing
                 let value: Double
                 let cpuMicrosecondsPerOperation: Double?
                 let peakResidentBytes: Int
+                let lost: Int?
             }
 
             let name: String
@@ -99,5 +100,20 @@ import Testing
                 #expect(measurement.value > 0, "\(workload.name) \(server) did nothing")
             }
         }
+    }
+
+    /// Chapter 7's classroom: a small class for one window (a report from each student every
+    /// 2 s), every report acknowledged, and the one server it has measured.
+    @Test func aShortClassroomRunLosesNoReport() async throws {
+        let output = try await bench(["classroom", "--students", "10"])
+        #expect(output.table.contains("10 students × 36 exercises"), "\(output.table)")
+        #expect(output.table.contains("0 lost (met)"), "\(output.table)")
+        let classroom = try #require(output.run.workloads.first { $0.name == "classroom" })
+        #expect(classroom.results.keys.sorted() == ["ours"])
+        let ours = try #require(classroom.results["ours"])
+        #expect(ours.value >= 4, "ten students over a 2 s window: 5 reports a second")
+        #expect((ours.cpuMicrosecondsPerOperation ?? 0) > 0)
+        #expect(ours.peakResidentBytes > 1_000_000)
+        #expect(ours.lost == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `fuzz` runs its batches in worker processes: a worker that traps has its input saved and the

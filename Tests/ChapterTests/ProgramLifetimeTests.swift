@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// Node's rule for when a program ends, seen from outside: it runs while a referenced handle is

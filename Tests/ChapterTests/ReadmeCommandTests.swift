@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every `swift run …` a text tells a student to type names a program of this package, a

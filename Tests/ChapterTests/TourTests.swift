@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `swift run tour`, the README's first command, runs every chapter's demo and succeeds.

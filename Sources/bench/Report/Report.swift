@@ -40,6 +40,14 @@ enum Report {
                         mebibytes(measurement.peakResidentBytes),
                     ]))
             }
+            if workload[.node] == nil, let ours = workload[.ours] {
+                let lost = ours.lost ?? 0
+                lines.append(
+                    "  goal: every report acknowledged (no Node twin); \(lost) lost (\(lost == 0 ? "met" : "not met"))"
+                )
+                lines.append("")
+                continue
+            }
             var verdict = "goal: \(workload.goal.metric.rawValue) NodeNet ÷ Node \(workload.goal.text)"
             if let measured = workload.oursOverNode {
                 verdict +=

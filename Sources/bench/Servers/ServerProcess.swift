@@ -8,6 +8,8 @@ final class ServerProcess: @unchecked Sendable {
     private let output = Pipe()
     /// The port the server printed once it was listening.
     let port: Int
+    /// What the server printed up to then.
+    let banner: String
 
     /// Starts `executable` with `arguments` and waits (at most 30 s) for a line matching
     /// `listening`, whose first capture is the port. Its output is read and dropped after that,
@@ -32,6 +34,7 @@ final class ServerProcess: @unchecked Sendable {
             seen += String(decoding: chunk, as: UTF8.self)
             if let match = seen.firstMatch(of: listening), let port = Int(match.1) {
                 self.port = port
+                banner = seen
                 break
             }
             if Date() > deadline { throw BenchError("\(executable) did not say it was listening: \(seen)") }

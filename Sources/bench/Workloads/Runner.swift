@@ -11,13 +11,17 @@ struct Runner {
     let rounds: Int
     /// Where `tls-certs keys` wrote the TLS workloads' keys, made on first need.
     let keys: () throws -> String
+    /// The classroom workload's class (a new one for each run of it).
+    let classFolder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-class-\(UUID())")
 
     func run(_ workload: Workload) throws -> WorkloadResult {
         let trio: ServerTrio
         switch workload.servers {
         case .plain(let plain): trio = plain
         case .secure(let make): trio = make(try keys())
+        case .classroom: trio = .classroom(folder: classFolder.path)
         }
+        defer { try? FileManager.default.removeItem(at: classFolder) }
         var result = WorkloadResult(
             name: workload.name, title: workload.title, unit: workload.unit, goal: workload.goal)
         // All three run for the whole workload, so none has the machine to itself in its rounds.
@@ -44,7 +48,7 @@ struct Runner {
                 let server = servers[implementation]!
                 let before = try cpu(of: server)
                 let (clientBefore, started) = (ProcessStats(pid: getpid())?.cpuSeconds ?? 0, Date())
-                let measured = try self.round(workload.load, port: server.port)
+                let measured = try self.round(workload.load, server: server)
                 rounds[implementation, default: []].append((measured, try cpu(of: server) - before))
                 result.clientThreads = max(result.clientThreads, measured.threads)
                 clientCPU += (ProcessStats(pid: getpid())?.cpuSeconds ?? 0) - clientBefore
@@ -68,7 +72,8 @@ struct Runner {
         return stats.cpuSeconds
     }
 
-    private func round(_ load: Workload.Load, port: Int) throws -> LoadClient.Round {
+    private func round(_ load: Workload.Load, server: ServerProcess) throws -> LoadClient.Round {
+        let port = server.port
         switch load {
         case .closedLoop(let exchange, let connections):
             return try client.closedLoop(
@@ -90,6 +95,14 @@ struct Runner {
             return try onNodeLoop { [warmup, seconds] in
                 try await SecureLoad.requests(
                     port: port, tls: options, lanes: lanes, warmup: warmup, seconds: seconds)
+            }
+        case .classroom(let students, let exercises, let every):
+            let ca = try String(contentsOf: classFolder.appendingPathComponent("ca.crt"), encoding: .utf8)
+            let teacher = String(server.banner.firstMatch(of: /token=([0-9a-f]+)/)?.1 ?? "")
+            let plan = ClassroomLoad.Plan(
+                students: students, exercises: exercises, every: every, seconds: max(seconds, every))
+            return try onNodeLoop {
+                try await ClassroomLoad.reports(port: port, ca: ca, teacher: teacher, plan: plan)
             }
         case .idle: fatalError("idle connections are measured by idleMemory")
         }
@@ -128,7 +141,10 @@ struct Runner {
             p50Microseconds: latencies?.p50, p99Microseconds: latencies?.p99,
             cpuMicrosecondsPerOperation: operations > 0 ? cpu * 1e6 / Double(operations) : nil,
             peakResidentBytes: peak)
-        if case .datagrams = load { measurement.lost = rounds.map { $0.0.stats.lost }.reduce(0, +) }
+        switch load {
+        case .datagrams, .classroom: measurement.lost = rounds.map { $0.0.stats.lost }.reduce(0, +)
+        default: break
+        }
         return measurement
     }
 

@@ -23,7 +23,8 @@ enum Implementation: String, CaseIterable, Codable, Sendable {
 struct ServerTrio: Sendable {
     let program: String
     let programArguments: [String]
-    let twin: String
+    /// The Node twin's script; nil for a server that has none (the classroom).
+    let twin: String?
     let twinArguments: [String]
     let listening: String
     let raw: RawServer?
@@ -65,8 +66,21 @@ struct ServerTrio: Sendable {
             listening: #"HTTPS server on https://localhost:(\d+)/"#, raw: nil)
     }
 
+    /// The classroom server of chapter 7, its class in `folder`, with a join code the load
+    /// client knows. It has no twin: the chapters' servers are compared, this one is measured.
+    static func classroom(folder: String) -> ServerTrio {
+        ServerTrio(
+            program: "classroom",
+            programArguments: [
+                "--folder", folder, "--port", "0", "--host", "127.0.0.1", "--code", ClassroomLoad.joinCode,
+            ],
+            twin: nil, twinArguments: [], listening: #"on port (\d+)[\s\S]*token=[0-9a-f]{8}"#, raw: nil)
+    }
+
     /// The implementations this trio has (TLS has no raw NIO server: see `SecureLoad`).
-    var implementations: [Implementation] { raw == nil ? [.ours, .node] : Implementation.allCases }
+    var implementations: [Implementation] {
+        twin == nil ? [.ours] : raw == nil ? [.ours, .node] : Implementation.allCases
+    }
 
     /// Starts one of the three.
     func start(_ implementation: Implementation, in place: Place) throws -> ServerProcess {
@@ -76,7 +90,7 @@ struct ServerTrio: Sendable {
             return try ServerProcess(place.executable(program), programArguments, listening: pattern)
         case .node:
             return try ServerProcess(
-                place.node, [place.chapters.appendingPathComponent(twin).path] + twinArguments,
+                place.node, [place.chapters.appendingPathComponent(twin ?? "").path] + twinArguments,
                 listening: pattern)
         case .raw:
             return try ServerProcess(

@@ -14,6 +14,8 @@ struct Workload: Sendable {
     enum Servers: Sendable {
         case plain(ServerTrio)
         case secure(@Sendable (String) -> ServerTrio)
+        /// The classroom server, with a class folder of its own.
+        case classroom
     }
 
     /// What the load client does.
@@ -24,6 +26,8 @@ struct Workload: Sendable {
         case handshakes(lanes: Int)
         case httpsRequests(lanes: Int)
         case idle(Exchange, connections: Int)
+        /// `students` students, each reporting a board of `exercises` every `every` seconds.
+        case classroom(students: Int, exercises: Int, every: Double)
 
         /// Which load client did the work, and on how many threads, as the output says.
         func client(threads: Int) -> String {
@@ -32,6 +36,7 @@ struct Workload: Sendable {
                 case .closedLoop, .upload, .datagrams, .idle: "SwiftNIO client"
                 case .handshakes: "NodeNet tls.connect (OpenSSL)"
                 case .httpsRequests: "NodeNet https agent (OpenSSL)"
+                case .classroom: "NodeNet https agent (OpenSSL), open loop"
                 }
             return "\(name), \(threads) thread\(threads == 1 ? "" : "s")"
         }
@@ -72,12 +77,14 @@ struct Workload: Sendable {
         static func smaller(_ factor: Double) -> Goal {
             Goal(metric: .memoryPerConnection, atLeast: nil, atMost: factor)
         }
+        /// No twin to compare with: the goal is that no report is lost (see the report's line).
+        static let everyReportAcknowledged = Goal(metric: .throughput, atLeast: nil, atMost: nil)
     }
 }
 
 extension Workload {
     /// Every workload, in the order they run: the issue's list.
-    static func all(idleConnections: Int) -> [Workload] {
+    static func all(idleConnections: Int, students: Int = 200) -> [Workload] {
         let ping = Array("ping ping ping!\n".utf8)
         return [
             Workload(
@@ -129,6 +136,12 @@ extension Workload {
                 servers: .plain(.webSocket),
                 load: .idle(.webSocketEcho(text: "x"), connections: idleConnections), unit: "KiB/connection",
                 goal: .smaller(0.5)),
+            Workload(
+                name: "classroom",
+                title:
+                    "chapter 7: \(students) students × 36 exercises reporting every 2 s, the teacher's page live",
+                servers: .classroom, load: .classroom(students: students, exercises: 36, every: 2),
+                unit: "reports/s", goal: .everyReportAcknowledged),
         ]
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// A program of this package (or a peer such as `node`) running as a child process, as a user
 /// would run it, with its output collected for the test to wait on.
-final class RunningProgram: @unchecked Sendable {
+public final class RunningProgram: @unchecked Sendable {
     private let process = Process()
     private let input = closedOnExec(Pipe())
     private let stdout = closedOnExec(Pipe())
@@ -14,10 +14,13 @@ final class RunningProgram: @unchecked Sendable {
     private var lastWaiterID = 0
 
     /// What the program has done so far.
-    struct Snapshot {
-        var output = ""
-        var errors = ""
-        var exitCode: Int32?
+    public struct Snapshot: Sendable {
+        /// Everything written to stdout so far.
+        public var output = ""
+        /// Everything written to stderr so far.
+        public var errors = ""
+        /// The exit status, once the program has exited and both pipes are read to their end.
+        public var exitCode: Int32?
         var outputBytes: [UInt8] = []
         var errorBytes: [UInt8] = []
         /// The exit status, before both pipes have been read to their end.
@@ -31,10 +34,12 @@ final class RunningProgram: @unchecked Sendable {
         let resume: CheckedContinuation<Snapshot, any Error>
     }
 
-    let name: String
+    /// The program and its arguments, for messages.
+    public let name: String
 
     /// Starts `executable` (a path) with `arguments`.
-    init(_ executable: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws {
+    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws
+    {
         name = ([URL(fileURLWithPath: executable).lastPathComponent] + arguments).joined(separator: " ")
         // Under coreutils' timeout, so that nothing a test starts outlives it by long, even when
         // the test fails before it stops the program; timeout passes our SIGTERM on to the child.
@@ -90,7 +95,9 @@ final class RunningProgram: @unchecked Sendable {
     }
 
     /// One of this package's executables, from the build folder the tests run from.
-    static func built(_ product: String, _ arguments: [String] = [], environment: [String: String] = [:])
+    public static func built(
+        _ product: String, _ arguments: [String] = [], environment: [String: String] = [:]
+    )
         throws -> RunningProgram
     {
         try RunningProgram(
@@ -98,14 +105,14 @@ final class RunningProgram: @unchecked Sendable {
     }
 
     /// The folder holding the test bundle, where SwiftPM also puts the executables.
-    static var buildFolder: URL {
+    public static var buildFolder: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
     /// Everything written to stdout so far.
-    var standardOutput: String { lock.withLock { state.output } }
+    public var standardOutput: String { lock.withLock { state.output } }
     /// Everything written to stderr so far.
-    var standardError: String { lock.withLock { state.errors } }
+    public var standardError: String { lock.withLock { state.errors } }
 
     /// Reads one of the program's pipes on a thread of its own until its end: plain blocking
     /// reads, because Foundation's readability handler now and then missed the end of a pipe.
@@ -165,7 +172,8 @@ final class RunningProgram: @unchecked Sendable {
     }
 
     /// Waits until `check` holds for what the program has done, for at most `seconds`.
-    func wait(_ what: String, seconds: Double = 20, until check: @escaping (Snapshot) -> Bool) async throws
+    public func wait(_ what: String, seconds: Double = 20, until check: @escaping (Snapshot) -> Bool)
+        async throws
         -> Snapshot
     {
         let id = lock.withLock {
@@ -199,50 +207,60 @@ final class RunningProgram: @unchecked Sendable {
 
     /// Waits until stdout contains `text`; returns all of stdout so far.
     @discardableResult
-    func waitForOutput(containing text: String, seconds: Double = 20) async throws -> String {
+    public func waitForOutput(containing text: String, seconds: Double = 20) async throws -> String {
         try await wait("\"\(text)\" on stdout", seconds: seconds) { $0.output.contains(text) }.output
     }
 
     /// Waits until stderr contains `text`; returns all of stderr so far.
     @discardableResult
-    func waitForErrorOutput(containing text: String, seconds: Double = 20) async throws -> String {
+    public func waitForErrorOutput(containing text: String, seconds: Double = 20) async throws -> String {
         try await wait("\"\(text)\" on stderr", seconds: seconds) { $0.errors.contains(text) }.errors
     }
 
     /// Waits for the program to exit on its own; returns its exit status.
-    func waitForExit(seconds: Double = 30) async throws -> Int32 {
+    public func waitForExit(seconds: Double = 30) async throws -> Int32 {
         try await wait("exit", seconds: seconds) { $0.exitCode != nil }.exitCode!
     }
 
     /// Writes `text` to the program's stdin.
-    func type(_ text: String) {
+    public func type(_ text: String) {
         input.fileHandleForWriting.write(Data(text.utf8))
     }
 
     /// Closes the program's stdin (Ctrl-D).
-    func closeInput() {
+    public func closeInput() {
         try? input.fileHandleForWriting.close()
     }
 
     /// Stops the program if it is still running.
-    func stop() {
+    public func stop() {
         if process.isRunning { process.terminate() }
+    }
+
+    /// Kills the program with SIGKILL, at once, with no chance to clean up (a crash, a power
+    /// cut). `timeout` runs the program in a process group of its own, whose id is the pid we
+    /// started, and SIGKILL cannot be passed on: the whole group is sent it.
+    public func killNow() {
+        if process.isRunning { _ = kill(-process.processIdentifier, SIGKILL) }
     }
 
     deinit { stop() }
 }
 
 /// A program did not do what the test waited for.
-struct ProgramFailure: Error, CustomStringConvertible {
-    let message: String
-    let snapshot: RunningProgram.Snapshot
+public struct ProgramFailure: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let message: String
+    /// What the program had done by then.
+    public let snapshot: RunningProgram.Snapshot
 
     init(message: String, _ snapshot: RunningProgram.Snapshot) {
         self.message = message
         self.snapshot = snapshot
     }
 
-    var description: String {
+    /// The failure with everything the program printed.
+    public var description: String {
         "\(message)\n--- stdout ---\n\(snapshot.output)\n--- stderr ---\n\(snapshot.errors)"
     }
 }
