@@ -164,6 +164,29 @@ import Testing
         server.close()
     }
 
+    /// Node 20 calls `close`'s callback once the listening socket is gone: a connection then is
+    /// refused, and the port can be bound again (checked with node: ECONNREFUSED, then rebound).
+    @Test func whenCloseCallsBackThePortIsFree() async throws {
+        let (server, port) = try await listeningServer()
+        let refused: NodeError = try await waitFor("close's callback, then a refused connection") { done in
+            server.close { _ in
+                let client = net.connect(port, "127.0.0.1")
+                client.on(.error) { error in done(error) }
+                client.on(.connect) { Issue.record("a closed server's port accepted a connection") }
+            }
+        }
+        #expect(refused.code == "ECONNREFUSED")
+        let again = net.createServer()
+        let rebound: NodeError? = try await waitFor("the port bound again") { done in
+            again.on(.error) { error in done(error) }
+            again.listen(port, "127.0.0.1") { done(nil) }
+        }
+        #expect(
+            rebound == nil,
+            "the port of a closed server could not be bound again: \(rebound.map { "\($0)" } ?? "")")
+        again.close()
+    }
+
     @Test func connectingToAClosedPortGivesECONNREFUSED() async throws {
         let port = try ReservedPort()
         let log = EventLog()

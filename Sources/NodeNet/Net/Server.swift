@@ -12,6 +12,9 @@ import NIOPosix
     private var connections = 0
     private let hold = LoopHold()
     private var closeCallbacks: [@NodeActor (NodeError?) -> Void] = []
+    /// Whether a closed server's listening socket is still being closed: `close` waits for it, so
+    /// that in its callback the port refuses connections and can be bound again, as in Node.
+    private var listenerClosing = false
 
     private enum State { case idle, binding, listening, closed }
 
@@ -131,13 +134,18 @@ import NIOPosix
         if let callback { closeCallbacks.append(callback) }
         state = .closed
         self.channel = nil
+        listenerClosing = true
+        channel.closeFuture.whenCompleteOnNode { _ in
+            self.listenerClosing = false
+            self.emitCloseIfDrained()
+        }
         channel.close(promise: nil)
         hold.deactivate()
         emitCloseIfDrained()
     }
 
     private func emitCloseIfDrained() {
-        guard state == .closed, connections == 0 else { return }
+        guard state == .closed, connections == 0, !listenerClosing else { return }
         let callbacks = closeCallbacks
         closeCallbacks = []
         afterIOBatch {
