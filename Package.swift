@@ -151,8 +151,9 @@ let package = Package(
         .testTarget(
             name: "KataRunnerTests",
             dependencies: [
-                "KataRunner", "ClassroomStudent", "ClassroomWire", "NodeNet", "TestSupport", "kata",
-                "kata-report",
+                "KataRunner", "ClassroomStudent", "ClassroomWire", "ClassroomServer", "NodeNet",
+                "TestSupport",
+                "kata", "kata-report",
             ],
             exclude: ["Fixtures"]
         ),
