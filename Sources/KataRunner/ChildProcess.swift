@@ -139,6 +139,10 @@ public enum ChildProcess {
         case .foreground:
             break
         }
+        // Nothing else of ours goes with it: a listening socket a child inherited (SwiftNIO's
+        // are not close-on-exec) would keep its port taken after its server closed, for as long
+        // as the child lives (a sender retrying for minutes).
+        _ = addCloseFrom?(&actions, 3)
         // Default signal handling and no blocked signal, whatever `kata` itself ignores or blocks.
         var none = sigset_t()
         sigemptyset(&none)
@@ -198,6 +202,22 @@ public enum ChildProcess {
             usleep(10_000)
         }
     }
+
+    /// The child's side of `posix_spawn`: its file actions, and the lowest descriptor to close.
+    private typealias CloseFrom =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module does not show: the child closes every descriptor from the given one up.
+    private static let addCloseFrom: CloseFrom? = {
+        #if canImport(Glibc)
+            dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+                unsafeBitCast($0, to: CloseFrom.self)
+            }
+        #else
+            nil
+        #endif
+    }()
 
     /// How long a child stopped with SIGABRT may take to print its backtrace.
     static let backtraceSeconds = 8.0

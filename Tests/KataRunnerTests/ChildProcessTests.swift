@@ -24,6 +24,16 @@ import Testing
         #expect(result.output == "out\nerr\n")
     }
 
+    /// A descriptor of the runner that is not close-on-exec (SwiftNIO's sockets are not) stays
+    /// out of the child: an inherited listening socket kept a closed server's port taken.
+    @Test func aChildInheritsNoDescriptorButItsOutput() async throws {
+        let descriptor = open("/dev/null", O_RDONLY)
+        try #require(descriptor > 2)
+        defer { close(descriptor) }
+        let result = try await run("test -e /proc/self/fd/\(descriptor) && echo inherited || echo closed")
+        #expect(result.output == "closed\n", "descriptor \(descriptor) of the runner reached the child")
+    }
+
     @Test func aForegroundProgramGivesItsExitStatusOrItsSignal() async throws {
         let exited = try await Fixtures.offThePool {
             try ChildProcess.runInForeground("/bin/sh", ["-c", "exit 3"])
