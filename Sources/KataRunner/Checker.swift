@@ -75,8 +75,12 @@ public struct Checker: Sendable {
     /// Every exercise's state as far as it is known without building or running anything: not
     /// started, a remembered verdict, or unknown. Also each exercise's cache key.
     public func known() -> (progress: KataProgress, keys: [String: String]) {
+        known(support: supportHash())
+    }
+
+    /// ``known()`` with the support hash already worked out (it reads every runtime source).
+    private func known(support: String) -> (progress: KataProgress, keys: [String: String]) {
         let cache = VerdictCache(file: cacheFile)
-        let support = supportHash()
         var keys: [String: String] = [:]
         let entries: [KataProgress.Entry] = manifest.all.map { folder, exercise in
             if workspace.isUntouched(exercise, in: folder) { return (folder, exercise, .notStarted) }
@@ -94,23 +98,24 @@ public struct Checker: Sendable {
         only names: Set<String>? = nil, cancellation: Cancellation? = nil,
         onVerdict: @escaping @Sendable (KataProgress.Entry) -> Void = { _ in }
     ) throws -> KataProgress {
-        var (progress, keys) = known()
+        // Hashed once per check: the verdict keys and the build stamp all hold it.
+        let support = supportHash()
+        var (progress, keys) = known(support: support)
         // An exercise asked for by name (`kata run NAME`) runs whatever is known of it.
         for index in progress.entries.indices
         where names?.contains(progress.entries[index].exercise.name) == true {
             let (folder, exercise, _) = progress.entries[index]
-            keys[exercise.name] = key(of: exercise, in: folder, support: supportHash())
+            keys[exercise.name] = key(of: exercise, in: folder, support: support)
             progress.entries[index].state = .unknown
         }
         let remembered = keys
-        let support = supportHash()
         let toRun = progress.entries.indices.filter {
             progress.entries[$0].state == .unknown
                 && names?.contains(progress.entries[$0].exercise.name) != false
         }
         let binary = workspace.testBinary(in: scratch)
         guard !toRun.isEmpty || !FileManager.default.fileExists(atPath: binary.path) else { return progress }
-        switch try buildIfChanged(cancellation: cancellation) {
+        switch try buildIfChanged(support: support, cancellation: cancellation) {
         case .cancelled: return progress
         case .failed(let output):
             progress.markCompilerErrors(output, workspace: workspace)
@@ -136,9 +141,9 @@ public struct Checker: Sendable {
     }
 
     /// Builds the student's copy unless nothing it is built from changed since the last build.
-    private func buildIfChanged(cancellation: Cancellation?) throws -> BuildResult {
+    private func buildIfChanged(support: String, cancellation: Cancellation?) throws -> BuildResult {
         var hash = ContentHash()
-        hash.add(Array(supportHash().utf8))
+        hash.add(Array(support.utf8))
         for folder in ["Exercises", "Tests/KataTests"] {
             for file in swiftFiles(under: folder) { hash.add(Array(file.path.utf8)); hash.add(file: file) }
         }
