@@ -58,12 +58,17 @@ let runtime: [Target] = [
 /// The kata tests and what they stand on: all a kata-mode build holds.
 let kataTests: [Target] = [
     kata(from: kataMode),
-    .testTarget(name: "KataTests", dependencies: ["Kata", "NodeNet", "TestSupport"]),
+    .testTarget(
+        name: "KataTests",
+        dependencies: ["Kata", "NodeNet", "TestSupport"],
+        // The toolchain's lld links the test binary in two thirds of gold's time: a save relinks it.
+        linkerSettings: [.unsafeFlags(["-use-ld=lld"], .when(platforms: [.linux]))]
+    ),
     .target(name: "TestSupport", dependencies: ["NodeNet"], path: "Tests/TestSupport"),
 ]
 /// The student's side of the classroom: `kata-report` joins (`kata join`) and sends the reports
-/// `kata` leaves in `.kata-classroom/`. It is built with the student's kata tests in `.build-kata`,
-/// so that `kata` itself never waits for NodeNet to build.
+/// `kata` leaves in `.kata-classroom/`. It is built in `.build-kata` (so that `kata` itself never
+/// waits for NodeNet to build): by `kata join`, then with the kata tests once the workspace joined.
 let classroomStudent: [Target] = [
     // What the classroom's teacher server and the students' reporters say to each other.
     .target(name: "ClassroomWire"),

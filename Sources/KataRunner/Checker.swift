@@ -140,22 +140,57 @@ public struct Checker: Sendable {
         return progress
     }
 
-    /// Builds the student's copy unless nothing it is built from changed since the last build.
+    /// Builds the student's copy unless nothing it is built from changed since the last build:
+    /// with the last full build's own commands when only the contents of the student's files
+    /// changed (``QuickBuild``), else with `swift build`.
     private func buildIfChanged(support: String, cancellation: Cancellation?) throws -> BuildResult {
-        var hash = ContentHash()
-        hash.add(Array(support.utf8))
+        // The stamp covers every file a build reads; the quick key all but the student's files' contents.
+        var stampHash = ContentHash()
+        var quickHash = ContentHash()
+        stampHash.add(Array(support.utf8))
+        quickHash.add(Array(support.utf8))
         for folder in ["Exercises", "Tests/KataTests"] {
-            for file in swiftFiles(under: folder) { hash.add(Array(file.path.utf8)); hash.add(file: file) }
+            for file in swiftFiles(under: folder) {
+                stampHash.add(Array(file.path.utf8))
+                stampHash.add(file: file)
+                quickHash.add(Array(file.path.utf8))
+                if folder != "Exercises" { quickHash.add(file: file) }
+            }
         }
-        let stamp = hash.hex
+        let stamp = stampHash.hex
         let binary = workspace.testBinary(in: scratch).path
-        if FileManager.default.fileExists(atPath: binary),
-            (try? String(contentsOf: stampFile, encoding: .utf8)) == stamp
-        {
-            return .built
+        guard FileManager.default.fileExists(atPath: binary) else {
+            return try fullBuild(stamp: stamp, quickKey: quickHash.hex, cancellation: cancellation)
         }
+        if (try? String(contentsOf: stampFile, encoding: .utf8)) == stamp { return .built }
+        let quick = QuickBuild.read(from: scratch)
+        if let quick, quick.key == quickHash.hex {
+            switch try quick.run(cancellation: cancellation) {
+            case .built:
+                try? stamp.write(to: stampFile, atomically: true, encoding: .utf8)
+                return .built
+            case .failed(let output): return .failed(output: output)
+            case .cancelled: return .cancelled
+            case .needsFullBuild: break
+            }
+        } else {
+            // SwiftPM's driver keeps the same records as the quick builds' one.
+            quick?.removeStaleObjects()
+        }
+        return try fullBuild(stamp: stamp, quickKey: quickHash.hex, cancellation: cancellation)
+    }
+
+    /// `swift build`, then the stamp and the commands a quick build reuses.
+    private func fullBuild(stamp: String, quickKey: String, cancellation: Cancellation?) throws -> BuildResult
+    {
+        // Until a full build succeeds, the tests may be compiled against another interface than
+        // the module's: no quick build may link them.
+        try? FileManager.default.removeItem(at: QuickBuild.file(in: scratch))
         let result = try workspace.build(.student, cancellation: cancellation)
-        if result == .built { try? stamp.write(to: stampFile, atomically: true, encoding: .utf8) }
+        if result == .built {
+            try? stamp.write(to: stampFile, atomically: true, encoding: .utf8)
+            QuickBuild.fromBuildDescription(in: scratch, key: quickKey)?.write(to: scratch)
+        }
         return result
     }
 

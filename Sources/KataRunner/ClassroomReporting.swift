@@ -3,7 +3,7 @@ import Foundation
 
 /// The student's board, sent to the teacher's classroom once the workspace has joined one
 /// (`kata join`). After every check the report goes into the outbox and the sender
-/// (`kata-report`, built with the kata tests in `.build-kata`) is started in the background:
+/// (`kata-report`, built in `.build-kata` by `kata join`, then with the kata tests) is started in the background:
 /// nothing here waits for the network, and `kata` never waits for the sender.
 public struct ClassroomReporting: Sendable {
     /// The workspace reported on.
@@ -17,7 +17,8 @@ public struct ClassroomReporting: Sendable {
     /// `.kata-classroom/`.
     public var classroom: ClassroomFolder { ClassroomFolder(workspaceRoot: workspace.root) }
 
-    /// The sender, built in `.build-kata` beside the kata tests (so `kata` never links NodeNet).
+    /// The sender, built in `.build-kata` beside the kata tests once the workspace joined (so
+    /// `kata` never links NodeNet).
     public var sender: URL { workspace.scratch(for: .student).appendingPathComponent("debug/kata-report") }
 
     /// How large the sender's log may grow before it is started afresh.

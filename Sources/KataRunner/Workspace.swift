@@ -1,3 +1,4 @@
+import ClassroomStudent
 import Foundation
 
 /// The checked-out workspace: where the exercises, stubs and solutions are, and how to build and
@@ -83,7 +84,8 @@ public struct Workspace: Sendable {
     ) throws -> BuildResult {
         let folder = scratch ?? self.scratch(for: copy)
         let result = try ChildProcess.run(
-            "swift", ["build", "--build-tests", "--package-path", root.path, "--scratch-path", folder.path],
+            "swift",
+            ["build"] + products(for: copy) + ["--package-path", root.path, "--scratch-path", folder.path],
             environment: environment(for: copy, round: round), cancellation: cancellation)
         switch result.ending {
         case .exited(0): return .built
@@ -92,9 +94,20 @@ public struct Workspace: Sendable {
         }
     }
 
+    /// What a build of `copy` makes: the kata test binary, and once the workspace has joined a
+    /// classroom also the reporter (`kata-report`), kept up to date with the runtime it links.
+    /// Until then it is not built at all: most students never join one.
+    func products(for copy: Copy) -> [String] {
+        copy == .student && ClassroomFolder(workspaceRoot: root).enrolment() != nil
+            ? ["--build-tests"] : ["--product", Self.testProduct]
+    }
+
+    /// The product SwiftPM makes of every test target (named after the package).
+    static let testProduct = "NodeNetSwiftPackageTests"
+
     /// The kata test binary built in `scratch` (SwiftPM names it after the package).
     public func testBinary(in scratch: URL) -> URL {
-        scratch.appendingPathComponent("debug/NodeNetSwiftPackageTests.xctest")
+        scratch.appendingPathComponent("debug/\(Self.testProduct).xctest")
     }
 
     /// The command that runs `suite` from the binary in `scratch` (Swift Testing, not XCTest).

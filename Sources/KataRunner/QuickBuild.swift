@@ -1,0 +1,178 @@
+import Foundation
+
+/// A save's rebuild without SwiftPM. When only the contents of the student's files changed since
+/// the last full build, two of that build's own commands are all a rebuild needs: the `Kata`
+/// module's (the Swift driver, incremental: it recompiles the saved file) and the test binary's
+/// link. SwiftPM's planning, about a second and a half on a 2-core laptop, is half of a save's
+/// wait, so the runner runs those two commands itself, as the full build wrote them in its build
+/// description (`debug.yaml`).
+///
+/// Anything else sends the check back to `swift build`: a file added, removed or renamed, a test,
+/// the runtime or the manifest changed (the ``key``), or a save that changed the module's
+/// interface (a new type or function), since then the tests themselves must be recompiled.
+/// SwiftPM's own bookkeeping stays right: it sees the newer sources and outputs at its next
+/// build and runs what it must again.
+struct QuickBuild: Codable, Sendable, Equatable {
+    /// What the commands were written for: everything a build reads but the contents of the
+    /// student's files (see ``Checker``).
+    var key: String
+    /// The `Kata` module's compile command.
+    var compile: [String]
+    /// The test binary's link command.
+    var link: [String]
+    /// The module's interface, written by the compile only when it changed.
+    var interface: String
+    /// The compiler's map from each source file to its object file.
+    var outputFileMap: String
+    /// The folder of the module's object files.
+    var objects: String
+    /// The test binary.
+    var binary: String
+
+    /// What a quick build gave.
+    enum Outcome: Sendable, Equatable {
+        /// It built (or nothing needed building).
+        case built
+        /// The student's files do not compile: the compiler's output.
+        case failed(output: String)
+        /// The module's interface changed: only a full build is right now.
+        case needsFullBuild
+        /// A newer save cancelled it.
+        case cancelled
+    }
+
+    /// The commands of the last full build in `scratch`, for `key`, read from its build
+    /// description; nil if they are not there as expected (a SwiftPM that writes them otherwise).
+    static func fromBuildDescription(in scratch: URL, key: String) -> QuickBuild? {
+        guard
+            let text = try? String(contentsOf: scratch.appendingPathComponent("debug.yaml"), encoding: .utf8)
+        else { return nil }
+        let commands = BuildDescription(yaml: text)
+        guard
+            let compile = commands.arguments(where: {
+                $0.hasPrefix("C.Kata-") && $0.hasSuffix("-debug.module")
+            }),
+            let link = commands.arguments(where: {
+                $0.hasPrefix("C.\(Workspace.testProduct)-") && $0.hasSuffix("-debug.test")
+            }),
+            let interface = compile.value(after: "-emit-module-path"),
+            let binary = link.value(after: "-o"),
+            let map = compile.value(after: "-output-file-map")
+        else { return nil }
+        // The driver's machine-readable output would hide the errors from `compilerErrors(in:)`.
+        return QuickBuild(
+            key: key, compile: compile.filter { $0 != "-parseable-output" }, link: link,
+            interface: interface, outputFileMap: map,
+            objects: URL(fileURLWithPath: map).deletingLastPathComponent().path,
+            binary: binary)
+    }
+
+    /// Where the commands are kept between checks.
+    static func file(in scratch: URL) -> URL { scratch.appendingPathComponent("kata-quick-build.json") }
+
+    /// The commands kept in `scratch`, if any.
+    static func read(from scratch: URL) -> QuickBuild? {
+        (try? Data(contentsOf: file(in: scratch))).flatMap {
+            try? JSONDecoder().decode(QuickBuild.self, from: $0)
+        }
+    }
+
+    /// Keeps the commands in `scratch` for the next check.
+    func write(to scratch: URL) {
+        try? JSONEncoder().encode(self).write(to: Self.file(in: scratch), options: .atomic)
+    }
+
+    /// Recompiles the module and relinks the test binary if an object file changed.
+    func run(cancellation: Cancellation?) throws -> Outcome {
+        removeStaleObjects()
+        let before = Self.identity(of: interface)
+        let compiled = try ChildProcess.run(
+            compile[0], Array(compile.dropFirst()), cancellation: cancellation)
+        switch compiled.ending {
+        case .exited(0): break
+        case .cancelled: return .cancelled
+        default: return .failed(output: compiled.output)
+        }
+        guard Self.identity(of: interface) == before else { return .needsFullBuild }
+        guard objectsAreNewerThanBinary() else { return .built }
+        let linked = try ChildProcess.run(link[0], Array(link.dropFirst()), cancellation: cancellation)
+        switch linked.ending {
+        case .exited(0): return .built
+        case .cancelled: return .cancelled
+        default: return .needsFullBuild
+        }
+    }
+
+    /// Removes every object file not newer than its source, so that the next compile, quick or
+    /// full, makes it again. A build leaves each object newer than the source it was made from,
+    /// but the driver decides what to recompile from the modification times it recorded, and
+    /// saves seconds apart sometimes left it sure that a changed file was up to date (seen once
+    /// in four runs of `QuickBuildTests`): a missing object it always makes.
+    func removeStaleObjects() {
+        guard let data = FileManager.default.contents(atPath: outputFileMap),
+            let map = try? JSONDecoder().decode([String: [String: String]].self, from: data)
+        else { return }
+        for (source, outputs) in map where !source.isEmpty {
+            guard let object = outputs["object"], let made = Self.modified(object) else { continue }
+            if Self.modified(source).map({ made <= $0 }) ?? false {
+                try? FileManager.default.removeItem(atPath: object)
+            }
+        }
+    }
+
+    /// Whether the compile wrote an object file after the binary was linked (a save that changed
+    /// only a comment's words leaves every object as it was).
+    private func objectsAreNewerThanBinary() -> Bool {
+        guard let linked = Self.modified(binary) else { return true }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: objects)) ?? []
+        return names.contains { name in
+            name.hasSuffix(".o") && (Self.modified(objects + "/" + name).map { $0 > linked } ?? true)
+        }
+    }
+
+    private static func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// A file's modification time and size: the compiler rewrites the interface only when it changed.
+    private static func identity(of path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        let size = attributes[.size] as? Int ?? -1
+        let time = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+        return "\(time) \(size)"
+    }
+}
+
+/// The commands of SwiftPM's build description (`debug.yaml`), by name: only the lines this
+/// runner reads (`  "NAME":` opening a command, `    args: [JSON strings]` in it).
+struct BuildDescription: Sendable {
+    private var arguments: [String: [String]] = [:]
+
+    /// Reads `yaml`.
+    init(yaml: String) {
+        var command: String?
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("  \""), line.hasSuffix("\":"), !line.hasPrefix("   ") {
+                command = String(line.dropFirst(3).dropLast(2))
+            } else if let name = command, line.hasPrefix("    args: ["),
+                let list = try? JSONDecoder().decode(
+                    [String].self, from: Data(line.dropFirst("    args: ".count).utf8))
+            {
+                arguments[name] = list
+            }
+        }
+    }
+
+    /// The arguments of the one command whose name passes `matches`; nil if none or several do.
+    func arguments(where matches: (String) -> Bool) -> [String]? {
+        let found = arguments.filter { matches($0.key) }
+        return found.count == 1 ? found.first?.value : nil
+    }
+}
+
+extension [String] {
+    /// The argument after the first `flag`.
+    fileprivate func value(after flag: String) -> String? {
+        firstIndex(of: flag).flatMap { index(after: $0) < endIndex ? self[index(after: $0)] : nil }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+@testable import KataRunner
+
+/// A save rebuilt without SwiftPM (``QuickBuild``), on a real package built for real: a workspace
+/// as small as the kata's shape allows (one exercise, one suite, no runtime), so that its first
+/// build takes seconds. Whether SwiftPM ran is read from its build database, which every
+/// `swift build` writes and the quick path never touches.
+@Suite(.timeLimit(.minutes(10))) struct QuickBuildTests {
+    let workspace: Workspace
+    let manifest: KataManifest
+
+    init() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kata-quick-\(UUID().uuidString)")
+        func write(_ path: String, _ text: String) throws {
+            let file = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+        try write(
+            "Package.swift",
+            """
+            // swift-tools-version: 6.1
+            import PackageDescription
+            let package = Package(
+                name: "NodeNetSwift",
+                targets: [
+                    .target(name: "Kata", path: "Exercises", exclude: ["kata.json", "Stubs"]),
+                    .testTarget(name: "KataTests", dependencies: ["Kata"]),
+                ]
+            )
+            """)
+        try write(
+            "Exercises/kata.json",
+            """
+            {"chapters": [{"folder": "01-q", "title": "Q", "exercises": [{"name": "answer", \
+            "file": "Answer.swift", "suite": "AnswerKata", "section": "§0", "practises": "", "hint": ""}]}]}
+            """)
+        try write("Exercises/Stubs/01-q/Answer.swift", "public func answer() -> Int { 0 }\n")
+        try write("Exercises/01-q/Answer.swift", "public func answer() -> Int { 1 }\n")
+        try write(
+            "Tests/KataTests/01-q/AnswerKata.swift",
+            """
+            import Kata
+            import Testing
+
+            @Suite struct AnswerKata {
+                @Test func isFortyTwo() { #expect(answer() == 42, "answer() is \\(answer())") }
+            }
+            """)
+        workspace = Workspace(root: root)
+        manifest = try KataManifest.load(from: root)
+    }
+
+    private var answerFile: URL { workspace.root.appendingPathComponent("Exercises/01-q/Answer.swift") }
+    private var buildDatabase: URL { workspace.scratch(for: .student).appendingPathComponent("build.db") }
+
+    /// Saves `code` as the student's file and checks it; returns the board and whether SwiftPM ran.
+    private func save(_ code: String) async throws -> (progress: KataProgress, swiftPMRan: Bool) {
+        let before =
+            try? FileManager.default.attributesOfItem(atPath: buildDatabase.path)[.modificationDate] as? Date
+        try code.write(to: answerFile, atomically: true, encoding: .utf8)
+        let checker = Checker(workspace: workspace, manifest: manifest)
+        let progress = try await Fixtures.offThePool { try checker.check() }
+        let after =
+            try FileManager.default.attributesOfItem(atPath: buildDatabase.path)[.modificationDate] as? Date
+        return (progress, before != after)
+    }
+
+    @Test func aSaveRecompilesAndRelinksWithoutSwiftPMUnlessTheInterfaceOrTheFilesChange() async throws {
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let first = try await save("public func answer() -> Int { 1 }\n")
+        #expect(first.swiftPMRan)
+        guard case .failing(let messages) = first.progress.state(of: "answer") else {
+            Issue.record(
+                "a wrong answer is failing: \(String(describing: first.progress.state(of: "answer")))")
+            return
+        }
+        #expect(messages.contains { $0.contains("answer() is 1") })
+
+        // A body changed: the quick path, and the binary runs the new code.
+        let right = try await save("public func answer() -> Int { 42 }\n")
+        #expect(!right.swiftPMRan, "a change inside a function needs no planning")
+        #expect(right.progress.state(of: "answer") == .done)
+
+        // A mistake: the compiler's own words, from the quick path.
+        let broken = try await save("public func answer() -> Int { 42 \n")
+        #expect(!broken.swiftPMRan)
+        #expect(broken.progress.compilerOutput?.contains("Answer.swift") == true)
+        #expect(broken.progress.compilerOutput?.contains("error:") == true)
+
+        // A new public function changes the interface the tests compile against: SwiftPM again.
+        let grown = try await save("public func answer() -> Int { 42 }\npublic func extra() -> Int { 1 }\n")
+        #expect(grown.swiftPMRan)
+        #expect(grown.progress.state(of: "answer") == .done)
+
+        // And the quick path works from that build's commands in turn.
+        let wrongAgain = try await save(
+            "public func answer() -> Int { 7 }\npublic func extra() -> Int { 1 }\n")
+        #expect(!wrongAgain.swiftPMRan)
+        guard case .failing(let later) = wrongAgain.progress.state(of: "answer") else {
+            Issue.record("7 is failing: \(String(describing: wrongAgain.progress.state(of: "answer")))")
+            return
+        }
+        #expect(later.contains { $0.contains("answer() is 7") })
+
+        // A new file is a new build plan: SwiftPM.
+        try "func helper() -> Int { 42 }\n".write(
+            to: workspace.root.appendingPathComponent("Exercises/01-q/Helper.swift"), atomically: true,
+            encoding: .utf8)
+        let added = try await save(
+            "public func answer() -> Int { helper() }\npublic func extra() -> Int { 1 }\n")
+        #expect(added.swiftPMRan)
+        #expect(added.progress.state(of: "answer") == .done)
+    }
+
+    @Test func theCommandsAreReadFromTheBuildDescription() throws {
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let yaml = """
+            client:
+              name: basic
+            commands:
+              "C.Kata-x86_64-unknown-linux-gnu-debug.module":
+                tool: shell
+                inputs: ["/w/Exercises/01-q/Answer.swift"]
+                description: "Compiling Swift Module 'Kata' (1 sources)"
+                args: ["/s/swiftc","-module-name","Kata","-emit-module-path","/w/.b/Modules/Kata.swiftmodule",\
+            "-output-file-map","/w/.b/Kata.build/output-file-map.json","-parseable-output","-c"]
+
+              "C.NodeNetSwiftPackageTests-x86_64-unknown-linux-gnu-debug.test":
+                tool: shell
+                args: ["/s/swiftc","-o","/w/.b/NodeNetSwiftPackageTests.xctest","-emit-executable"]
+
+            """
+        let scratch = workspace.scratch(for: .student)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try yaml.write(to: scratch.appendingPathComponent("debug.yaml"), atomically: true, encoding: .utf8)
+        let quick = try #require(QuickBuild.fromBuildDescription(in: scratch, key: "k"))
+        #expect(
+            quick.compile == [
+                "/s/swiftc", "-module-name", "Kata", "-emit-module-path", "/w/.b/Modules/Kata.swiftmodule",
+                "-output-file-map", "/w/.b/Kata.build/output-file-map.json", "-c",
+            ])
+        #expect(
+            quick.link == ["/s/swiftc", "-o", "/w/.b/NodeNetSwiftPackageTests.xctest", "-emit-executable"])
+        #expect(quick.interface == "/w/.b/Modules/Kata.swiftmodule")
+        #expect(quick.objects == "/w/.b/Kata.build")
+        #expect(quick.binary == "/w/.b/NodeNetSwiftPackageTests.xctest")
+        // Without one of its commands the description is not the shape expected: no quick builds.
+        try yaml.replacingOccurrences(of: "C.Kata-", with: "C.Other-").write(
+            to: scratch.appendingPathComponent("debug.yaml"), atomically: true, encoding: .utf8)
+        #expect(QuickBuild.fromBuildDescription(in: scratch, key: "k") == nil)
+    }
+}
