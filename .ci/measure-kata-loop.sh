@@ -4,6 +4,7 @@
 #   1. the first `swift run kata` (builds the runner, then the exercises and their tests);
 #   2. `swift run kata` again, nothing changed;
 #   3. a save of the current exercise (a wrong attempt, then the right one), then `swift run kata`;
+#      then a save that only moves lines (rebuilt without SwiftPM), also without `swift run`;
 #   4. the whole board: every exercise's file changed at once (the reference solutions copied
 #      in), so that every suite runs;
 #   5. `swift run kata hint`.
@@ -44,6 +45,10 @@ cp "$solution" "$mine"
 timed "3b. after a save of $file (right)" swift run kata
 grep -m1 "Kata:" "$work/last.txt" | sed 's/^/      /' || true
 timed "3c. the same, without swift run's own check (.build/debug/kata)" .build/debug/kata
+# A change inside the file only (its lines move): rebuilt without SwiftPM (QuickBuild).
+{ echo; cat "$mine"; } >"$work/moved.swift" && cp "$work/moved.swift" "$mine"
+timed "3d. a save that changes lines inside $file (passing)" swift run kata
+timed "3e. the same save in kata watch's loop (.build/debug/kata)" sh -c "{ echo; cat '$mine'; } >'$work/moved.swift' && cp '$work/moved.swift' '$mine' && .build/debug/kata"
 for copy in Exercises/Solutions/*/*.swift; do
     cp "$copy" "Exercises/${copy#Exercises/Solutions/}"
 done
