@@ -43,7 +43,7 @@ import Testing
         let socket: Socket = try await waitFor("a connection") { done in server.once(.connection, done) }
         socket.on(.end) { log.add("end") }
         try await waitUntil("the server side has read the bytes and the FIN") {
-            socket.readableEnd == .finReceived
+            socket.readable.end == .received
         }
         #expect(socket.bytesRead == 5)
         #expect(socket.readableLength == 5)
@@ -115,7 +115,7 @@ import Testing
         let socket: Socket = try await waitFor("a connection") { done in server.once(.connection, done) }
         socket.on(.data) { data in log.add("data \(data.toString())") }
         socket.on(.end) { log.add("end") }
-        try await waitUntil("SwiftNIO has read the FIN") { socket.readableEnd == .finReceived }
+        try await waitUntil("SwiftNIO has read the FIN") { socket.readable.end == .received }
         #expect(socket.bytesRead == 5)
         #expect(log.entries.isEmpty)
         try await waitFor("end after resume") { done in
@@ -211,7 +211,7 @@ import Testing
         }
         socket.on(.end) { log.add("end") }
         client.end()
-        try await waitUntil("SwiftNIO has read the FIN") { socket.readableEnd == .finReceived }
+        try await waitUntil("SwiftNIO has read the FIN") { socket.readable.end == .received }
         #expect(log.entries.isEmpty, "end must wait for the new owner to read")
         try await waitFor("end after resume") { done in
             socket.once(.end, done)

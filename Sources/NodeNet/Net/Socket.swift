@@ -23,21 +23,19 @@ import NIOPosix
     private var life: SocketLife
 
     // Reading
-    private var flow = SocketFlow.notYet
-    private(set) var readableEnd = SocketReadableEnd.open
+    /// Flowing or not, the bytes read but not delivered, and the peer's end.
+    private(set) var readable = ReadableState()
     private var reading = ReadDemand()
-    /// Bytes read from the kernel and not yet delivered, oldest first.
-    private var unread: [Buffer] = []
     private var utf8Decoder: UTF8ChunkBoundary?
     /// Bytes received so far.
     public private(set) var bytesRead = 0
     /// Bytes read but not yet delivered as `data` (a paused socket's, or one nobody reads).
-    public private(set) var readableLength = 0
+    public var readableLength: Int { readable.length }
     /// The buffered amount at which the socket stops reading from the kernel (Node 20: 16384);
     /// one read may take it past that.
-    public let readableHighWaterMark = 16384
+    public var readableHighWaterMark: Int { readable.highWaterMark }
     /// Whether the peer has ended its side (the `end` event has fired).
-    public var readableEnded: Bool { readableEnd == .ended }
+    public var readableEnded: Bool { readable.end == .emitted }
 
     // Writing
     private var writableEnd = SocketWritableEnd.open
@@ -174,19 +172,17 @@ import NIOPosix
             utf8Decoder = decoder
             if chunk.isEmpty { return }
         }
-        if flow == .flowing && unread.isEmpty {
-            emit(.data, chunk)
-            return
+        if let now = readable.push(chunk) {
+            emit(.data, now)
+        } else if readable.isFull {
+            // Kept until someone reads, as in Node; past a high-water mark's worth the kernel
+            // keeps the rest and TCP slows the peer down.
+            reading.stop(for: .bufferFull, on: channel)
         }
-        // Kept until someone reads, as Node's readable buffer; once it holds a high-water mark's
-        // worth, the kernel keeps the rest and TCP slows the peer down.
-        unread.append(chunk)
-        readableLength += chunk.count
-        if readableLength >= readableHighWaterMark { reading.stop(for: .bufferFull, on: channel) }
     }
 
     func didReadEOF() {
-        if readableEnd == .open { readableEnd = .finReceived }
+        readable.pushEnd()
         endIfConsumed()
     }
 
@@ -195,10 +191,9 @@ import NIOPosix
     /// sent nothing more sees the end too (and closes, unless `allowHalfOpen`).
     private func endIfConsumed() {
         // A socket that reads nothing until resumed has, for the program, not seen the FIN yet.
-        guard readableEnd == .finReceived, unread.isEmpty, !reading.reasons.contains(.untilResumed) else {
+        guard readable.endIsDue, !reading.reasons.contains(.untilResumed), readable.endEmitted() else {
             return
         }
-        readableEnd = .ended
         emit(.end)
         if !allowHalfOpen { end() }
         closeIfBothSidesDone()
@@ -221,10 +216,9 @@ import NIOPosix
         }
         // SwiftNIO folds "peer sent FIN" into the close when our side was already shut; Node
         // still reports it as `end`, so a clean close we did not ask for is the peer's FIN.
-        if readableEnd != .ended && !errorEmitted && !askedFor && unread.isEmpty
-            && !reading.reasons.contains(.untilResumed)
+        if !errorEmitted && !askedFor && readable.isEmpty && !reading.reasons.contains(.untilResumed)
+            && readable.endEmitted()
         {
-            readableEnd = .ended
             emit(.end)
         }
         let failedWrites = pendingBeforeConnect
@@ -243,33 +237,31 @@ import NIOPosix
     /// the peer down.
     @discardableResult
     public func pause() -> Socket {
-        flow = .paused
+        readable.pause()
         return self
     }
 
     /// Whether reading is stopped: by `pause()`, or by the protocol on top (an HTTP server stops
     /// reading a client whose answers back up, as Node's does).
     public func isPaused() -> Bool {
-        flow == .paused || !reading.reasons.isDisjoint(with: [.bodyBackPressure, .pipelineBackPressure])
+        readable.flow == .paused
+            || !reading.reasons.isDisjoint(with: [.bodyBackPressure, .pipelineBackPressure])
     }
 
     /// Restarts `data` events after `pause()`; bytes that arrived meanwhile come first.
     @discardableResult
     public func resume() -> Socket {
         let wasHeld = reading.allow(for: .untilResumed, on: channel)
-        guard flow != .flowing || wasHeld else { return self }
-        flow = .flowing
+        guard readable.resume() || wasHeld else { return self }
         afterIOBatch { self.deliverUnread() }
         return self
     }
 
     private func deliverUnread() {
-        while flow == .flowing, !unread.isEmpty {
-            let chunk = unread.removeFirst()
-            readableLength -= chunk.count
+        while let chunk = readable.nextWhileFlowing() {
             emit(.data, chunk)
         }
-        if readableLength < readableHighWaterMark && !destroyed {
+        if !readable.isFull && !destroyed {
             reading.allow(for: .bufferFull, on: channel)
         }
         endIfConsumed()
@@ -312,17 +304,14 @@ import NIOPosix
     /// socket over (an HTTP upgrade), which passes the bytes on itself; reading stays stopped
     /// (``pauseUntilResumed()``) until the new owner reads.
     func takeUnreadForHandover() -> Buffer {
-        let bytes = Buffer.concat(unread)
-        unread = []
-        readableLength = 0
-        flow = .notYet
+        let bytes = readable.takeAllForHandover()
         reading.allow(for: .bufferFull, on: channel)
         return bytes
     }
 
     /// A `data` listener starts the flow of data, as in Node.
     public override func listenerAdded(_ event: EventName) {
-        if event == Event<Socket, Buffer>.data && flow == .notYet { resume() }
+        if event == Event<Socket, Buffer>.data && readable.flow == .notYet { resume() }
     }
 
     // MARK: Writing
@@ -437,7 +426,7 @@ import NIOPosix
     }
 
     private func closeIfBothSidesDone() {
-        if readableEnd == .ended && writableEnd == .finished { channel?.close(promise: nil) }
+        if readable.end == .emitted && writableEnd == .finished { channel?.close(promise: nil) }
     }
 
     /// Closes the connection at once, dropping unsent data. With `error`, emits it first.

@@ -12,26 +12,6 @@ enum SocketLife: Equatable {
     case closed
 }
 
-/// Node's `readableFlowing`: whether `data` events are being emitted.
-enum SocketFlow {
-    /// Nobody has read yet (Node's `null`): bytes are kept, a `data` listener starts the flow.
-    case notYet
-    /// `data` events go out as bytes arrive.
-    case flowing
-    /// `pause()` was called: bytes are kept until `resume()`.
-    case paused
-}
-
-/// How far the peer's side of the stream has come.
-enum SocketReadableEnd {
-    /// The peer may send more.
-    case open
-    /// The peer's FIN has come, but bytes before it have not been taken yet.
-    case finReceived
-    /// `end` has fired.
-    case ended
-}
-
 /// How far our side of the stream has come.
 enum SocketWritableEnd {
     /// We may write.
