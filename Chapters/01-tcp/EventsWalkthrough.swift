@@ -95,7 +95,7 @@ import NodeNet
 @NodeActor private func backPressure(_ server: Server, port: Int) async {
     await scene("drain: write() returned false, then the buffer emptied") { done in
         let reader = net.connect(port)
-        reader.pause()  // Read nothing for now: the kernel's buffers fill up.
+        reader.pause()  // Take nothing for now: past 16 KiB unread, the kernel's buffers fill up.
         let listener = server.once(.connection) { socket in
             // excerpt: drain
             let chunk = Buffer.alloc(64 * 1024, fill: 0x61)

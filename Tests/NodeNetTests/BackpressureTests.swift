@@ -58,7 +58,6 @@ import Testing
 
     @Test func sixtyFourMebibytesArriveIntact() async throws {
         let total = 64 * 1024 * 1024
-        let chunk = 64 * 1024
         let received = try crypto.createHash("sha256")
         var receivedBytes = 0
         let (server, port) = try await listeningServer { socket in
@@ -67,35 +66,14 @@ import Testing
                 receivedBytes += data.count
             }
         }
-        let sent = try crypto.createHash("sha256")
-        let patterns = (0..<4).map { seed in
-            Buffer((0..<chunk).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ (seed &* 0x55)) })
-        }
-        var falseReturns = 0
+        let writer = try PatternedWriter(total: total, into: net.connect(port))
         try await waitFor("every byte received", seconds: 90) { done in
             server.once(.connection) { socket in socket.on(.end) { done() } }
-            let client = net.connect(port)
-            var offset = 0
-            // Writes until write() says stop, then waits for drain: the lesson of §1.3.
-            @NodeActor func pump() {
-                while offset < total {
-                    // Four distinct patterns, built once: the loop thread is shared with other tests.
-                    let piece = patterns[(offset / chunk) % patterns.count]
-                    sent.update(piece)
-                    offset += chunk
-                    if !client.write(piece) {
-                        falseReturns += 1
-                        client.once(.drain) { pump() }
-                        return
-                    }
-                }
-                client.end()
-            }
-            pump()
+            writer.start()
         }
         #expect(receivedBytes == total)
-        #expect(falseReturns > 0, "a 64 MiB transfer must meet back-pressure")
-        #expect(received.digest(.hex) == sent.digest(.hex))
+        #expect(writer.heldBack > 0, "a 64 MiB transfer must meet back-pressure")
+        #expect(received.digest(.hex) == writer.sent.digest(.hex))
         server.close()
     }
 }

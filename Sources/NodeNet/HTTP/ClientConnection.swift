@@ -112,7 +112,9 @@ import NIOHTTP1
         self.request = nil
         for listener in socketListeners { socket.off(listener) }
         agent.forget(self)
-        socket.pause()
+        // The socket keeps the decoder's left-over bytes, and reads nothing more until the
+        // listener that takes it over resumes it.
+        socket.pauseUntilResumed()
         parser.remove(from: channel) {
             let head = self.socket.takeUnreadForHandover()
             let event: Event<ClientRequest, (IncomingMessage, Socket, Buffer)> =

@@ -39,16 +39,11 @@ import NIOHTTP1
     /// Whether the connection closed before the body was complete.
     public private(set) var aborted = false
 
-    private var flowing: Bool?
-    private var buffered: [Buffer] = []
-    private var bufferedBytes = 0
-    private var ended = false
-    private var endEmitted = false
+    /// Flowing or not, the body's bytes not yet delivered, and its end.
+    private var readable = ReadableState()
     private var closed = false
     /// Asks the connection to stop or restart reading while the body waits for a reader.
     var onBackPressure: (@NodeActor (_ paused: Bool) -> Void)?
-
-    private static let highWaterMark = 16384
 
     /// `maxHeadersCount`: how many header lines are kept (0: all); the rest are dropped.
     init(request head: HTTPRequestHead, socket: Socket, maxHeadersCount: Int) {
@@ -83,20 +78,19 @@ import NIOHTTP1
     // MARK: From the parser
 
     func push(_ chunk: Buffer) {
-        if flowing == true && buffered.isEmpty {
-            emit(.data, chunk)
-            return
+        if let now = readable.push(chunk) {
+            emit(.data, now)
+        } else if readable.isFull {
+            onBackPressure?(true)
         }
-        buffered.append(chunk)
-        bufferedBytes += chunk.count
-        if bufferedBytes >= Self.highWaterMark { onBackPressure?(true) }
     }
 
     func pushEnd(trailers: HTTPHeaders?) {
         complete = true
-        ended = true
+        readable.pushEnd()
         if let trailers { self.trailers = IncomingHeaders.fold(trailers.map { ($0.name, $0.value) }).headers }
-        if flowing == true && buffered.isEmpty { afterIOBatch { self.emitEnd() } }
+        // Unlike a socket's, a message's `end` waits for a reader even when its body is empty.
+        if readable.flow == .flowing && readable.endIsDue { afterIOBatch { self.emitEnd() } }
     }
 
     /// The connection closed: a body still coming is cut short.
@@ -112,8 +106,7 @@ import NIOHTTP1
     /// `end` comes a tick after the last byte, as a Node stream's does: requests that arrived
     /// together all fire `request` before any fires `end`.
     private func emitEnd() {
-        guard !endEmitted else { return }
-        endEmitted = true
+        guard readable.endEmitted() else { return }
         emit(.end)
         afterIOBatch { self.emitClose() }
     }
@@ -130,43 +123,40 @@ import NIOHTTP1
     /// Stops `data` events; the connection stops reading once a little has piled up.
     @discardableResult
     public func pause() -> IncomingMessage {
-        flowing = false
+        readable.pause()
         return self
     }
 
     /// Starts or restarts `data` events.
     @discardableResult
     public func resume() -> IncomingMessage {
-        guard flowing != true else { return self }
-        flowing = true
+        guard readable.resume() else { return self }
         afterIOBatch { self.deliverBuffered() }
         return self
     }
 
     private func deliverBuffered() {
-        while flowing == true, !buffered.isEmpty {
-            let chunk = buffered.removeFirst()
-            bufferedBytes -= chunk.count
+        while let chunk = readable.nextWhileFlowing() {
             emit(.data, chunk)
         }
-        guard flowing == true else { return }
+        guard readable.flow == .flowing else { return }
         onBackPressure?(false)
-        if ended { emitEnd() }
+        if readable.endIsDue { emitEnd() }
     }
 
     /// Whether the body has been or is being read (a `data` listener, `resume`).
-    var isConsumed: Bool { flowing != nil }
+    var isConsumed: Bool { readable.flow != .notYet }
 
     /// Throws away a body nobody read, as Node's `_dump` does, so the next request can be parsed.
     func dump() {
-        guard !endEmitted else { return }
+        guard readable.end != .emitted else { return }
         removeAllListeners(.data)
         resume()
     }
 
     /// A `data` listener starts the flow, as in Node.
     public override func listenerAdded(_ event: EventName) {
-        if event == Event<IncomingMessage, Buffer>.data && flowing == nil { resume() }
+        if event == Event<IncomingMessage, Buffer>.data && readable.flow == .notYet { resume() }
     }
 }
 

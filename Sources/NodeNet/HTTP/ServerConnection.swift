@@ -39,7 +39,6 @@ import NIOHTTP1
     private var watchdog: Timeout?
     private var watchdogFiresAt: NIODeadline?
     private var socketListeners: [Listener] = []
-    private var readPausedBy: Set<String> = []
     /// The client's FIN, kept from the parser while an upgrade waits for its hand-over: at EOF
     /// SwiftNIO's decoder drops the bytes after the head, which belong to the new protocol.
     private var heldEOF = false
@@ -165,7 +164,9 @@ import NIOHTTP1
         keepAliveDeadline = nil
         requestCount += 1
         let req = IncomingMessage(request: head, socket: socket, maxHeadersCount: server.maxHeadersCount)
-        req.onBackPressure = { [weak self] paused in self?.pauseReading(paused, by: "body") }
+        req.onBackPressure = { [weak self] paused in
+            self?.socket.setReadingStopped(paused, for: .bodyBackPressure)
+        }
         incoming = req
         let upgrade =
             head.method == .CONNECT
@@ -251,8 +252,9 @@ import NIOHTTP1
     private func removeParser(then completion: @escaping @NodeActor (Buffer) -> Void) {
         guard let parser else { return }
         self.parser = nil
-        // Paused, the socket keeps the decoder's left-over bytes instead of emitting them.
-        socket.pause()
+        // Paused, the socket keeps the decoder's left-over bytes instead of emitting them, and
+        // reads nothing more until the next reader resumes it.
+        socket.pauseUntilResumed()
         parser.remove(from: channel) { completion(self.socket.takeUnreadForHandover()) }
     }
 
@@ -351,23 +353,15 @@ import NIOHTTP1
     /// answers hold a high-water mark's worth; the client's own writes then back up in TCP.
     private func pauseIfBackedUp() {
         let limit = socket.writableHighWaterMark
-        if socket.writableLength >= limit || queuedBytes >= limit { pauseReading(true, by: "pipeline") }
+        if socket.writableLength >= limit || queuedBytes >= limit {
+            socket.setReadingStopped(true, for: .pipelineBackPressure)
+        }
     }
 
     private func resumeIfCaughtUp() {
-        guard readPausedBy.contains("pipeline"), queuedBytes <= socket.writableHighWaterMark else { return }
-        pauseReading(false, by: "pipeline")
-    }
-
-    private func pauseReading(_ paused: Bool, by reason: String) {
-        let wasPaused = !readPausedBy.isEmpty
-        if paused { readPausedBy.insert(reason) } else { readPausedBy.remove(reason) }
-        socket.readingHeldBack = !readPausedBy.isEmpty
-        if readPausedBy.isEmpty && wasPaused {
-            channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
-        } else if !readPausedBy.isEmpty && !wasPaused {
-            channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
-        }
+        guard socket.isReadingStopped(for: .pipelineBackPressure), queuedBytes <= socket.writableHighWaterMark
+        else { return }
+        socket.setReadingStopped(false, for: .pipelineBackPressure)
     }
 
     // MARK: Failing

@@ -47,7 +47,6 @@ import NIOPosix
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: options.noDelay ? 1 : 0)
-            .childChannelOption(.autoRead, value: !options.pauseOnConnect)
             // A listening server is kept alive by its channel, as Node's loop keeps it: the program
             // may drop its own reference. The cycle ends when the listening channel closes.
             .childChannelInitializer { channel in channel.installOnNode { try self.accept($0) } }
@@ -96,7 +95,8 @@ import NIOPosix
             socket.destroy()
             throw error
         }
-        if options.pauseOnConnect { socket.pause() }
+        // Before the channel is registered: not a byte is read until the program resumes.
+        if options.pauseOnConnect { socket.pauseUntilResumed() }
     }
 
     /// The socket for a connection just accepted: a plain one, or (TLS) a secure one.

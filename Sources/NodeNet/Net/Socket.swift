@@ -20,21 +20,27 @@ import NIOPosix
     let allowHalfOpen: Bool
     private let hold = LoopHold()
 
+    private var life: SocketLife
+
     // Reading
-    private var flowing: Bool?
-    private var unread: [Buffer] = []
-    private var eofPending = false
+    /// Flowing or not, the bytes read but not delivered, and the peer's end.
+    private(set) var readable = ReadableState()
+    private var reading = ReadDemand()
     private var utf8Decoder: UTF8ChunkBoundary?
     /// Bytes received so far.
     public private(set) var bytesRead = 0
+    /// Bytes read but not yet delivered as `data` (a paused socket's, or one nobody reads).
+    public var readableLength: Int { readable.length }
+    /// The buffered amount at which the socket stops reading from the kernel (Node 20: 16384);
+    /// one read may take it past that.
+    public var readableHighWaterMark: Int { readable.highWaterMark }
     /// Whether the peer has ended its side (the `end` event has fired).
-    public private(set) var readableEnded = false
+    public var readableEnded: Bool { readable.end == .emitted }
 
     // Writing
+    private var writableEnd = SocketWritableEnd.open
     private var pendingBeforeConnect: [(OutboundMessage, (@NodeActor (NodeError?) -> Void)?)] = []
     private var needDrain = false
-    private var finishEmitted = false
-    private var shutdownRequested = false
     /// Bytes handed to `write` so far (Node counts queued bytes too).
     public private(set) var bytesWritten = 0
     /// Bytes written but not yet taken by the kernel.
@@ -42,15 +48,18 @@ import NIOPosix
     /// The buffered amount above which `write` returns false (Node 20: 16384).
     public var writableHighWaterMark = 16384
     /// Whether `end()` has been called.
-    public private(set) var writableEnded = false
+    public var writableEnded: Bool { writableEnd != .open }
 
     // Lifecycle
     /// Whether the socket is still connecting (client side).
-    public private(set) var connecting = false
+    public var connecting: Bool { life == .connecting || life == .destroying(whileConnecting: true) }
     /// Whether the socket has been destroyed (closed, or failed).
-    public private(set) var destroyed = false
+    public var destroyed: Bool { life == .closed }
+    /// Whether `destroy()` was called (or connecting failed) and the channel is closing.
+    var destroyRequested: Bool {
+        if case .destroying = life { true } else { false }
+    }
     private var errorEmitted = false
-    private(set) var destroyRequested = false
     private var idle: IdleTimer?
 
     /// The peer's address, once connected.
@@ -67,9 +76,9 @@ import NIOPosix
     /// A client socket, not yet connected.
     init(options: SocketOptions) {
         allowHalfOpen = options.allowHalfOpen
+        life = .connecting
         super.init()
         noDelay = options.noDelay
-        connecting = true
     }
 
     private var noDelay = false
@@ -79,6 +88,7 @@ import NIOPosix
         self.server = server
         self.channel = channel
         allowHalfOpen = server.options.allowHalfOpen
+        life = .open
         super.init()
         try installHandlers(in: channel)
         hold.activate()
@@ -114,7 +124,7 @@ import NIOPosix
                 bootstrap.connect(host: host, port: port)
             }
         connected.whenFailureOnNode { error in
-            self.connecting = false
+            self.life = .destroying(whileConnecting: false)
             self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
             self.didClose()
         }
@@ -125,10 +135,12 @@ import NIOPosix
     func didBecomeActive(_ channel: any Channel) {
         self.channel = channel
         // destroy() while connecting: the connection is cut as soon as it exists.
-        if destroyRequested && server == nil {
+        if life == .destroying(whileConnecting: true) {
+            life = .destroying(whileConnecting: false)
             channel.close(promise: nil)
             return
         }
+        reading.apply(to: channel)
         if let remote = channel.remoteAddress.map(AddressInfo.init) {
             remoteAddress = remote.address
             remotePort = remote.port
@@ -142,7 +154,7 @@ import NIOPosix
             server.connected(self)
             return
         }
-        connecting = false
+        life = .open
         emit(.connect)
         emit(.ready)
         let queued = pendingBeforeConnect
@@ -160,20 +172,28 @@ import NIOPosix
             utf8Decoder = decoder
             if chunk.isEmpty { return }
         }
-        if flowing == true && unread.isEmpty {
-            emit(.data, chunk)
-        } else {
-            unread.append(chunk)
-            channel?.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        if let now = readable.push(chunk) {
+            emit(.data, now)
+        } else if readable.isFull {
+            // Kept until someone reads, as in Node; past a high-water mark's worth the kernel
+            // keeps the rest and TCP slows the peer down.
+            reading.stop(for: .bufferFull, on: channel)
         }
     }
 
     func didReadEOF() {
-        if flowing != true || !unread.isEmpty {
-            eofPending = true
+        readable.pushEnd()
+        endIfConsumed()
+    }
+
+    /// Emits `end` once the peer's FIN has come and every byte before it has been taken. As in
+    /// Node, that does not wait for a reader: a socket nobody reads, or a paused one, that was
+    /// sent nothing more sees the end too (and closes, unless `allowHalfOpen`).
+    private func endIfConsumed() {
+        // A socket that reads nothing until resumed has, for the program, not seen the FIN yet.
+        guard readable.endIsDue, !reading.reasons.contains(.untilResumed), readable.endEmitted() else {
             return
         }
-        readableEnded = true
         emit(.end)
         if !allowHalfOpen { end() }
         closeIfBothSidesDone()
@@ -187,17 +207,18 @@ import NIOPosix
 
     func didClose() {
         guard !destroyed else { return }
-        destroyed = true
-        connecting = false
+        let askedFor = destroyRequested
+        life = .closed
         idle?.stop()
-        if writableEnded && !finishEmitted && !errorEmitted {
-            finishEmitted = true
+        if (writableEnd == .ending || writableEnd == .shuttingDown) && !errorEmitted {
+            writableEnd = .finished
             emit(.finish)
         }
         // SwiftNIO folds "peer sent FIN" into the close when our side was already shut; Node
         // still reports it as `end`, so a clean close we did not ask for is the peer's FIN.
-        if !readableEnded && !errorEmitted && !destroyRequested && flowing == true && unread.isEmpty {
-            readableEnded = true
+        if !errorEmitted && !askedFor && readable.isEmpty && !reading.reasons.contains(.untilResumed)
+            && readable.endEmitted()
+        {
             emit(.end)
         }
         let failedWrites = pendingBeforeConnect
@@ -211,41 +232,62 @@ import NIOPosix
 
     // MARK: Reading
 
-    /// Stops `data` events; the kernel's buffer then fills and TCP slows the peer down.
+    /// Stops `data` events; bytes that arrive are kept. As in Node, the socket goes on reading
+    /// until it holds `readableHighWaterMark` bytes; then the kernel's buffer fills and TCP slows
+    /// the peer down.
     @discardableResult
     public func pause() -> Socket {
-        flowing = false
-        channel?.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        readable.pause()
         return self
     }
 
     /// Whether reading is stopped: by `pause()`, or by the protocol on top (an HTTP server stops
     /// reading a client whose answers back up, as Node's does).
-    public func isPaused() -> Bool { flowing == false || readingHeldBack }
-
-    /// Set by the HTTP server while it has stopped reading this connection.
-    var readingHeldBack = false
+    public func isPaused() -> Bool {
+        readable.flow == .paused
+            || !reading.reasons.isDisjoint(with: [.bodyBackPressure, .pipelineBackPressure])
+    }
 
     /// Restarts `data` events after `pause()`; bytes that arrived meanwhile come first.
     @discardableResult
     public func resume() -> Socket {
-        guard flowing != true else { return self }
-        flowing = true
+        let wasHeld = reading.allow(for: .untilResumed, on: channel)
+        guard readable.resume() || wasHeld else { return self }
         afterIOBatch { self.deliverUnread() }
         return self
     }
 
     private func deliverUnread() {
-        while flowing == true, !unread.isEmpty {
-            emit(.data, unread.removeFirst())
+        while let chunk = readable.nextWhileFlowing() {
+            emit(.data, chunk)
         }
-        guard flowing == true else { return }
-        if eofPending {
-            eofPending = false
-            didReadEOF()
-        } else if !destroyed {
-            channel?.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        if !readable.isFull && !destroyed {
+            reading.allow(for: .bufferFull, on: channel)
         }
+        endIfConsumed()
+    }
+
+    /// Stops or restarts reading for the protocol on top (HTTP's back-pressure); the socket's own
+    /// reasons to stop stay in force.
+    func setReadingStopped(_ stopped: Bool, for reason: ReadDemand.Reasons) {
+        if stopped {
+            reading.stop(for: reason, on: channel)
+        } else {
+            reading.allow(for: reason, on: channel)
+        }
+    }
+
+    /// Whether the protocol on top has stopped reading for `reason`.
+    func isReadingStopped(for reason: ReadDemand.Reasons) -> Bool {
+        reading.reasons.contains(reason)
+    }
+
+    /// Pauses, and reads nothing more, not even the peer's FIN, until `resume()`: for a server's
+    /// `pauseOnConnect`, and for a protocol handing the socket over (the bytes after an HTTP
+    /// upgrade wait in the kernel until the new owner's handlers are in place).
+    func pauseUntilResumed() {
+        pause()
+        reading.stop(for: .untilResumed, on: channel)
     }
 
     /// With `.utf8`, each `data` chunk holds whole characters only (a character split across two
@@ -259,17 +301,17 @@ import NIOPosix
 
     /// Takes the bytes read but not delivered, and leaves the socket as a new one is: nobody
     /// reading, nothing flowing until a `data` listener or `resume`. For a protocol handing the
-    /// socket over (an HTTP upgrade), which passes the bytes on itself.
+    /// socket over (an HTTP upgrade), which passes the bytes on itself; reading stays stopped
+    /// (``pauseUntilResumed()``) until the new owner reads.
     func takeUnreadForHandover() -> Buffer {
-        let bytes = Buffer.concat(unread)
-        unread = []
-        flowing = nil
+        let bytes = readable.takeAllForHandover()
+        reading.allow(for: .bufferFull, on: channel)
         return bytes
     }
 
     /// A `data` listener starts the flow of data, as in Node.
     public override func listenerAdded(_ event: EventName) {
-        if event == Event<Socket, Buffer>.data && flowing == nil { resume() }
+        if event == Event<Socket, Buffer>.data && readable.flow == .notYet { resume() }
     }
 
     // MARK: Writing
@@ -359,7 +401,7 @@ import NIOPosix
         if let data { write(data) }
         if let callback { once(.finish, callback) }
         guard !writableEnded, !destroyed else { return }
-        writableEnded = true
+        writableEnd = .ending
         if !connecting { shutdownWhenFlushed() }
     }
 
@@ -371,20 +413,20 @@ import NIOPosix
     private func shutdownWhenFlushed() {
         // SwiftNIO turns an output shutdown into a full close once input is shut, and a full
         // close drops queued writes; waiting for our own queue to empty keeps every byte.
-        guard writableLength == 0, !shutdownRequested, let channel else { return }
-        shutdownRequested = true
+        guard writableLength == 0, writableEnd == .ending, let channel else { return }
+        writableEnd = .shuttingDown
         channel.close(mode: .output).whenCompleteOnNode { _ in self.didShutdownOutput() }
     }
 
     private func didShutdownOutput() {
-        guard !finishEmitted, !destroyed else { return }
-        finishEmitted = true
+        guard writableEnd != .finished, !destroyed else { return }
+        writableEnd = .finished
         emit(.finish)
         closeIfBothSidesDone()
     }
 
     private func closeIfBothSidesDone() {
-        if readableEnded && finishEmitted { channel?.close(promise: nil) }
+        if readable.end == .emitted && writableEnd == .finished { channel?.close(promise: nil) }
     }
 
     /// Closes the connection at once, dropping unsent data. With `error`, emits it first.
@@ -394,7 +436,7 @@ import NIOPosix
         // that races the peer's FIN ends in such a late destroy).
         guard !destroyed else { return }
         if let error { fail(error) }
-        destroyRequested = true
+        if !destroyRequested { life = .destroying(whileConnecting: connecting) }
         if let channel {
             channel.close(promise: nil)
         } else if !connecting {
@@ -405,7 +447,7 @@ import NIOPosix
     /// Closes with a TCP RST instead of FIN, so the peer sees ECONNRESET.
     public func resetAndDestroy() {
         guard let channel, !destroyed else { return destroy() }
-        destroyRequested = true
+        life = .destroying(whileConnecting: false)
         // SO_LINGER with a zero timeout makes close() send RST and drop unsent data.
         guard let options = channel as? any SocketOptionProvider else { return destroy() }
         options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }

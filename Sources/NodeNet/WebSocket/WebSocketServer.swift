@@ -112,7 +112,7 @@
         if let refusal { return refuse(socket, refusal) }
         guard let verifyClient else { return accept(req, socket, head, callback) }
         // Nothing is read while the verdict is awaited: frames sent early wait in the kernel.
-        socket.pause()
+        socket.pauseUntilResumed()
         verifyClient.verify(req) { [weak self] verdict in
             guard let self else { return socket.destroy() }
             // The client may have gone, or the server closed, while the verdict was awaited.

@@ -17,7 +17,7 @@ import Testing
         }
         defer { server.close() }
         let reader = net.connect(port)
-        reader.pause()  // A slow reader: nothing is read until the writer has had its go.
+        reader.pause()  // A slow reader: nothing is taken until the writer has had its go.
         try await waitFor("the connection", seconds: 10) { done in server.once(.connection) { _ in done() } }
         let limit = (writer?.writableHighWaterMark ?? 16384) + chunk
         #expect(
