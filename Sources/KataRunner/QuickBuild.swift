@@ -96,6 +96,10 @@ struct QuickBuild: Codable, Sendable, Equatable {
         guard Self.identity(of: interface) == before else { return .needsFullBuild }
         guard objectsAreNewerThanBinary() else { return .built }
         let linked = try ChildProcess.run(link[0], Array(link.dropFirst()), cancellation: cancellation)
+        if linked.ending != .exited(0) {
+            // A link cut short may leave half a binary newer than every object: never run it.
+            try? FileManager.default.removeItem(atPath: binary)
+        }
         switch linked.ending {
         case .exited(0): return .built
         case .cancelled: return .cancelled

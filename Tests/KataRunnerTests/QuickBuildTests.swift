@@ -117,6 +117,24 @@ import Testing
         #expect(added.progress.state(of: "answer") == .done)
     }
 
+    @Test func aLinkThatFailsLeavesNoBinaryToRun() throws {
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let folder = workspace.root.appendingPathComponent("objects")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let binary = workspace.root.appendingPathComponent("binary")
+        try Data("half a binary".utf8).write(to: binary)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: binary.path)
+        try Data().write(to: folder.appendingPathComponent("Answer.swift.o"))
+        let quick = QuickBuild(
+            key: "k", compile: ["/bin/true"], link: ["/bin/false"],
+            interface: workspace.root.appendingPathComponent("Kata.swiftmodule").path,
+            outputFileMap: folder.appendingPathComponent("output-file-map.json").path, objects: folder.path,
+            binary: binary.path)
+        #expect(try quick.run(cancellation: nil) == .needsFullBuild)
+        #expect(!FileManager.default.fileExists(atPath: binary.path))
+    }
+
     @Test func theCommandsAreReadFromTheBuildDescription() throws {
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         let yaml = """
