@@ -3,8 +3,8 @@ import Foundation
 /// A save's rebuild without SwiftPM. When only the contents of the student's files changed since
 /// the last full build, two of that build's own commands are all a rebuild needs: the `Kata`
 /// module's (the Swift driver, incremental: it recompiles the saved file) and the test binary's
-/// link. SwiftPM's planning, about a second and a half on a 2-core laptop, is half of a save's
-/// wait, so the runner runs those two commands itself, as the full build wrote them in its build
+/// link. SwiftPM's planning, about a second on a 2-core laptop, is a third of such a rebuild, so
+/// the runner runs those two commands itself, as the full build wrote them in its build
 /// description (`debug.yaml`).
 ///
 /// Anything else sends the check back to `swift build`: a file added, removed or renamed, a test,
