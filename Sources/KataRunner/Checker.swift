@@ -160,7 +160,8 @@ public struct Checker: Sendable {
         let stamp = stampHash.hex
         let binary = workspace.testBinary(in: scratch).path
         guard FileManager.default.fileExists(atPath: binary) else {
-            return try fullBuild(stamp: stamp, quickKey: quickHash.hex, cancellation: cancellation)
+            return try fullBuild(
+                stamp: stamp, quickKey: quickHash.hex, after: nil, cancellation: cancellation)
         }
         if (try? String(contentsOf: stampFile, encoding: .utf8)) == stamp { return .built }
         let quick = QuickBuild.read(from: scratch)
@@ -173,19 +174,23 @@ public struct Checker: Sendable {
             case .cancelled: return .cancelled
             case .needsFullBuild: break
             }
-        } else {
-            // SwiftPM's driver keeps the same records as the quick builds' one.
-            quick?.removeStaleObjects()
         }
-        return try fullBuild(stamp: stamp, quickKey: quickHash.hex, cancellation: cancellation)
+        return try fullBuild(stamp: stamp, quickKey: quickHash.hex, after: quick, cancellation: cancellation)
     }
 
-    /// `swift build`, then the stamp and the commands a quick build reuses.
-    private func fullBuild(stamp: String, quickKey: String, cancellation: Cancellation?) throws -> BuildResult
-    {
-        // Until a full build succeeds, the tests may be compiled against another interface than
-        // the module's: no quick build may link them.
-        try? FileManager.default.removeItem(at: QuickBuild.file(in: scratch))
+    /// `swift build`, then the stamp and the commands a quick build reuses. `previous`, the
+    /// commands kept so far, first has its stale objects removed (SwiftPM's driver keeps the same
+    /// records as the quick builds' one), and stops being used: until a full build succeeds, the
+    /// tests may be compiled against another interface than the module's, and no quick build may
+    /// link them.
+    private func fullBuild(
+        stamp: String, quickKey: String, after previous: QuickBuild?, cancellation: Cancellation?
+    ) throws -> BuildResult {
+        if var previous {
+            previous.removeStaleObjects()
+            previous.key = ""
+            previous.write(to: scratch)
+        }
         let result = try workspace.build(.student, cancellation: cancellation)
         if result == .built {
             try? stamp.write(to: stampFile, atomically: true, encoding: .utf8)

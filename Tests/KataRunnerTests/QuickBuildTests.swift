@@ -1,3 +1,4 @@
+import ClassroomStudent
 import Foundation
 import Testing
 
@@ -115,6 +116,17 @@ import Testing
             "public func answer() -> Int { helper() }\npublic func extra() -> Int { 1 }\n")
         #expect(added.swiftPMRan)
         #expect(added.progress.state(of: "answer") == .done)
+    }
+
+    @Test func theClassroomReporterIsBuiltOnlyOnceTheWorkspaceJoined() throws {
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        #expect(workspace.products(for: .student) == ["--product", "NodeNetSwiftPackageTests"])
+        try ClassroomFolder(workspaceRoot: workspace.root).save(
+            Enrolment(address: "https://127.0.0.1:8443", name: "Ada", token: "t", caFingerprint: "AB"),
+            caPEM: "")
+        #expect(workspace.products(for: .student) == ["--build-tests"])
+        // `kata verify`'s copies never build it.
+        #expect(workspace.products(for: .solutions) == ["--product", "NodeNetSwiftPackageTests"])
     }
 
     @Test func aLinkThatFailsLeavesNoBinaryToRun() throws {
