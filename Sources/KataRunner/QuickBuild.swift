@@ -156,7 +156,7 @@ struct BuildDescription: Sendable {
     init(yaml: String) {
         var command: String?
         for line in yaml.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.hasPrefix("  \""), line.hasSuffix("\":"), !line.hasPrefix("   ") {
+            if line.hasPrefix("  \""), line.hasSuffix("\":") {
                 command = String(line.dropFirst(3).dropLast(2))
             } else if let name = command, line.hasPrefix("    args: ["),
                 let list = try? JSONDecoder().decode(
