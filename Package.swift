@@ -29,6 +29,8 @@ func chapter(_ name: String, folder: String) -> Target {
 /// `kata` sets `NODENET_KATA` for its own builds: `student`, `stubs`, `solutions`, or `round` (the
 /// folder named by `NODENET_KATA_ROUND`, where `kata verify` swaps mutants in). In those modes the
 /// package holds only what the kata tests need, so a kata build and its test bundle stay small.
+/// The student's builds share `.build/` with this default manifest's (the runtime is built once);
+/// `kata verify`'s go to `.build-kata-verify/`.
 let kataMode = Context.environment["NODENET_KATA"]
 /// What every student-file module leaves out: the other copies, and what is not Swift.
 let notStudentFiles = ["README.md", "kata.json", "Stubs", "Solutions", "Mutants"]
@@ -67,8 +69,7 @@ let kataTests: [Target] = [
     .target(name: "TestSupport", dependencies: ["NodeNet"], path: "Tests/TestSupport"),
 ]
 /// The student's side of the classroom: `kata-report` joins (`kata join`) and sends the reports
-/// `kata` leaves in `.kata-classroom/`. It is built in `.build-kata` (so that `kata` itself never
-/// waits for NodeNet to build): by `kata join`, then with the kata tests once the workspace joined.
+/// `kata` leaves in `.kata-classroom/`.
 let classroomStudent: [Target] = [
     // What the classroom's teacher server and the students' reporters say to each other.
     .target(name: "ClassroomWire"),
@@ -152,7 +153,11 @@ let package = Package(
         ),
         // The exercise runner: its logic in a library the tests can reach, its commands in `kata`.
         .target(name: "KataRunner", dependencies: ["ClassroomStudent"]),
-        .executableTarget(name: "kata", dependencies: ["KataRunner", "ClassroomStudent", argumentParser]),
+        // `kata` runs `kata-report` but does not link it (nor NodeNet, so it starts at once). Its
+        // dependency makes `swift run kata` build SwiftNIO and the runtime beside ArgumentParser,
+        // before the exercises' own build (in `.build/` too) needs them.
+        .executableTarget(
+            name: "kata", dependencies: ["KataRunner", "ClassroomStudent", argumentParser, "kata-report"]),
         .testTarget(
             name: "KataRunnerTests",
             dependencies: [
@@ -176,9 +181,8 @@ let package = Package(
 )
 
 if kataMode != nil {
-    // A kata build: the runtime and the kata tests only (no chapter program, no other test), and
-    // for the student the classroom reporter.
+    // A kata build: the runtime and the kata tests only (no chapter program, no other test).
     package.products = []
     package.dependencies = [nioPackage]
-    package.targets = runtime + kataTests + (kataMode == "student" ? classroomStudent : [])
+    package.targets = runtime + kataTests
 }

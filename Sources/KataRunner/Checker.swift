@@ -34,7 +34,10 @@ public struct Checker: Sendable {
 
     private var scratch: URL { workspace.scratch(for: .student) }
     private var cacheFile: URL { scratch.appendingPathComponent("kata-verdicts.json") }
-    private var stampFile: URL { scratch.appendingPathComponent("kata-build-stamp") }
+    private var stampFile: URL { scratch.appendingPathComponent("kata-build-stamp.json") }
+
+    /// Whether the student's copy was ever built here (the first build takes minutes, the next seconds).
+    public var hasBuilt: Bool { FileManager.default.fileExists(atPath: stampFile.path) }
 
     /// What every exercise's verdict also depends on: the runtime, the test support and the
     /// manifest of the build.
@@ -143,6 +146,12 @@ public struct Checker: Sendable {
     /// Builds the student's copy unless nothing it is built from changed since the last build:
     /// with the last full build's own commands when only the contents of the student's files
     /// changed (``QuickBuild``), else with `swift build`.
+    ///
+    /// The student's copy is built in `.build/`, beside the chapters, so SwiftNIO and the runtime
+    /// are built once for both; but there `swift build` and `swift test` build the reference
+    /// solutions' `Kata` and the whole package's test binary in the same places. So a build is
+    /// trusted only while what it made is as it left it (``BuildStamp``): anything else built
+    /// there since sends the check to `swift build` in the student's mode.
     private func buildIfChanged(support: String, cancellation: Cancellation?) throws -> BuildResult {
         // The stamp covers every file a build reads; the quick key all but the student's files' contents.
         var stampHash = ContentHash()
@@ -159,16 +168,19 @@ public struct Checker: Sendable {
         }
         let stamp = stampHash.hex
         let binary = workspace.testBinary(in: scratch).path
-        guard FileManager.default.fileExists(atPath: binary) else {
-            return try fullBuild(
-                stamp: stamp, quickKey: quickHash.hex, after: nil, cancellation: cancellation)
-        }
-        if (try? String(contentsOf: stampFile, encoding: .utf8)) == stamp { return .built }
         let quick = QuickBuild.read(from: scratch)
+        let outputs = BuildStamp.outputs(binary: binary, quick: quick)
+        let last = BuildStamp.read(from: stampFile)
+        guard FileManager.default.fileExists(atPath: binary), let last, last.outputs == outputs else {
+            return try fullBuild(
+                stamp: stamp, quickKey: quickHash.hex, after: quick, cancellation: cancellation)
+        }
+        if last.files == stamp { return .built }
         if let quick, quick.key == quickHash.hex {
             switch try quick.run(cancellation: cancellation) {
             case .built:
-                try? stamp.write(to: stampFile, atomically: true, encoding: .utf8)
+                BuildStamp(files: stamp, outputs: BuildStamp.outputs(binary: binary, quick: quick))
+                    .write(to: stampFile)
                 return .built
             case .failed(let output): return .failed(output: output)
             case .cancelled: return .cancelled
@@ -186,6 +198,7 @@ public struct Checker: Sendable {
     private func fullBuild(
         stamp: String, quickKey: String, after previous: QuickBuild?, cancellation: Cancellation?
     ) throws -> BuildResult {
+        try? FileManager.default.removeItem(at: stampFile)
         if var previous {
             previous.removeStaleObjects()
             previous.key = ""
@@ -193,8 +206,11 @@ public struct Checker: Sendable {
         }
         let result = try workspace.build(.student, cancellation: cancellation)
         if result == .built {
-            try? stamp.write(to: stampFile, atomically: true, encoding: .utf8)
-            QuickBuild.fromBuildDescription(in: scratch, key: quickKey)?.write(to: scratch)
+            let quick = QuickBuild.fromBuildDescription(in: scratch, key: quickKey)
+            quick?.write(to: scratch)
+            let binary = workspace.testBinary(in: scratch).path
+            BuildStamp(files: stamp, outputs: BuildStamp.outputs(binary: binary, quick: quick))
+                .write(to: stampFile)
         }
         return result
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// The student's board, sent to the teacher's classroom once the workspace has joined one
 /// (`kata join`). After every check the report goes into the outbox and the sender
-/// (`kata-report`, built in `.build-kata` by `kata join`, then with the kata tests) is started in the background:
+/// (`kata-report`, built with `kata` itself) is started in the background:
 /// nothing here waits for the network, and `kata` never waits for the sender.
 public struct ClassroomReporting: Sendable {
     /// The workspace reported on.
@@ -17,8 +17,8 @@ public struct ClassroomReporting: Sendable {
     /// `.kata-classroom/`.
     public var classroom: ClassroomFolder { ClassroomFolder(workspaceRoot: workspace.root) }
 
-    /// The sender, built in `.build-kata` beside the kata tests once the workspace joined (so
-    /// `kata` never links NodeNet).
+    /// The sender: `swift run kata` builds it beside `kata` (which depends on it but does not link
+    /// it, so `kata` never links NodeNet).
     public var sender: URL { workspace.scratch(for: .student).appendingPathComponent("debug/kata-report") }
 
     /// How large the sender's log may grow before it is started afresh.
@@ -53,16 +53,15 @@ public struct ClassroomReporting: Sendable {
         try ChildProcess.startDetached(sender.path, ["send", workspace.root.path], log: log)
     }
 
-    /// Builds the sender alone in `.build-kata` (not the student's files, which may not compile);
-    /// returns the compiler's output if it failed.
+    /// Builds the sender alone, as `swift run kata` does (not the student's files, which may not
+    /// compile), for a `kata` started without `swift run`; returns the compiler's output if it failed.
     public func buildSender() throws -> BuildResult {
         let result = try ChildProcess.run(
             "swift",
             [
                 "build", "--product", "kata-report", "--package-path", workspace.root.path, "--scratch-path",
                 workspace.scratch(for: .student).path,
-            ],
-            environment: workspace.environment(for: .student))
+            ])
         return result.ending == .exited(0) ? .built : .failed(output: result.output)
     }
 }

@@ -85,7 +85,7 @@ struct QuickBuild: Codable, Sendable, Equatable {
     /// Recompiles the module and relinks the test binary if an object file changed.
     func run(cancellation: Cancellation?) throws -> Outcome {
         removeStaleObjects()
-        let before = Self.identity(of: interface)
+        let before = FileIdentity.of(interface)
         let compiled = try ChildProcess.run(
             compile[0], Array(compile.dropFirst()), cancellation: cancellation)
         switch compiled.ending {
@@ -93,7 +93,7 @@ struct QuickBuild: Codable, Sendable, Equatable {
         case .cancelled: return .cancelled
         default: return .failed(output: compiled.output)
         }
-        guard Self.identity(of: interface) == before else { return .needsFullBuild }
+        guard FileIdentity.of(interface) == before else { return .needsFullBuild }
         guard objectsAreNewerThanBinary() else { return .built }
         let linked = try ChildProcess.run(link[0], Array(link.dropFirst()), cancellation: cancellation)
         if linked.ending != .exited(0) {
@@ -136,14 +136,6 @@ struct QuickBuild: Codable, Sendable, Equatable {
 
     private static func modified(_ path: String) -> Date? {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-    }
-
-    /// A file's modification time and size: the compiler rewrites the interface only when it changed.
-    private static func identity(of path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-        let size = attributes[.size] as? Int ?? -1
-        let time = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
-        return "\(time) \(size)"
     }
 }
 

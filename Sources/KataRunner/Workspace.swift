@@ -16,8 +16,10 @@ public struct Workspace: Sendable {
         /// The reference solutions in `Exercises/Solutions/`.
         case solutions
 
-        /// Where it is built: the student's copy apart, so that `kata verify` never slows their loop.
-        var scratchFolder: String { self == .student ? ".build-kata" : ".build-kata-verify" }
+        /// Where it is built. The student's copy in `.build/` with everything else (`swift run kata`
+        /// has built SwiftNIO and the runtime there already, and `swift run tour` the same); the
+        /// teacher's copies apart, so that `kata verify` never disturbs a student's loop.
+        var scratchFolder: String { self == .student ? ".build" : ".build-kata-verify" }
     }
 
     /// The workspace containing the current directory (or one of its parents).
@@ -85,21 +87,16 @@ public struct Workspace: Sendable {
         let folder = scratch ?? self.scratch(for: copy)
         let result = try ChildProcess.run(
             "swift",
-            ["build"] + products(for: copy) + ["--package-path", root.path, "--scratch-path", folder.path],
+            [
+                "build", "--product", Self.testProduct, "--package-path", root.path, "--scratch-path",
+                folder.path,
+            ],
             environment: environment(for: copy, round: round), cancellation: cancellation)
         switch result.ending {
         case .exited(0): return .built
         case .cancelled: return .cancelled
         default: return .failed(output: result.output)
         }
-    }
-
-    /// What a build of `copy` makes: the kata test binary, and once the workspace has joined a
-    /// classroom also the reporter (`kata-report`), kept up to date with the runtime it links.
-    /// Until then it is not built at all: most students never join one.
-    func products(for copy: Copy) -> [String] {
-        copy == .student && ClassroomFolder(workspaceRoot: root).enrolment() != nil
-            ? ["--build-tests"] : ["--product", Self.testProduct]
     }
 
     /// The product SwiftPM makes of every test target (named after the package).

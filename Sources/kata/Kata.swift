@@ -54,9 +54,7 @@ struct Context: Sendable {
 
     /// Says that the first build takes a while, before it starts.
     func announceFirstBuild() {
-        if !FileManager.default.fileExists(
-            atPath: workspace.testBinary(in: workspace.scratch(for: .student)).path)
-        {
+        if !checker.hasBuilt {
             say("Building the exercises and their tests for the first time (a few minutes; then seconds)…")
         }
     }

@@ -1,4 +1,3 @@
-import ClassroomStudent
 import Foundation
 import Testing
 
@@ -26,10 +25,14 @@ import Testing
             """
             // swift-tools-version: 6.1
             import PackageDescription
+            // As the real manifest: the solutions by default, the student's files for `kata`.
+            let student = Context.environment["NODENET_KATA"] == "student"
             let package = Package(
                 name: "NodeNetSwift",
                 targets: [
-                    .target(name: "Kata", path: "Exercises", exclude: ["kata.json", "Stubs"]),
+                    student
+                        ? .target(name: "Kata", path: "Exercises", exclude: ["kata.json", "Stubs", "Solutions"])
+                        : .target(name: "Kata", path: "Exercises/Solutions"),
                     .testTarget(name: "KataTests", dependencies: ["Kata"]),
                 ]
             )
@@ -42,6 +45,7 @@ import Testing
             """)
         try write("Exercises/Stubs/01-q/Answer.swift", "public func answer() -> Int { 0 }\n")
         try write("Exercises/01-q/Answer.swift", "public func answer() -> Int { 1 }\n")
+        try write("Exercises/Solutions/01-q/Answer.swift", "public func answer() -> Int { 42 }\n")
         try write(
             "Tests/KataTests/01-q/AnswerKata.swift",
             """
@@ -118,15 +122,51 @@ import Testing
         #expect(added.progress.state(of: "answer") == .done)
     }
 
-    @Test func theClassroomReporterIsBuiltOnlyOnceTheWorkspaceJoined() throws {
+    @Test func whatSwiftBuildAndSwiftTestMakeInTheSharedFolderIsNeverTakenForTheStudentsBuild()
+        async throws
+    {
         defer { try? FileManager.default.removeItem(at: workspace.root) }
-        #expect(workspace.products(for: .student) == ["--product", "NodeNetSwiftPackageTests"])
-        try ClassroomFolder(workspaceRoot: workspace.root).save(
-            Enrolment(address: "https://127.0.0.1:8443", name: "Ada", token: "t", caFingerprint: "AB"),
-            caPEM: "")
-        #expect(workspace.products(for: .student) == ["--build-tests"])
-        // `kata verify`'s copies never build it.
-        #expect(workspace.products(for: .solutions) == ["--product", "NodeNetSwiftPackageTests"])
+        let first = try await save("public func answer() -> Int { 1 }\n")
+        #expect(first.swiftPMRan)
+        #expect(first.progress.state(of: "answer") != .done)
+
+        // `swift test`'s build: the reference solution's module, linked into the same test binary.
+        try await buildDefault(["--build-tests"])
+        // (A new answer: an unchanged file keeps its remembered verdict and runs nothing.)
+        let afterTests = try await save("public func answer() -> Int { 2 }\n")
+        #expect(afterTests.swiftPMRan, "the binary is the solution's now: the student's copy is rebuilt")
+        guard case .failing(let messages) = afterTests.progress.state(of: "answer") else {
+            let state = String(describing: afterTests.progress.state(of: "answer"))
+            Issue.record("the student's answer 2 is failing, whatever the solution's binary said: \(state)")
+            return
+        }
+        #expect(messages.contains { $0.contains("answer() is 2") })
+
+        // Quick builds go on from that rebuild.
+        let body = try await save("public func answer() -> Int { 7 }\n")
+        #expect(!body.swiftPMRan)
+        #expect(body.progress.state(of: "answer") != .done)
+
+        // `swift build`'s: the solution's module and objects, the test binary left alone. A quick
+        // build would compile against the solution's records; SwiftPM rebuilds the student's.
+        try await buildDefault([])
+        let right = try await save("public func answer() -> Int { 42 }\n")
+        #expect(right.swiftPMRan)
+        #expect(right.progress.state(of: "answer") == .done)
+    }
+
+    /// `swift build` with `arguments` in the student's build folder, as the README's commands
+    /// run it there: the manifest's default mode, which builds the reference solutions.
+    private func buildDefault(_ arguments: [String]) async throws {
+        let result = try await Fixtures.offThePool {
+            try ChildProcess.run(
+                "swift",
+                ["build"] + arguments + [
+                    "--package-path", workspace.root.path, "--scratch-path",
+                    workspace.scratch(for: .student).path,
+                ])
+        }
+        #expect(result.ending == .exited(0), "swift build failed: \(result.output)")
     }
 
     @Test func aLinkThatFailsLeavesNoBinaryToRun() throws {
