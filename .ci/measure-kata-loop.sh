@@ -7,7 +7,8 @@
 #      then a save that only moves lines (rebuilt without SwiftPM), also without `swift run`;
 #   4. the whole board: every exercise's file changed at once (the reference solutions copied
 #      in), so that every suite runs;
-#   5. `swift run kata hint`.
+#   5. `swift run kata hint`;
+#   6. on a second fresh clone, the README's order: `swift run tour`, then the first `swift run kata`.
 # Not part of CI. Usage: .ci/measure-kata-loop.sh [folder]   (default: a new folder under /tmp)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,4 +56,8 @@ done
 timed "4. the whole board, every file changed (solutions copied in)" swift run kata
 grep -m1 "Kata:" "$work/last.txt" | sed 's/^/      /' || true
 timed "5. swift run kata hint" swift run kata hint
+git clone -q "$root" "$work/toured"
+cd "$work/toured"
+timed "6a. swift run tour on a second fresh clone" swift run tour
+timed "6b. then the first swift run kata (the runtime already built)" swift run kata
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Output of the last step: $work/last.txt"

@@ -9,13 +9,14 @@ struct BuildStamp: Codable, Sendable, Equatable {
     /// The hash of every file the build read (see ``Checker``).
     var files: String
     /// Identities of the test binary and, when quick builds are possible, of the module's
-    /// interface and output file map (``outputs(binary:quick:)``).
+    /// interface (``outputs(binary:quick:)``).
     var outputs: [String]
 
-    /// The identities of what a build of the student's copy leaves: the test binary, and the
-    /// files a quick build relies on (another mode's build rewrites them).
+    /// The identities of what a build of the student's copy leaves: the test binary (`swift test`
+    /// links another), and the module's interface (`swift build` compiles the solutions' module,
+    /// whose interface differs).
     static func outputs(binary: String, quick: QuickBuild?) -> [String] {
-        ([binary] + (quick.map { [$0.interface, $0.outputFileMap] } ?? [])).map {
+        ([binary] + (quick.map { [$0.interface] } ?? [])).map {
             FileIdentity.of($0) ?? "missing"
         }
     }

@@ -43,28 +43,61 @@ struct QuickBuild: Codable, Sendable, Equatable {
 
     /// The commands of the last full build in `scratch`, for `key`, read from its build
     /// description; nil if they are not there as expected (a SwiftPM that writes them otherwise).
+    ///
+    /// The files those commands read their lists from (the module's sources and output file map,
+    /// the binary's objects) are copied into `kata-quick-build/`, and the commands read the copies:
+    /// a `swift run` in the manifest's default mode plans the same targets in the same folder and
+    /// rewrites SwiftPM's own files with the reference solutions' lists.
     static func fromBuildDescription(in scratch: URL, key: String) -> QuickBuild? {
         guard
             let text = try? String(contentsOf: scratch.appendingPathComponent("debug.yaml"), encoding: .utf8)
         else { return nil }
         let commands = BuildDescription(yaml: text)
+        let copies = scratch.appendingPathComponent("kata-quick-build")
         guard
-            let compile = commands.arguments(where: {
+            let compiled = commands.arguments(where: {
                 $0.hasPrefix("C.Kata-") && $0.hasSuffix("-debug.module")
             }),
-            let link = commands.arguments(where: {
+            let linked = commands.arguments(where: {
                 $0.hasPrefix("C.\(Workspace.testProduct)-") && $0.hasSuffix("-debug.test")
             }),
-            let interface = compile.value(after: "-emit-module-path"),
-            let binary = link.value(after: "-o"),
-            let map = compile.value(after: "-output-file-map")
+            let interface = compiled.value(after: "-emit-module-path"),
+            let binary = linked.value(after: "-o"),
+            let map = compiled.value(after: "-output-file-map"),
+            (try? FileManager.default.createDirectory(at: copies, withIntermediateDirectories: true)) != nil,
+            // The driver's machine-readable output would hide the errors from `compilerErrors(in:)`.
+            let compile = readingCopies(
+                compiled.filter { $0 != "-parseable-output" }, in: copies, as: "compile"),
+            let link = readingCopies(linked, in: copies, as: "link"),
+            let mapCopy = compile.value(after: "-output-file-map")
         else { return nil }
-        // The driver's machine-readable output would hide the errors from `compilerErrors(in:)`.
         return QuickBuild(
-            key: key, compile: compile.filter { $0 != "-parseable-output" }, link: link,
-            interface: interface, outputFileMap: map,
-            objects: URL(fileURLWithPath: map).deletingLastPathComponent().path,
-            binary: binary)
+            key: key, compile: compile, link: link, interface: interface, outputFileMap: mapCopy,
+            objects: URL(fileURLWithPath: map).deletingLastPathComponent().path, binary: binary)
+    }
+
+    /// `arguments` reading copies, made now in `folder`, of their response files (`@FILE`) and
+    /// output file map; nil if one could not be copied.
+    private static func readingCopies(_ arguments: [String], in folder: URL, as command: String) -> [String]?
+    {
+        var result: [String] = []
+        var isMap = false
+        for argument in arguments {
+            let path = argument.hasPrefix("@") ? String(argument.dropFirst()) : isMap ? argument : nil
+            isMap = argument == "-output-file-map"
+            guard let path else {
+                result.append(argument)
+                continue
+            }
+            let copy = folder.appendingPathComponent(
+                "\(command)-\(URL(fileURLWithPath: path).lastPathComponent)")
+            try? FileManager.default.removeItem(at: copy)
+            guard (try? FileManager.default.copyItem(atPath: path, toPath: copy.path)) != nil else {
+                return nil
+            }
+            result.append(argument.hasPrefix("@") ? "@" + copy.path : copy.path)
+        }
+        return result
     }
 
     /// Where the commands are kept between checks.

@@ -33,6 +33,8 @@ import Testing
                     student
                         ? .target(name: "Kata", path: "Exercises", exclude: ["kata.json", "Stubs", "Solutions"])
                         : .target(name: "Kata", path: "Exercises/Solutions"),
+                    // Another product of the default manifest, as the chapters are.
+                    .executableTarget(name: "tool", path: "Tool"),
                     .testTarget(name: "KataTests", dependencies: ["Kata"]),
                 ]
             )
@@ -46,6 +48,7 @@ import Testing
         try write("Exercises/Stubs/01-q/Answer.swift", "public func answer() -> Int { 0 }\n")
         try write("Exercises/01-q/Answer.swift", "public func answer() -> Int { 1 }\n")
         try write("Exercises/Solutions/01-q/Answer.swift", "public func answer() -> Int { 42 }\n")
+        try write("Tool/main.swift", "print(\"tool\")\n")
         try write(
             "Tests/KataTests/01-q/AnswerKata.swift",
             """
@@ -128,31 +131,47 @@ import Testing
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         let first = try await save("public func answer() -> Int { 1 }\n")
         #expect(first.swiftPMRan)
-        #expect(first.progress.state(of: "answer") != .done)
+        try expectFailing(first, saying: "answer() is 1")
+
+        // `swift run` of another product plans the default manifest's targets in the same folder,
+        // rewriting SwiftPM's lists for `Kata` with the solution's files: saves stay quick, and
+        // still compile the student's file.
+        try await buildDefault(["--product", "tool"])
+        let afterRun = try await save("public func answer() -> Int { 3 }\n")
+        #expect(!afterRun.swiftPMRan, "planning another product leaves the student's build as it was")
+        try expectFailing(afterRun, saying: "answer() is 3")
 
         // `swift test`'s build: the reference solution's module, linked into the same test binary.
         try await buildDefault(["--build-tests"])
-        // (A new answer: an unchanged file keeps its remembered verdict and runs nothing.)
         let afterTests = try await save("public func answer() -> Int { 2 }\n")
         #expect(afterTests.swiftPMRan, "the binary is the solution's now: the student's copy is rebuilt")
-        guard case .failing(let messages) = afterTests.progress.state(of: "answer") else {
-            let state = String(describing: afterTests.progress.state(of: "answer"))
-            Issue.record("the student's answer 2 is failing, whatever the solution's binary said: \(state)")
-            return
-        }
-        #expect(messages.contains { $0.contains("answer() is 2") })
+        try expectFailing(afterTests, saying: "answer() is 2")
 
         // Quick builds go on from that rebuild.
         let body = try await save("public func answer() -> Int { 7 }\n")
         #expect(!body.swiftPMRan)
-        #expect(body.progress.state(of: "answer") != .done)
+        try expectFailing(body, saying: "answer() is 7")
 
-        // `swift build`'s: the solution's module and objects, the test binary left alone. A quick
-        // build would compile against the solution's records; SwiftPM rebuilds the student's.
+        // `swift build`'s: the solution's objects under the student's binary. The next save is
+        // still the student's code, however it is rebuilt.
         try await buildDefault([])
-        let right = try await save("public func answer() -> Int { 42 }\n")
-        #expect(right.swiftPMRan)
-        #expect(right.progress.state(of: "answer") == .done)
+        try expectFailing(try await save("public func answer() -> Int { 41 }\n"), saying: "answer() is 41")
+        #expect(try await save("public func answer() -> Int { 42 }\n").progress.state(of: "answer") == .done)
+    }
+
+    /// Expects the board of `check` to say that the exercise fails, with `message` among what its tests said.
+    private func expectFailing(
+        _ check: (progress: KataProgress, swiftPMRan: Bool), saying message: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let state = check.progress.state(of: "answer")
+        guard case .failing(let messages) = state else {
+            Issue.record(
+                "expected failing with \"\(message)\": \(String(describing: state))",
+                sourceLocation: sourceLocation)
+            return
+        }
+        #expect(messages.contains { $0.contains(message) }, sourceLocation: sourceLocation)
     }
 
     /// `swift build` with `arguments` in the student's build folder, as the README's commands
@@ -189,6 +208,15 @@ import Testing
 
     @Test func theCommandsAreReadFromTheBuildDescription() throws {
         defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let scratch = workspace.scratch(for: .student)
+        let b = scratch.path
+        // The lists the commands read: SwiftPM's own, which planning in another mode rewrites.
+        let lists = scratch.appendingPathComponent("debug")
+        try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
+        try Data("{\"map\": 1}".utf8).write(to: lists.appendingPathComponent("output-file-map.json"))
+        try Data("/w/Exercises/01-q/Answer.swift\n".utf8).write(to: lists.appendingPathComponent("sources"))
+        try Data("/w/.b/Kata.build/Answer.swift.o\n".utf8).write(
+            to: lists.appendingPathComponent("Objects.LinkFileList"))
         let yaml = """
             client:
               name: basic
@@ -197,28 +225,42 @@ import Testing
                 tool: shell
                 inputs: ["/w/Exercises/01-q/Answer.swift"]
                 description: "Compiling Swift Module 'Kata' (1 sources)"
-                args: ["/s/swiftc","-module-name","Kata","-emit-module-path","/w/.b/Modules/Kata.swiftmodule",\
-            "-output-file-map","/w/.b/Kata.build/output-file-map.json","-parseable-output","-c"]
+                args: ["/s/swiftc","-module-name","Kata","-emit-module-path","\(b)/debug/Kata.swiftmodule",\
+            "-output-file-map","\(b)/debug/output-file-map.json","-parseable-output","@\(b)/debug/sources","-c"]
 
               "C.NodeNetSwiftPackageTests-x86_64-unknown-linux-gnu-debug.test":
                 tool: shell
-                args: ["/s/swiftc","-o","/w/.b/NodeNetSwiftPackageTests.xctest","-emit-executable"]
+                args: ["/s/swiftc","-o","\(b)/debug/NodeNetSwiftPackageTests.xctest",\
+            "@\(b)/debug/Objects.LinkFileList","-emit-executable"]
 
             """
-        let scratch = workspace.scratch(for: .student)
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         try yaml.write(to: scratch.appendingPathComponent("debug.yaml"), atomically: true, encoding: .utf8)
         let quick = try #require(QuickBuild.fromBuildDescription(in: scratch, key: "k"))
+        let copies = "\(b)/kata-quick-build"
         #expect(
             quick.compile == [
-                "/s/swiftc", "-module-name", "Kata", "-emit-module-path", "/w/.b/Modules/Kata.swiftmodule",
-                "-output-file-map", "/w/.b/Kata.build/output-file-map.json", "-c",
+                "/s/swiftc", "-module-name", "Kata", "-emit-module-path", "\(b)/debug/Kata.swiftmodule",
+                "-output-file-map", "\(copies)/compile-output-file-map.json", "@\(copies)/compile-sources",
+                "-c",
             ])
         #expect(
-            quick.link == ["/s/swiftc", "-o", "/w/.b/NodeNetSwiftPackageTests.xctest", "-emit-executable"])
-        #expect(quick.interface == "/w/.b/Modules/Kata.swiftmodule")
-        #expect(quick.objects == "/w/.b/Kata.build")
-        #expect(quick.binary == "/w/.b/NodeNetSwiftPackageTests.xctest")
+            quick.link == [
+                "/s/swiftc", "-o", "\(b)/debug/NodeNetSwiftPackageTests.xctest",
+                "@\(copies)/link-Objects.LinkFileList", "-emit-executable",
+            ])
+        #expect(quick.interface == "\(b)/debug/Kata.swiftmodule")
+        #expect(quick.outputFileMap == "\(copies)/compile-output-file-map.json")
+        #expect(quick.objects == "\(b)/debug")
+        #expect(quick.binary == "\(b)/debug/NodeNetSwiftPackageTests.xctest")
+        // The copies hold what the lists held when the commands were read, whatever comes after.
+        try Data("/w/Exercises/Solutions/01-q/Answer.swift\n".utf8).write(
+            to: lists.appendingPathComponent("sources"))
+        #expect(
+            try String(contentsOfFile: "\(copies)/compile-sources", encoding: .utf8)
+                == "/w/Exercises/01-q/Answer.swift\n")
+        #expect(
+            try String(contentsOfFile: "\(copies)/link-Objects.LinkFileList", encoding: .utf8)
+                == "/w/.b/Kata.build/Answer.swift.o\n")
         // Without one of its commands the description is not the shape expected: no quick builds.
         try yaml.replacingOccurrences(of: "C.Kata-", with: "C.Other-").write(
             to: scratch.appendingPathComponent("debug.yaml"), atomically: true, encoding: .utf8)
