@@ -1,17 +1,19 @@
 import Foundation
 
 /// A save's rebuild without SwiftPM. When only the contents of the student's files changed since
-/// the last full build, two of that build's own commands are all a rebuild needs: the `Kata`
-/// module's (the Swift driver, incremental: it recompiles the saved file) and the test binary's
-/// link. SwiftPM's planning, about a second on a 2-core laptop, is a third of such a rebuild, so
-/// the runner runs those two commands itself, as the full build wrote them in its build
+/// the last full build, that build's own commands are all a rebuild needs: the `Kata` module's
+/// (the Swift driver, incremental: it recompiles the saved file), the kata tests' when the
+/// module's interface changed (a new function or type: the driver recompiles the tests that use
+/// it), and the test binary's link. SwiftPM's planning, about a second on a 2-core laptop, is a
+/// third of a save's rebuild; and in `.build/`, which the kata build shares with the default
+/// manifest's (see ``Checker``), every switch between the two manifests costs SwiftPM seconds
+/// more. So the runner runs those commands itself, as the full build wrote them in its build
 /// description (`debug.yaml`).
 ///
 /// Anything else sends the check back to `swift build`: a file added, removed or renamed, a test,
-/// the runtime or the manifest changed (the ``key``), or a save that changed the module's
-/// interface (a new type or function), since then the tests themselves must be recompiled.
-/// SwiftPM's own bookkeeping stays right: it sees the newer sources and outputs at its next
-/// build and runs what it must again.
+/// the runtime or the manifest changed (the ``key``), or the tests' own interface changed by
+/// their recompile. SwiftPM's own bookkeeping stays right: it sees the newer sources and outputs
+/// at its next build and runs what it must again.
 struct QuickBuild: Codable, Sendable, Equatable {
     /// What the commands were written for: everything a build reads but the contents of the
     /// student's files (see ``Checker``).
@@ -28,6 +30,10 @@ struct QuickBuild: Codable, Sendable, Equatable {
     var objects: String
     /// The test binary.
     var binary: String
+    /// The kata tests' compile command, run when the module's interface changed.
+    var testsCompile: [String]? = nil
+    /// The kata tests' interface (only SwiftPM knows what else must be rebuilt when it changes).
+    var testsInterface: String? = nil
 
     /// What a quick build gave.
     enum Outcome: Sendable, Equatable {
@@ -71,9 +77,16 @@ struct QuickBuild: Codable, Sendable, Equatable {
             let link = readingCopies(linked, in: copies, as: "link"),
             let mapCopy = compile.value(after: "-output-file-map")
         else { return nil }
+        let tests = commands.arguments(where: {
+            $0.hasPrefix("C.KataTests-") && $0.hasSuffix("-debug.module")
+        })
         return QuickBuild(
             key: key, compile: compile, link: link, interface: interface, outputFileMap: mapCopy,
-            objects: URL(fileURLWithPath: map).deletingLastPathComponent().path, binary: binary)
+            objects: URL(fileURLWithPath: map).deletingLastPathComponent().path, binary: binary,
+            testsCompile: tests.flatMap {
+                readingCopies($0.filter { $0 != "-parseable-output" }, in: copies, as: "tests")
+            },
+            testsInterface: tests?.value(after: "-emit-module-path"))
     }
 
     /// `arguments` reading copies, made now in `folder`, of their response files (`@FILE`) and
@@ -119,15 +132,15 @@ struct QuickBuild: Codable, Sendable, Equatable {
     func run(cancellation: Cancellation?) throws -> Outcome {
         removeStaleObjects()
         let before = FileIdentity.of(interface)
-        let compiled = try ChildProcess.run(
-            compile[0], Array(compile.dropFirst()), cancellation: cancellation)
-        switch compiled.ending {
-        case .exited(0): break
-        case .cancelled: return .cancelled
-        default: return .failed(output: compiled.output)
+        if let stop = try step(compile, cancellation: cancellation) { return stop }
+        if FileIdentity.of(interface) != before {
+            guard let testsCompile, let testsInterface else { return .needsFullBuild }
+            let testsBefore = FileIdentity.of(testsInterface)
+            if let stop = try step(testsCompile, cancellation: cancellation) { return stop }
+            guard FileIdentity.of(testsInterface) == testsBefore else { return .needsFullBuild }
+        } else if !objectsAreNewerThanBinary() {
+            return .built
         }
-        guard FileIdentity.of(interface) == before else { return .needsFullBuild }
-        guard objectsAreNewerThanBinary() else { return .built }
         let linked = try ChildProcess.run(link[0], Array(link.dropFirst()), cancellation: cancellation)
         if linked.ending != .exited(0) {
             // A link cut short may leave half a binary newer than every object: never run it.
@@ -137,6 +150,18 @@ struct QuickBuild: Codable, Sendable, Equatable {
         case .exited(0): return .built
         case .cancelled: return .cancelled
         default: return .needsFullBuild
+        }
+    }
+
+    /// Runs a compile; nil if it succeeded, else how the build ends (the compiler's errors are
+    /// the student's to read, whether in their file or in a test that no longer fits it).
+    private func step(_ command: [String], cancellation: Cancellation?) throws -> Outcome? {
+        let compiled = try ChildProcess.run(
+            command[0], Array(command.dropFirst()), cancellation: cancellation)
+        switch compiled.ending {
+        case .exited(0): return nil
+        case .cancelled: return .cancelled
+        default: return .failed(output: compiled.output)
         }
     }
 

@@ -100,12 +100,26 @@ import Testing
         #expect(broken.progress.compilerOutput?.contains("Answer.swift") == true)
         #expect(broken.progress.compilerOutput?.contains("error:") == true)
 
-        // A new public function changes the interface the tests compile against: SwiftPM again.
+        // A new public function changes the interface the tests compile against: they are
+        // recompiled, still without SwiftPM.
         let grown = try await save("public func answer() -> Int { 42 }\npublic func extra() -> Int { 1 }\n")
-        #expect(grown.swiftPMRan)
+        #expect(!grown.swiftPMRan)
         #expect(grown.progress.state(of: "answer") == .done)
 
-        // And the quick path works from that build's commands in turn.
+        // A function the tests call, gone: the tests' compile errors are what the student reads.
+        let renamed = try await save("public func answr() -> Int { 42 }\npublic func extra() -> Int { 1 }\n")
+        #expect(!renamed.swiftPMRan)
+        #expect(renamed.progress.compilerOutput?.contains("AnswerKata.swift") == true)
+        #expect(renamed.progress.compilerOutput?.contains("answer") == true)
+
+        // Tests compiled only in part are never linked: the fix goes through SwiftPM.
+        // (Not the text saved before, whose verdict is remembered: that would build nothing.)
+        let fixed = try await save(
+            "public func answer() -> Int { 40 + 2 }\npublic func extra() -> Int { 1 }\n")
+        #expect(fixed.swiftPMRan)
+        #expect(fixed.progress.state(of: "answer") == .done)
+
+        // And the quick path goes on from that build's commands.
         let wrongAgain = try await save(
             "public func answer() -> Int { 7 }\npublic func extra() -> Int { 1 }\n")
         #expect(!wrongAgain.swiftPMRan)
@@ -228,6 +242,11 @@ import Testing
                 args: ["/s/swiftc","-module-name","Kata","-emit-module-path","\(b)/debug/Kata.swiftmodule",\
             "-output-file-map","\(b)/debug/output-file-map.json","-parseable-output","@\(b)/debug/sources","-c"]
 
+              "C.KataTests-x86_64-unknown-linux-gnu-debug.module":
+                tool: shell
+                args: ["/s/swiftc","-module-name","KataTests","-emit-module-path","\(b)/debug/KataTests.swiftmodule",\
+            "-output-file-map","\(b)/debug/output-file-map.json","-parseable-output","@\(b)/debug/sources"]
+
               "C.NodeNetSwiftPackageTests-x86_64-unknown-linux-gnu-debug.test":
                 tool: shell
                 args: ["/s/swiftc","-o","\(b)/debug/NodeNetSwiftPackageTests.xctest",\
@@ -252,6 +271,13 @@ import Testing
         #expect(quick.outputFileMap == "\(copies)/compile-output-file-map.json")
         #expect(quick.objects == "\(b)/debug")
         #expect(quick.binary == "\(b)/debug/NodeNetSwiftPackageTests.xctest")
+        #expect(
+            quick.testsCompile == [
+                "/s/swiftc", "-module-name", "KataTests", "-emit-module-path",
+                "\(b)/debug/KataTests.swiftmodule",
+                "-output-file-map", "\(copies)/tests-output-file-map.json", "@\(copies)/tests-sources",
+            ])
+        #expect(quick.testsInterface == "\(b)/debug/KataTests.swiftmodule")
         // The copies hold what the lists held when the commands were read, whatever comes after.
         try Data("/w/Exercises/Solutions/01-q/Answer.swift\n".utf8).write(
             to: lists.appendingPathComponent("sources"))
