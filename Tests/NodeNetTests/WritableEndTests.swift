@@ -17,6 +17,14 @@ import Testing
         return (server, client)
     }
 
+    /// Runs `act`, then waits for `client`'s `close`.
+    private func untilClose(_ client: Socket, _ act: () -> Void) async throws {
+        try await waitFor("close") { done in
+            client.on(.close) { _ in done() }
+            act()
+        }
+    }
+
     @Test func writeAnswersFalseAtExactlyTheHighWaterMarkWhileItWaits() async throws {
         let (server, port) = try await listeningServer { $0.resume() }
         let client = net.connect(port)
@@ -54,10 +62,7 @@ import Testing
         client.on(.finish) { log.add("finish") }
         while client.write(Buffer.alloc(64 * 1024)) {}
         client.end()
-        try await waitFor("close") { done in
-            client.on(.close) { _ in done() }
-            serverSide?.resume()
-        }
+        try await untilClose(client) { serverSide?.resume() }
         // Node 20: a false write, then end(): `finish` and `close`, never `drain`.
         #expect(log.entries == ["finish"])
         server.close()
@@ -67,8 +72,7 @@ import Testing
         let (server, client) = try await connectedClient()
         let log = EventLog()
         client.on(.finish) { log.add("finish listener") }
-        try await waitFor("close") { done in
-            client.on(.close) { _ in done() }
+        try await untilClose(client) {
             client.end("a") { log.add("end callback 1") }
             client.end { log.add("end callback 2") }
         }
@@ -102,8 +106,7 @@ import Testing
         let (server, client) = try await connectedClient()
         let log = EventLog()
         client.on(.finish) { log.add("finish") }
-        try await waitFor("close") { done in
-            client.on(.close) { _ in done() }
+        try await untilClose(client) {
             client.end("x") { log.add("end callback") }
             client.destroy()
         }
