@@ -51,6 +51,35 @@ import Testing
         server.close()
     }
 
+    @Test func drainComesBeforeTheCallbackOfTheWriteThatEmptiedTheBuffer() async throws {
+        var serverSide: Socket?
+        let (server, client) = try await connectedClient { socket in
+            socket.pause()
+            serverSide = socket
+        }
+        let log = EventLog()
+        var writes = 0
+        var lastCallback: (@NodeActor () -> Void)?
+        var accepted = true
+        while accepted {
+            writes += 1
+            let write = writes
+            accepted = client.write(Buffer.alloc(64 * 1024)) { _ in
+                log.add("callback \(write)")
+                if write == writes { lastCallback?() }
+            }
+        }
+        try await waitFor("the last write's callback") { done in
+            lastCallback = done
+            client.once(.drain) { log.add("drain") }
+            serverSide?.resume()
+        }
+        // Node 20: ... callback 58, drain, callback 59.
+        #expect(log.entries.suffix(2) == ["drain", "callback \(writes)"])
+        client.destroy()
+        server.close()
+    }
+
     @Test func noDrainOnceEndWasCalled() async throws {
         var serverSide: Socket?
         let (server, client) = try await connectedClient { socket in

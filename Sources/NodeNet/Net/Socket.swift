@@ -388,11 +388,12 @@ import NIOPosix
             case .success: nil
             case .failure(let error): NodeError(error, syscall: "write")
             }
-        if let callback { afterIOBatch { callback(error) } }
-        guard error == nil else { return }
-        if writable.takeDrain() {
+        // As in Node, `drain` comes before the callback of the write that emptied the buffer.
+        if error == nil && writable.takeDrain() {
             afterIOBatch { if !self.destroyed { self.emit(.drain) } }
         }
+        if let callback { afterIOBatch { callback(error) } }
+        guard error == nil else { return }
         shutdownWhenFlushed()
     }
 
