@@ -23,6 +23,25 @@ import Testing
         server.close()
     }
 
+    @Test func aResponseFinishesThenCloses() async throws {
+        let log = EventLog()
+        var closed: (@NodeActor () -> Void)?
+        let (server, port) = try await listeningHTTPServer { _, res in
+            res.on(.finish) {
+                log.add("finish, ended \(res.writableEnded), finished \(res.writableFinished)")
+            }
+            res.on(.close) { closed?() }
+            res.end("x")
+            log.add("ended \(res.writableEnded)")
+        }
+        try await waitFor("the response's close") { done in
+            closed = done
+            http.request(RequestOptions(host: "127.0.0.1", port: port, agent: nil)) { $0.resume() }.end()
+        }
+        #expect(log.entries == ["ended true", "finish, ended true, finished true"])
+        server.close()
+    }
+
     @Test func endAfterFinishCallsBackAtOnce() async throws {
         let log = EventLog()
         let (server, port) = try await listeningHTTPServer { _, res in
