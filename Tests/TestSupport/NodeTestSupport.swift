@@ -141,6 +141,18 @@ public func listeningHTTPServer(
     return (server, server.address()!.port)
 }
 
+/// A `GET /` on a connection of its own, read to the end of the response. No agent: another
+/// test's `Agent.global.destroy()` would cut a pooled connection.
+@NodeActor
+public func getToTheEnd(_ port: Int) async throws {
+    try await waitFor("response") { done in
+        http.request(RequestOptions(host: "127.0.0.1", port: port, agent: nil)) { res in
+            res.resume()
+            res.on(.end, done)
+        }.end()
+    }
+}
+
 /// What a raw TCP client received: the text, and whether the server closed the connection.
 public struct RawReply: Sendable {
     /// Everything received, with any `Date:` value replaced by `D` so replies compare exactly.

@@ -29,15 +29,18 @@
     /// The connection this message is written to, once it is its turn.
     public internal(set) var socket: Socket?
     private var pending: [(Buffer, (@NodeActor (NodeError?) -> Void)?)] = []
-    private var pendingBytes = 0
+    /// The bytes queued before the message has its connection, the `drain` owed, and the end.
+    private var writable = WritableState()
     /// Bytes written while the message waits for its turn on the connection.
-    var queuedBytes: Int { pendingBytes }
-    private var needDrain = false
+    var queuedBytes: Int { writable.length }
 
     /// Whether `end()` has been called.
-    public private(set) var writableEnded = false
+    public var writableEnded: Bool { writable.ended }
     /// Whether every byte has been handed to the connection (`finish` has fired).
-    public private(set) var writableFinished = false
+    public var writableFinished: Bool { writable.finished }
+    /// Whether a `write` returned false and its `drain` is still to come (never once `end()` is
+    /// called).
+    public var writableNeedDrain: Bool { writable.needsDrain }
 
     /// Whether the head has been built (it goes out with the first body bytes); headers can no
     /// longer change.
@@ -164,9 +167,12 @@
     /// more queued than it likes: wait for `drain`. `callback` runs once the bytes are handed over.
     @discardableResult
     public func write(_ chunk: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
-        guard !writableEnded else {
-            emit(.error, .writeAfterEnd)
-            if let callback { afterIOBatch { callback(.writeAfterEnd) } }
+        if let refusal = writable.refusal(destroyed: false) {
+            // As Node: the callback, then `error` unless the connection is gone, both later.
+            afterIOBatch {
+                callback?(refusal.error)
+                if self.socket?.destroyed != true { self.emit(.error, refusal.error) }
+            }
             return false
         }
         if storedHead == nil { implicitHead() }
@@ -199,9 +205,12 @@
         return send(chunk, callback)
     }
 
-    /// Sends `chunk` if given and finishes the message. `callback` runs at `finish`.
+    /// Sends `chunk` if given and finishes the message. `callback` runs at `finish`, or at once if
+    /// the message has already finished (Node passes it `ERR_STREAM_ALREADY_FINISHED` then).
     public func end(_ chunk: Buffer? = nil, _ callback: (@NodeActor () -> Void)? = nil) {
-        if let callback { once(.finish, callback) }
+        if let callback {
+            if writableFinished { callback() } else { once(.finish, callback) }
+        }
         guard !writableEnded else { return }
         if storedHead == nil {
             contentLength = chunk?.count ?? 0
@@ -217,7 +226,7 @@
             // alone, so the whole response is one write with nothing behind it.
             _ = writeBody(chunk, lastPiece ? finishing : nil)
         }
-        writableEnded = true
+        _ = writable.beginEnding()
         if lastPiece { return }
         if chunkedEncoding && hasBody {
             send(Buffer("0\r\n\r\n"), finishing)
@@ -232,8 +241,7 @@
     }
 
     private func didFinish() {
-        guard !writableFinished else { return }
-        writableFinished = true
+        guard writable.finish() != nil else { return }
         emit(.finish)
         finished()
     }
@@ -253,10 +261,8 @@
         }
         guard let socket else {
             pending.append((data, callback))
-            pendingBytes += data.count
-            let below = pendingBytes < 16384
-            if !below { needDrain = true }
-            return below
+            writable.queue(data.count)
+            return writable.answer()
         }
         return writeToSocket(socket, data, callback)
     }
@@ -276,9 +282,7 @@
         }
         // Even an empty write goes through the socket: its callback then runs after every
         // earlier byte is handed over, which is when `finish` may fire.
-        let below = socket.write(data, callback)
-        if !below { needDrain = true }
-        return below
+        return writable.answer(belowMark: socket.write(data, callback))
     }
 
     /// Gives the message its connection and sends what was queued.
@@ -286,14 +290,14 @@
         self.socket = socket
         let queued = pending
         pending = []
-        pendingBytes = 0
+        writable.handedOver(writable.length)
         for (data, callback) in queued { _ = writeToSocket(socket, data, callback) }
     }
 
-    /// The connection has caught up: `drain` if a `write` returned false.
+    /// The connection has caught up: `drain` if a `write` returned false, and `end()` has not
+    /// been called since (Node's `socketOnDrain`).
     func socketDrained() {
-        guard needDrain else { return }
-        needDrain = false
+        guard writable.takeDrain() else { return }
         emit(.drain)
     }
 }

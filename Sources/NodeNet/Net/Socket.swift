@@ -38,17 +38,25 @@ import NIOPosix
     public var readableEnded: Bool { readable.end == .emitted }
 
     // Writing
-    private var writableEnd = SocketWritableEnd.open
+    /// The bytes not yet taken by the kernel, the `drain` owed, and how far `end()` has come.
+    private var writable = WritableState()
     private var pendingBeforeConnect: [(OutboundMessage, (@NodeActor (NodeError?) -> Void)?)] = []
-    private var needDrain = false
     /// Bytes handed to `write` so far (Node counts queued bytes too).
     public private(set) var bytesWritten = 0
     /// Bytes written but not yet taken by the kernel.
-    public private(set) var writableLength = 0
-    /// The buffered amount above which `write` returns false (Node 20: 16384).
-    public var writableHighWaterMark = 16384
+    public var writableLength: Int { writable.length }
+    /// The buffered amount at which `write` returns false (Node 20: 16384).
+    public var writableHighWaterMark: Int {
+        get { writable.highWaterMark }
+        set { writable.highWaterMark = newValue }
+    }
     /// Whether `end()` has been called.
-    public var writableEnded: Bool { writableEnd != .open }
+    public var writableEnded: Bool { writable.ended }
+    /// Whether `finish` has fired: our FIN is sent.
+    public var writableFinished: Bool { writable.finished }
+    /// Whether a `write` returned false and its `drain` is still to come (never once `end()` is
+    /// called, nor once the socket is destroyed).
+    public var writableNeedDrain: Bool { writable.needsDrain && !destroyed }
 
     // Lifecycle
     /// Whether the socket is still connecting (client side).
@@ -210,10 +218,10 @@ import NIOPosix
         let askedFor = destroyRequested
         life = .closed
         idle?.stop()
-        if (writableEnd == .ending || writableEnd == .shuttingDown) && !errorEmitted {
-            writableEnd = .finished
-            emit(.finish)
-        }
+        // SwiftNIO closes the whole channel when our FIN follows the peer's: that close is our
+        // `finish`. A destroyed socket, as in Node, never finishes.
+        if !errorEmitted && !askedFor { emitFinish() }
+        writable.destroyed()
         // SwiftNIO folds "peer sent FIN" into the close when our side was already shut; Node
         // still reports it as `end`, so a clean close we did not ask for is the peer's FIN.
         if !errorEmitted && !askedFor && readable.isEmpty && !reading.reasons.contains(.untilResumed)
@@ -336,27 +344,23 @@ import NIOPosix
             }
             return false
         }
-        if destroyed {
-            if let callback { afterIOBatch { callback(.writeAfterDestroy) } }
-            return false
-        }
-        if writableEnded {
+        if let refusal = writable.refusal(destroyed: destroyed) {
             afterIOBatch {
-                callback?(.writeAfterEnd)
-                self.destroy(.writeAfterEnd)
+                callback?(refusal.error)
+                // A write after end also destroys the socket with the error, as Node's does.
+                if refusal == .afterEnd { self.destroy(refusal.error) }
             }
             return false
         }
         bytesWritten += data.count
-        writableLength += data.count
+        writable.queue(data.count)
         if connecting {
             pendingBeforeConnect.append((data, callback))
         } else {
+            // The kernel may take the bytes at once: the answer counts what is still waiting.
             send(data, callback)
         }
-        let belowMark = writableLength < writableHighWaterMark
-        if !belowMark { needDrain = true }
-        return belowMark
+        return writable.answer()
     }
 
     /// Sends the UTF-8 bytes of `text`.
@@ -378,30 +382,31 @@ import NIOPosix
         _ result: Result<Void, any Error>,
         _ callback: (@NodeActor (NodeError?) -> Void)?
     ) {
-        writableLength -= count
+        writable.handedOver(count)
         let error: NodeError? =
             switch result {
             case .success: nil
             case .failure(let error): NodeError(error, syscall: "write")
             }
+        // As in Node, `drain` comes before the callback of the write that emptied the buffer.
+        if error == nil && writable.takeDrain() {
+            afterIOBatch { if !self.destroyed { self.emit(.drain) } }
+        }
         if let callback { afterIOBatch { callback(error) } }
         guard error == nil else { return }
-        if writableLength == 0 {
-            if needDrain {
-                needDrain = false
-                afterIOBatch { if !self.destroyed { self.emit(.drain) } }
-            }
-            if writableEnded { shutdownWhenFlushed() }
-        }
+        shutdownWhenFlushed()
     }
 
     /// Sends `data` if given, then FIN: we will write no more. The socket closes once the peer
     /// has ended too (at once when it already has, unless `allowHalfOpen`).
+    ///
+    /// `callback` runs at `finish`, before its listeners, or soon if the socket has already
+    /// finished. Node also calls it, with an error, when the socket is destroyed first; this one
+    /// cannot take an error and does not run then.
     public func end(_ data: Buffer? = nil, _ callback: (@NodeActor () -> Void)? = nil) {
         if let data { write(data) }
-        if let callback { once(.finish, callback) }
-        guard !writableEnded, !destroyed else { return }
-        writableEnd = .ending
+        if let callback, !destroyed, !writable.runAtFinish(callback) { afterIOBatch(callback) }
+        guard !destroyed, writable.beginEnding() else { return }
         if !connecting { shutdownWhenFlushed() }
     }
 
@@ -413,20 +418,30 @@ import NIOPosix
     private func shutdownWhenFlushed() {
         // SwiftNIO turns an output shutdown into a full close once input is shut, and a full
         // close drops queued writes; waiting for our own queue to empty keeps every byte.
-        guard writableLength == 0, writableEnd == .ending, let channel else { return }
-        writableEnd = .shuttingDown
+        guard writable.endIsDue, let channel else { return }
+        writable.endSent()
         channel.close(mode: .output).whenCompleteOnNode { _ in self.didShutdownOutput() }
     }
 
     private func didShutdownOutput() {
-        guard writableEnd != .finished, !destroyed else { return }
-        writableEnd = .finished
+        // SwiftNIO may report the shutdown inside `end()`; Node's `finish` always comes later,
+        // and not at all once the socket is destroyed.
+        afterIOBatch {
+            guard !self.destroyed, !self.destroyRequested else { return }
+            self.emitFinish()
+            self.closeIfBothSidesDone()
+        }
+    }
+
+    /// `finish`, once: `end`'s callbacks first, then the listeners, as in Node.
+    private func emitFinish() {
+        guard let callbacks = writable.finish() else { return }
+        for callback in callbacks { callback() }
         emit(.finish)
-        closeIfBothSidesDone()
     }
 
     private func closeIfBothSidesDone() {
-        if readable.end == .emitted && writableEnd == .finished { channel?.close(promise: nil) }
+        if readable.end == .emitted && writable.finished { channel?.close(promise: nil) }
     }
 
     /// Closes the connection at once, dropping unsent data. With `error`, emits it first.

@@ -11,15 +11,3 @@ enum SocketLife: Equatable {
     /// Closed: `close` has fired and nothing more happens.
     case closed
 }
-
-/// How far our side of the stream has come.
-enum SocketWritableEnd {
-    /// We may write.
-    case open
-    /// `end()` was called; queued bytes are still going out before our FIN.
-    case ending
-    /// Every byte is out and our FIN has been asked for.
-    case shuttingDown
-    /// `finish` has fired.
-    case finished
-}
