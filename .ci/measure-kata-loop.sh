@@ -5,8 +5,9 @@
 #   2. `swift run kata` again, nothing changed;
 #   3. a save of the current exercise (a wrong attempt, then the right one), then `swift run kata`;
 #      then a save that only moves lines (rebuilt without SwiftPM), also without `swift run`;
+#      then three saves in a row, as a student makes them; then two that add a helper function;
 #   4. the whole board: every exercise's file changed at once (the reference solutions copied
-#      in), so that every suite runs;
+#      in), so that every suite runs; then every file saved again with a comment added;
 #   5. `swift run kata hint`;
 #   6. on a second fresh clone, the README's order: `swift run tour`, then the first `swift run kata`.
 # Not part of CI. Usage: .ci/measure-kata-loop.sh [folder]   (default: a new folder under /tmp)
@@ -50,11 +51,25 @@ timed "3c. the same, without swift run's own check (.build/debug/kata)" .build/d
 { echo; cat "$mine"; } >"$work/moved.swift" && cp "$work/moved.swift" "$mine"
 timed "3d. a save that changes lines inside $file (passing)" swift run kata
 timed "3e. the same save in kata watch's loop (.build/debug/kata)" sh -c "{ echo; cat '$mine'; } >'$work/moved.swift' && cp '$work/moved.swift' '$mine' && .build/debug/kata"
+# A student saves many times in a row: the steady state, once SwiftPM's plan is the kata's own.
+for n in 1 2 3; do
+    printf '\n// save %s\n' "$n" >>"$mine"
+    timed "3f. save $n of three in a row (passing), swift run kata" swift run kata
+done
+# A helper of the student's own, which no test names: the tests are relinked, not recompiled.
+for n in 1 2; do
+    printf '\nprivate func helper%s() -> Int { %s }\n' "$n" "$n" >>"$mine"
+    timed "3g. a save that adds a helper function ($n of two), swift run kata" swift run kata
+done
 for copy in Exercises/Solutions/*/*.swift; do
     cp "$copy" "Exercises/${copy#Exercises/Solutions/}"
 done
 timed "4. the whole board, every file changed (solutions copied in)" swift run kata
 grep -m1 "Kata:" "$work/last.txt" | sed 's/^/      /' || true
+for copy in Exercises/Solutions/*/*.swift; do
+    printf '\n// saved again\n' >>"Exercises/${copy#Exercises/Solutions/}"
+done
+timed "4b. every file saved again, what they declare unchanged" swift run kata
 timed "5. swift run kata hint" swift run kata hint
 git clone -q "$root" "$work/toured"
 cd "$work/toured"

@@ -204,10 +204,12 @@ public struct Checker: Sendable {
             previous.key = ""
             previous.write(to: scratch)
         }
+        QuickBuild.forgetWhatTheTestsSee(in: scratch)
         let result = try workspace.build(.student, cancellation: cancellation)
         if result == .built {
             let quick = QuickBuild.fromBuildDescription(in: scratch, key: quickKey)
             quick?.write(to: scratch)
+            try quick?.learnWhatTheTestsSee(cancellation: cancellation)
             let binary = workspace.testBinary(in: scratch).path
             BuildStamp(files: stamp, outputs: BuildStamp.outputs(binary: binary, quick: quick))
                 .write(to: stampFile)

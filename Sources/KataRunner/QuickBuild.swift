@@ -2,9 +2,9 @@ import Foundation
 
 /// A save's rebuild without SwiftPM. When only the contents of the student's files changed since
 /// the last full build, that build's own commands are all a rebuild needs: the `Kata` module's
-/// (the Swift driver, incremental: it recompiles the saved file), the kata tests' when the
-/// module's interface changed (a new function or type: the driver recompiles the tests that use
-/// it), and the test binary's link. SwiftPM's planning, about a second on a 2-core laptop, is a
+/// (the Swift driver, incremental: it recompiles the saved file), the kata tests' when what they
+/// see of the module changed (``ModuleSurface``: a function they call got a new signature, a
+/// type they use a new member), and the test binary's link. SwiftPM's planning, about a second on a 2-core laptop, is a
 /// third of a save's rebuild; and in `.build/`, which the kata build shares with the default
 /// manifest's (see ``Checker``), every switch between the two manifests costs SwiftPM seconds
 /// more. So the runner runs those commands itself, as the full build wrote them in its build
@@ -34,6 +34,8 @@ struct QuickBuild: Codable, Sendable, Equatable {
     var testsCompile: [String]? = nil
     /// The kata tests' interface (only SwiftPM knows what else must be rebuilt when it changes).
     var testsInterface: String? = nil
+    /// Where the compile writes the module's symbol graph (``ModuleSurface``).
+    var symbolGraphs: String? = nil
 
     /// What a quick build gave.
     enum Outcome: Sendable, Equatable {
@@ -59,7 +61,7 @@ struct QuickBuild: Codable, Sendable, Equatable {
             let text = try? String(contentsOf: scratch.appendingPathComponent("debug.yaml"), encoding: .utf8)
         else { return nil }
         let commands = BuildDescription(yaml: text)
-        let copies = scratch.appendingPathComponent("kata-quick-build")
+        let copies = copies(in: scratch)
         guard
             let compiled = commands.arguments(where: {
                 $0.hasPrefix("C.Kata-") && $0.hasSuffix("-debug.module")
@@ -77,16 +79,22 @@ struct QuickBuild: Codable, Sendable, Equatable {
             let link = readingCopies(linked, in: copies, as: "link"),
             let mapCopy = compile.value(after: "-output-file-map")
         else { return nil }
+        // Every access level: a private stored property changes the layout a test compiled against.
+        let graphs = copies.appendingPathComponent("symbols").path
+        let surface = [
+            "-emit-symbol-graph", "-emit-symbol-graph-dir", graphs, "-symbol-graph-minimum-access-level",
+            "private",
+        ]
         let tests = commands.arguments(where: {
             $0.hasPrefix("C.KataTests-") && $0.hasSuffix("-debug.module")
         })
         return QuickBuild(
-            key: key, compile: compile, link: link, interface: interface, outputFileMap: mapCopy,
+            key: key, compile: compile + surface, link: link, interface: interface, outputFileMap: mapCopy,
             objects: URL(fileURLWithPath: map).deletingLastPathComponent().path, binary: binary,
             testsCompile: tests.flatMap {
                 readingCopies($0.filter { $0 != "-parseable-output" }, in: copies, as: "tests")
             },
-            testsInterface: tests?.value(after: "-emit-module-path"))
+            testsInterface: tests?.value(after: "-emit-module-path"), symbolGraphs: graphs)
     }
 
     /// `arguments` reading copies, made now in `folder`, of their response files (`@FILE`) and
@@ -128,16 +136,14 @@ struct QuickBuild: Codable, Sendable, Equatable {
         try? JSONEncoder().encode(self).write(to: Self.file(in: scratch), options: .atomic)
     }
 
-    /// Recompiles the module and relinks the test binary if an object file changed.
+    /// Recompiles the module (and the tests, if what they see of it changed) and relinks the test
+    /// binary if an object file changed.
     func run(cancellation: Cancellation?) throws -> Outcome {
         removeStaleObjects()
         let before = FileIdentity.of(interface)
-        if let stop = try step(compile, cancellation: cancellation) { return stop }
+        if let stop = try compileModule(cancellation: cancellation) { return stop }
         if FileIdentity.of(interface) != before {
-            guard let testsCompile, let testsInterface else { return .needsFullBuild }
-            let testsBefore = FileIdentity.of(testsInterface)
-            if let stop = try step(testsCompile, cancellation: cancellation) { return stop }
-            guard FileIdentity.of(testsInterface) == testsBefore else { return .needsFullBuild }
+            if let stop = try compileTestsIfTheyMayChange(cancellation: cancellation) { return stop }
         } else if !objectsAreNewerThanBinary() {
             return .built
         }
@@ -151,6 +157,85 @@ struct QuickBuild: Codable, Sendable, Equatable {
         case .cancelled: return .cancelled
         default: return .needsFullBuild
         }
+    }
+
+    /// After a full build, which compiled the tests against the module as it is: learns what they
+    /// see of it, so that the next save that changes only what they never name skips them. The
+    /// module's compile here is a whole one (the driver's arguments differ from SwiftPM's by the
+    /// symbol graph), and rewrites the interface only if it differs, which it does not: the same
+    /// sources make the same module.
+    func learnWhatTheTestsSee(cancellation: Cancellation?) throws {
+        let before = FileIdentity.of(interface)
+        guard try compileModule(cancellation: cancellation) == nil else { return }
+        if FileIdentity.of(interface) == before, let surface = currentSurface() {
+            write(surface, to: testedSurfaceFile)
+        }
+    }
+
+    /// Compiles the module, its symbol graph beside it; nil if it succeeded.
+    private func compileModule(cancellation: Cancellation?) throws -> Outcome? {
+        if let symbolGraphs { try? FileManager.default.removeItem(atPath: symbolGraphs) }
+        return try step(compile, cancellation: cancellation)
+    }
+
+    /// Recompiles the tests unless what they see of the module is as when they were last compiled;
+    /// nil if they compiled (or did not need to).
+    private func compileTestsIfTheyMayChange(cancellation: Cancellation?) throws -> Outcome? {
+        let surface = currentSurface()
+        if let surface, let tested = read(ModuleSurface.self, from: testedSurfaceFile),
+            !surface.mayAffect(testsReading: TestVocabulary(files: sources(of: testsCompile)), since: tested)
+        {
+            return nil
+        }
+        guard let testsCompile, let testsInterface else { return .needsFullBuild }
+        try? FileManager.default.removeItem(atPath: testedSurfaceFile)
+        let testsBefore = FileIdentity.of(testsInterface)
+        if let stop = try step(testsCompile, cancellation: cancellation) { return stop }
+        guard FileIdentity.of(testsInterface) == testsBefore else { return .needsFullBuild }
+        if let surface { write(surface, to: testedSurfaceFile) }
+        return nil
+    }
+
+    /// What the symbol graph the module's last compile wrote says the tests could see.
+    private func currentSurface() -> ModuleSurface? {
+        guard let symbolGraphs else { return nil }
+        return ModuleSurface(
+            module: "Kata", symbolGraphs: URL(fileURLWithPath: symbolGraphs), sources: sources(of: compile))
+    }
+
+    /// What the tests were last compiled against, kept with the copies (where the output file map's is).
+    private var testedSurfaceFile: String {
+        URL(fileURLWithPath: outputFileMap).deletingLastPathComponent().appendingPathComponent(
+            Self.testedSurfaceName
+        ).path
+    }
+
+    private static let testedSurfaceName = "tests-surface.json"
+
+    /// Forgets what the tests were compiled against (a full build compiles them again).
+    static func forgetWhatTheTestsSee(in scratch: URL) {
+        try? FileManager.default.removeItem(at: copies(in: scratch).appendingPathComponent(testedSurfaceName))
+    }
+
+    /// Where the commands' copies of SwiftPM's lists are kept.
+    private static func copies(in scratch: URL) -> URL { scratch.appendingPathComponent("kata-quick-build") }
+
+    /// The source files a compile command reads from its response file (`@FILE`, a path a line).
+    private func sources(of command: [String]?) -> [URL] {
+        guard let list = command?.first(where: { $0.hasPrefix("@") }),
+            let text = try? String(contentsOfFile: String(list.dropFirst()), encoding: .utf8)
+        else { return [] }
+        return text.split(whereSeparator: \.isNewline).map {
+            URL(fileURLWithPath: $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        }
+    }
+
+    private func read<T: Decodable>(_ type: T.Type, from path: String) -> T? {
+        FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(type, from: $0) }
+    }
+
+    private func write(_ value: some Encodable, to path: String) {
+        try? JSONEncoder().encode(value).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// Runs a compile; nil if it succeeded, else how the build ends (the compiler's errors are

@@ -100,8 +100,8 @@ import Testing
         #expect(broken.progress.compilerOutput?.contains("Answer.swift") == true)
         #expect(broken.progress.compilerOutput?.contains("error:") == true)
 
-        // A new public function changes the interface the tests compile against: they are
-        // recompiled, still without SwiftPM.
+        // A new public function changes the module's interface, but no test names it: relinked,
+        // still without SwiftPM (what the tests see is ``aHelperTheTestsNeverNameIsLinkedWithoutRecompilingThem``).
         let grown = try await save("public func answer() -> Int { 42 }\npublic func extra() -> Int { 1 }\n")
         #expect(!grown.swiftPMRan)
         #expect(grown.progress.state(of: "answer") == .done)
@@ -171,6 +171,74 @@ import Testing
         try await buildDefault([])
         try expectFailing(try await save("public func answer() -> Int { 41 }\n"), saying: "answer() is 41")
         #expect(try await save("public func answer() -> Int { 42 }\n").progress.state(of: "answer") == .done)
+    }
+
+    /// A save that changes only what no test names (a helper, private or not) relinks the tests
+    /// without recompiling them; one that changes what they use recompiles them, so that they
+    /// never read a type with the layout it had before.
+    @Test func aHelperTheTestsNeverNameIsLinkedWithoutRecompilingThem() async throws {
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        try """
+        import Kata
+        import Testing
+
+        @Suite struct AnswerKata {
+            @Test func isFortyTwo() { #expect(answer() == 42, "answer() is \\(answer())") }
+            @Test func boxHoldsIt() { #expect(Box().value == 42, "Box().value is \\(Box().value)") }
+        }
+        """.write(
+            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/AnswerKata.swift"),
+            atomically: true, encoding: .utf8)
+        let box = "public struct Box { public var value = 42; public init() {} }\n"
+        for copy in ["Stubs", "Solutions"] {
+            try ("public func answer() -> Int { 42 }\n" + box).write(
+                to: workspace.root.appendingPathComponent("Exercises/\(copy)/01-q/Answer.swift"),
+                atomically: true, encoding: .utf8)
+        }
+        let first = try await save("public func answer() -> Int { 42 }\n" + box + "// mine\n")
+        #expect(first.swiftPMRan)
+        #expect(first.progress.state(of: "answer") == .done)
+        let compiled = try testsObject()
+
+        let privateHelper = try await save(
+            "private func half() -> Int { 21 }\npublic func answer() -> Int { half() * 2 }\n" + box)
+        #expect(!privateHelper.swiftPMRan)
+        #expect(privateHelper.progress.state(of: "answer") == .done)
+        #expect(try testsObject() == compiled, "a private helper: the tests are not recompiled")
+
+        // The new code runs: relinked.
+        let helper = try await save(
+            "func twice(_ x: Int) -> Int { x * 2 }\npublic func answer() -> Int { twice(20) }\n" + box)
+        #expect(!helper.swiftPMRan)
+        try expectFailing(helper, saying: "answer() is 40")
+        #expect(try testsObject() == compiled, "an internal helper no test names: not recompiled")
+
+        // A stored property before the one the tests read moves it: they must be recompiled.
+        let moved = try await save(
+            "func twice(_ x: Int) -> Int { x * 2 }\npublic func answer() -> Int { twice(21) }\n"
+                + "public struct Box { public var label = \"box\"; public var value = 42; public init() {} }\n"
+        )
+        #expect(!moved.swiftPMRan)
+        #expect(moved.progress.state(of: "answer") == .done)
+        let recompiled = try testsObject()
+        #expect(recompiled != compiled, "a type the tests use changed: they are recompiled")
+
+        // An import changes what the tests see of other modules: recompiled too.
+        let imported = try await save(
+            "import Foundation\nfunc twice(_ x: Int) -> Int { x * 2 }\npublic func answer() -> Int { twice(21) }\n"
+                + "public struct Box { public var label = \"box\"; public var value = 42; public init() {} }\n"
+        )
+        #expect(!imported.swiftPMRan)
+        #expect(imported.progress.state(of: "answer") == .done)
+        #expect(try testsObject() != recompiled, "an import: recompiled")
+    }
+
+    /// The identity of the kata test's object file (a recompile writes a new one).
+    private func testsObject() throws -> String {
+        let path = workspace.scratch(for: .student).appendingPathComponent(
+            "debug/KataTests.build/AnswerKata.swift.o"
+        ).path
+        return try #require(FileIdentity.of(path), "no object at \(path)")
     }
 
     /// Expects the board of `check` to say that the exercise fails, with `message` among what its tests said.
@@ -260,7 +328,8 @@ import Testing
             quick.compile == [
                 "/s/swiftc", "-module-name", "Kata", "-emit-module-path", "\(b)/debug/Kata.swiftmodule",
                 "-output-file-map", "\(copies)/compile-output-file-map.json", "@\(copies)/compile-sources",
-                "-c",
+                "-c", "-emit-symbol-graph", "-emit-symbol-graph-dir", "\(copies)/symbols",
+                "-symbol-graph-minimum-access-level", "private",
             ])
         #expect(
             quick.link == [
@@ -278,6 +347,7 @@ import Testing
                 "-output-file-map", "\(copies)/tests-output-file-map.json", "@\(copies)/tests-sources",
             ])
         #expect(quick.testsInterface == "\(b)/debug/KataTests.swiftmodule")
+        #expect(quick.symbolGraphs == "\(copies)/symbols")
         // The copies hold what the lists held when the commands were read, whatever comes after.
         try Data("/w/Exercises/Solutions/01-q/Answer.swift\n".utf8).write(
             to: lists.appendingPathComponent("sources"))
