@@ -155,14 +155,47 @@ import Testing
                 done()
             }
             let accepted = client.write("y") { log.add("callback \($0?.code ?? "none")") }
-            log.add("write answered \(accepted)")
+            log.add("write answered \(accepted), destroyed \(client.destroyed)")
         }
         #expect(
             log.entries == [
-                "write answered false", "callback ERR_STREAM_WRITE_AFTER_END",
+                "write answered false, destroyed true", "callback ERR_STREAM_WRITE_AFTER_END",
                 "error ERR_STREAM_WRITE_AFTER_END",
                 "close(true)",
             ])
+        server.close()
+    }
+
+    @Test func aSocketIsDestroyedFromTheCallAndAWriteThenIsRefusedWithoutAnError() async throws {
+        let (server, client) = try await connectedClient()
+        let log = EventLog()
+        client.on(.error) { log.add("error \($0.code)") }
+        try await waitFor("the write's callback") { done in
+            client.destroy()
+            log.add("after destroy(): destroyed \(client.destroyed)")
+            let accepted = client.write("y") {
+                log.add("callback \($0?.code ?? "none")")
+                done()
+            }
+            log.add("write answered \(accepted)")
+        }
+        // As Node 20 on 127.0.0.1 (where `close` comes last: see Differences.md).
+        #expect(
+            log.entries == [
+                "after destroy(): destroyed true", "write answered false", "callback ERR_STREAM_DESTROYED",
+            ])
+        server.close()
+    }
+
+    /// A difference from Node kept on purpose for now (Differences.md): Node emits `close` after
+    /// the handle's close completes, later; here the channel closes inside `destroy()`.
+    @Test func destroyingAnOpenSocketEmitsCloseBeforeDestroyReturns() async throws {
+        let (server, client) = try await connectedClient()
+        let log = EventLog()
+        client.on(.close) { hadError in log.add("close(\(hadError))") }
+        client.destroy()
+        log.add("destroy() returned")
+        #expect(log.entries == ["close(false)", "destroy() returned"])
         server.close()
     }
 }

@@ -61,8 +61,11 @@ import NIOPosix
     // Lifecycle
     /// Whether the socket is still connecting (client side).
     public var connecting: Bool { life == .connecting || life == .destroying(whileConnecting: true) }
-    /// Whether the socket has been destroyed (closed, or failed).
-    public var destroyed: Bool { life == .closed }
+    /// Whether the socket has been destroyed: from the moment `destroy()` is called (or connecting
+    /// failed, or a write came after `end()`), as in Node, though `close` comes later.
+    public var destroyed: Bool { life == .closed || destroyRequested }
+    /// Whether `close` has fired.
+    private var closed: Bool { life == .closed }
     /// Whether `destroy()` was called (or connecting failed) and the channel is closing.
     var destroyRequested: Bool {
         if case .destroying = life { true } else { false }
@@ -214,7 +217,7 @@ import NIOPosix
     }
 
     func didClose() {
-        guard !destroyed else { return }
+        guard !closed else { return }
         let askedFor = destroyRequested
         life = .closed
         idle?.stop()
@@ -345,10 +348,12 @@ import NIOPosix
             return false
         }
         if let refusal = writable.refusal(destroyed: destroyed) {
+            // A write after end also destroys the socket, at once as Node's does (`destroyed` is
+            // true when `write` returns); its error comes after the write's callback.
+            if refusal == .afterEnd { life = .destroying(whileConnecting: connecting) }
             afterIOBatch {
                 callback?(refusal.error)
-                // A write after end also destroys the socket with the error, as Node's does.
-                if refusal == .afterEnd { self.destroy(refusal.error) }
+                if refusal == .afterEnd { self.close(failing: refusal.error) }
             }
             return false
         }
@@ -450,8 +455,13 @@ import NIOPosix
         // then, so an `error` now would be unheard and stop the program (a write after `end()`
         // that races the peer's FIN ends in such a late destroy).
         guard !destroyed else { return }
+        life = .destroying(whileConnecting: connecting)
+        close(failing: error)
+    }
+
+    /// The rest of `destroy()`, once the socket counts as destroyed: the error, then the channel's close.
+    private func close(failing error: NodeError?) {
         if let error { fail(error) }
-        if !destroyRequested { life = .destroying(whileConnecting: connecting) }
         if let channel {
             channel.close(promise: nil)
         } else if !connecting {
@@ -464,7 +474,7 @@ import NIOPosix
         guard let channel, !destroyed else { return destroy() }
         life = .destroying(whileConnecting: false)
         // SO_LINGER with a zero timeout makes close() send RST and drop unsent data.
-        guard let options = channel as? any SocketOptionProvider else { return destroy() }
+        guard let options = channel as? any SocketOptionProvider else { return close(failing: nil) }
         options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
     }
 
