@@ -70,7 +70,7 @@ public func runPeer(_ executable: String, _ arguments: [String], in directory: U
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
         process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
         do {
-            try process.run()
+            try process.runAlone()
         } catch {
             process.terminationHandler = nil
             continuation.resume(throwing: error)

@@ -87,7 +87,7 @@ public final class RunningProgram: @unchecked Sendable {
             var none = sigset_t()
             sigemptyset(&none)
             pthread_sigmask(SIG_SETMASK, &none, nil)
-            do { try process.run() } catch { outcome.error = error }
+            do { try process.runAlone() } catch { outcome.error = error }
             outcome.done.signal()
         }.start()
         outcome.done.wait()

@@ -62,7 +62,7 @@ public struct TestCertificates: Sendable {
             process.currentDirectoryURL = folder
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            do { try process.run() } catch {
+            do { try process.runAlone() } catch {
                 throw CertificateError(description: "openssl did not start: \(error)")
             }
             process.waitUntilExit()
