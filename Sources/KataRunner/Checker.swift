@@ -182,7 +182,12 @@ public struct Checker: Sendable {
                 BuildStamp(files: stamp, outputs: BuildStamp.outputs(binary: binary, quick: quick))
                     .write(to: stampFile)
                 return .built
-            case .failed(let output): return .failed(output: output)
+            case .failed(let output):
+                // What the failed compile rewrote (the module's interface) is this runner's own:
+                // the next save goes on from it without SwiftPM.
+                BuildStamp(files: "", outputs: BuildStamp.outputs(binary: binary, quick: quick)).write(
+                    to: stampFile)
+                return .failed(output: output)
             case .cancelled: return .cancelled
             case .needsFullBuild: break
             }

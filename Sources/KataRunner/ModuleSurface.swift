@@ -10,9 +10,9 @@ import Foundation
 /// recompiles every test that imports it (it tracks a module's top-level names as one unit): ten
 /// seconds and more for 36 test files, on every such save. A test that never names the helper
 /// compiles to the very same object, though. So ``QuickBuild`` compares the surface the tests were
-/// last compiled against with the new one, and recompiles them only when a name that changed is
-/// one a test spells (``mayAffect(testsReading:)``), or when something changed that has no single
-/// name: an extension of another module's type, an `import`, an operator declaration.
+/// last compiled against with the new one, and recompiles only the tests that spell a name that
+/// changed (``testsAffected(_:since:)``, ``TestsRecompile``); all of them when something changed
+/// that has no single name: an extension of another module's type, an `import`, an operator.
 struct ModuleSurface: Codable, Sendable, Equatable {
     /// The key of what belongs to no top-level name of the module.
     static let elsewhere = ""
@@ -74,12 +74,31 @@ struct ModuleSurface: Codable, Sendable, Equatable {
         Set(digests.keys).union(earlier.digests.keys).filter { digests[$0] != earlier.digests[$0] }
     }
 
-    /// Whether tests compiled against `earlier` may compile differently against this surface,
-    /// given the text of every test source (`testsReading`).
-    func mayAffect(testsReading tests: TestVocabulary, since earlier: ModuleSurface) -> Bool {
-        if inlinesIntoClients || earlier.inlinesIntoClients { return true }
-        return changedNames(since: earlier).contains { $0 == Self.elsewhere || tests.mentions($0) }
+    /// The test files among `tests` that may compile differently against this surface than against
+    /// `earlier`: each that spells a name that changed; all of them when what changed has no single
+    /// name, or when the module copies code into its clients (then even a body change reaches them).
+    func testsAffected(_ tests: [URL], since earlier: ModuleSurface) -> [URL] {
+        if inlinesIntoClients || earlier.inlinesIntoClients { return tests }
+        let changed = changedNames(since: earlier)
+        if changed.contains(Self.elsewhere) { return tests }
+        if changed.isEmpty { return [] }
+        return tests.filter { test in
+            let words = TestVocabulary(files: [test])
+            return changed.contains { words.mentions($0) }
+        }
     }
+
+    /// This surface with `names` marked unknown, so that they count as changed against any
+    /// later surface: what a compile of the tests that did not finish leaves (some of those that
+    /// spell them may have been compiled against their new form, some not).
+    func forgetting(_ names: Set<String>) -> ModuleSurface {
+        var surface = self
+        for name in names { surface.digests[name] = Self.unknown }
+        return surface
+    }
+
+    /// A digest no symbol has.
+    private static let unknown = "unknown"
 
     /// A symbol's name without its argument labels: `pump(_:to:)` is `pump`.
     private static func baseName(_ component: String) -> String {

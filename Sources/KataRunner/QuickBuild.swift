@@ -2,10 +2,10 @@ import Foundation
 
 /// A save's rebuild without SwiftPM. When only the contents of the student's files changed since
 /// the last full build, that build's own commands are all a rebuild needs: the `Kata` module's
-/// (the Swift driver, incremental: it recompiles the saved file), the kata tests' when what they
-/// see of the module changed (``ModuleSurface``: a function they call got a new signature, a
-/// type they use a new member), and the test binary's link. SwiftPM's planning, about a second on a 2-core laptop, is a
-/// third of a save's rebuild; and in `.build/`, which the kata build shares with the default
+/// (the Swift driver, incremental: it recompiles the saved file), the kata tests' for those that
+/// see something of the module that changed (``ModuleSurface``: a function they call got a new
+/// signature, a type they use a new member; ``TestsRecompile``), and the test binary's link.
+/// SwiftPM's planning, about a second on a 2-core laptop, is a third of a save's rebuild; and in `.build/`, which the kata build shares with the default
 /// manifest's (see ``Checker``), every switch between the two manifests costs SwiftPM seconds
 /// more. So the runner runs those commands itself, as the full build wrote them in its build
 /// description (`debug.yaml`).
@@ -91,9 +91,10 @@ struct QuickBuild: Codable, Sendable, Equatable {
         return QuickBuild(
             key: key, compile: compile + surface, link: link, interface: interface, outputFileMap: mapCopy,
             objects: URL(fileURLWithPath: map).deletingLastPathComponent().path, binary: binary,
-            testsCompile: tests.flatMap {
-                readingCopies($0.filter { $0 != "-parseable-output" }, in: copies, as: "tests")
-            },
+            // SwiftPM's own lists, which are the same in every mode: the driver keeps its record
+            // of a build only for the same arguments, and copies' paths would make it compile
+            // every test at the first save after each full build.
+            testsCompile: tests.map { $0.filter { $0 != "-parseable-output" } },
             testsInterface: tests?.value(after: "-emit-module-path"), symbolGraphs: graphs)
     }
 
@@ -181,16 +182,27 @@ struct QuickBuild: Codable, Sendable, Equatable {
     /// Recompiles the tests unless what they see of the module is as when they were last compiled;
     /// nil if they compiled (or did not need to).
     private func compileTestsIfTheyMayChange(cancellation: Cancellation?) throws -> Outcome? {
+        guard let testsCompile, let testsInterface, let map = testsCompile.value(after: "-output-file-map")
+        else { return .needsFullBuild }
+        let tests = sources(of: testsCompile)
         let surface = currentSurface()
-        if let surface, let tested = read(ModuleSurface.self, from: testedSurfaceFile),
-            !surface.mayAffect(testsReading: TestVocabulary(files: sources(of: testsCompile)), since: tested)
-        {
-            return nil
-        }
-        guard let testsCompile, let testsInterface else { return .needsFullBuild }
+        let tested = read(ModuleSurface.self, from: testedSurfaceFile)
+        let affected = surface.flatMap { now in tested.map { now.testsAffected(tests, since: $0) } } ?? tests
+        if affected.isEmpty { return nil }
         try? FileManager.default.removeItem(atPath: testedSurfaceFile)
+        let recompile = TestsRecompile(
+            outputFileMap: map, moduleInterface: interface,
+            folder: URL(fileURLWithPath: outputFileMap).deletingLastPathComponent())
+        recompile.prepare(toRecompile: affected)
+        defer { recompile.park() }
         let testsBefore = FileIdentity.of(testsInterface)
-        if let stop = try step(testsCompile, cancellation: cancellation) { return stop }
+        if let stop = try step(testsCompile, cancellation: cancellation) {
+            // Those that spell a changed name may be compiled against either form of it now.
+            if let surface, let tested {
+                write(tested.forgetting(surface.changedNames(since: tested)), to: testedSurfaceFile)
+            }
+            return stop
+        }
         guard FileIdentity.of(testsInterface) == testsBefore else { return .needsFullBuild }
         if let surface { write(surface, to: testedSurfaceFile) }
         return nil
@@ -212,9 +224,11 @@ struct QuickBuild: Codable, Sendable, Equatable {
 
     private static let testedSurfaceName = "tests-surface.json"
 
-    /// Forgets what the tests were compiled against (a full build compiles them again).
+    /// Forgets what the tests were compiled against, and the driver's record kept aside: a full
+    /// build compiles them again.
     static func forgetWhatTheTestsSee(in scratch: URL) {
         try? FileManager.default.removeItem(at: copies(in: scratch).appendingPathComponent(testedSurfaceName))
+        TestsRecompile.dropParkedRecord(in: copies(in: scratch))
     }
 
     /// Where the commands' copies of SwiftPM's lists are kept.

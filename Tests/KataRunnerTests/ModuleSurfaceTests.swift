@@ -99,25 +99,62 @@ import Testing
     }
 
     @Test func theTestsAreAffectedOnlyByWhatTheySpell() throws {
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let test = folder.appendingPathComponent("AnswerKata.swift")
-        let before = try surface(box.map { symbol($0.0, $0.1) })
-        try "#expect(Box().value == answer())\n".write(to: test, atomically: true, encoding: .utf8)
-        let tests = TestVocabulary(files: [test])
-        #expect(tests.mentions("Box") && tests.mentions("answer") && tests.mentions("=="))
-        #expect(!tests.mentions("ans") && !tests.mentions("Bo") && !tests.mentions("+"))
+        // The tests apart from the graphs, which each surface here writes anew.
+        let testsFolder = folder.appendingPathExtension("tests")
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            try? FileManager.default.removeItem(at: testsFolder)
+        }
+        let before = try surface(
+            box.map { symbol($0.0, $0.1) } + [symbol(["answer()"], "func answer() -> Int")])
+        try FileManager.default.createDirectory(at: testsFolder, withIntermediateDirectories: true)
+        let answerTest = testsFolder.appendingPathComponent("AnswerKata.swift")
+        let boxTest = testsFolder.appendingPathComponent("BoxKata.swift")
+        try "#expect(answer() == 42)\n".write(to: answerTest, atomically: true, encoding: .utf8)
+        try "#expect(Box().value == 42 && 1 + 1 == 2)\n".write(to: boxTest, atomically: true, encoding: .utf8)
+        let words = TestVocabulary(files: [boxTest])
+        #expect(words.mentions("Box") && words.mentions("value") && words.mentions("=="))
+        #expect(!words.mentions("Bo") && !words.mentions("answer") && !words.mentions("-"))
+        let tests = [answerTest, boxTest]
 
         let helper = try surface(
-            box.map { symbol($0.0, $0.1) } + [symbol(["twice(_:)"], "func twice(_: Int) -> Int")])
-        #expect(!helper.mayAffect(testsReading: tests, since: before))
+            box.map { symbol($0.0, $0.1) } + [
+                symbol(["answer()"], "func answer() -> Int"),
+                symbol(["twice(_:)"], "func twice(_: Int) -> Int"),
+            ])
+        #expect(helper.testsAffected(tests, since: before).isEmpty)
         let changedBox = try surface([
             symbol(["Box"], "struct Box"), symbol(["Box", "value"], "var value: Int8"),
+            symbol(["answer()"], "func answer() -> Int"),
         ])
-        #expect(changedBox.mayAffect(testsReading: tests, since: before))
+        #expect(changedBox.testsAffected(tests, since: before) == [boxTest])
+        let changedAnswer = try surface(
+            box.map { symbol($0.0, $0.1) } + [symbol(["answer(plus:)"], "func answer(plus: Int = 0) -> Int")])
+        #expect(changedAnswer.testsAffected(tests, since: before) == [answerTest])
+        // What has no single name reaches every test.
+        let imported = try surface(
+            box.map { symbol($0.0, $0.1) } + [symbol(["answer()"], "func answer() -> Int")],
+            source: "import Foundation\n")
+        #expect(imported.testsAffected(tests, since: before) == tests)
         // Code that is copied into its callers reaches them whatever its name.
         let inlined = try surface(
-            box.map { symbol($0.0, $0.1) } + [symbol(["twice(_:)"], "func twice(_: Int) -> Int")],
+            box.map { symbol($0.0, $0.1) } + [
+                symbol(["answer()"], "func answer() -> Int"),
+                symbol(["twice(_:)"], "func twice(_: Int) -> Int"),
+            ],
             source: "@inlinable func twice(_ x: Int) -> Int { x * 2 }\n")
-        #expect(inlined.mayAffect(testsReading: tests, since: before))
+        #expect(inlined.testsAffected(tests, since: before) == tests)
+    }
+
+    /// A compile of the tests cut short leaves each name that changed unknown: whatever it is
+    /// next, the tests that spell it are compiled again, even if it went back to what it was.
+    @Test func aNameForgottenCountsAsChangedAgainstAnySurface() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let before = try surface(
+            box.map { symbol($0.0, $0.1) } + [symbol(["answer()"], "func answer() -> Int")])
+        let forgotten = before.forgetting(["answer"])
+        #expect(before.changedNames(since: forgotten) == ["answer"])
+        #expect(forgotten.forgetting([]) == forgotten)
+        #expect(before.changedNames(since: before.forgetting(["Box"])) == ["Box"])
     }
 }

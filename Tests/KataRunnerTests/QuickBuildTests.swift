@@ -112,14 +112,15 @@ import Testing
         #expect(renamed.progress.compilerOutput?.contains("AnswerKata.swift") == true)
         #expect(renamed.progress.compilerOutput?.contains("answer") == true)
 
-        // Tests compiled only in part are never linked: the fix goes through SwiftPM.
+        // Tests compiled only in part are never linked: the fix compiles again those that spell
+        // what changed (``aTestCompileThatFailedIsRedoneOnTheNextSave``), still without SwiftPM.
         // (Not the text saved before, whose verdict is remembered: that would build nothing.)
         let fixed = try await save(
             "public func answer() -> Int { 40 + 2 }\npublic func extra() -> Int { 1 }\n")
-        #expect(fixed.swiftPMRan)
+        #expect(!fixed.swiftPMRan)
         #expect(fixed.progress.state(of: "answer") == .done)
 
-        // And the quick path goes on from that build's commands.
+        // And the quick path goes on.
         let wrongAgain = try await save(
             "public func answer() -> Int { 7 }\npublic func extra() -> Int { 1 }\n")
         #expect(!wrongAgain.swiftPMRan)
@@ -233,10 +234,103 @@ import Testing
         #expect(try testsObject() != recompiled, "an import: recompiled")
     }
 
-    /// The identity of the kata test's object file (a recompile writes a new one).
-    private func testsObject() throws -> String {
+    /// A save that changes a function one test file calls recompiles that file and no other (the
+    /// driver alone would recompile all of them); and a build SwiftPM plans afterwards still
+    /// compiles every test against the module it builds.
+    @Test func aChangedFunctionRecompilesOnlyTheTestFilesThatSpellIt() async throws {
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        try """
+        import Kata
+        import Testing
+
+        extension AnswerKata {
+            @Test func boxHoldsIt() { #expect(Box().value == 42, "Box().value is \\(Box().value)") }
+        }
+        """.write(
+            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/BoxKata.swift"),
+            atomically: true, encoding: .utf8)
+        let box = "public struct Box { public var value = 42; public init() {} }\n"
+        for copy in ["Stubs", "Solutions"] {
+            try ("public func answer() -> Int { 42 }\n" + box).write(
+                to: workspace.root.appendingPathComponent("Exercises/\(copy)/01-q/Answer.swift"),
+                atomically: true, encoding: .utf8)
+        }
+        let first = try await save("public func answer() -> Int { 42 }\n" + box + "// mine\n")
+        #expect(first.swiftPMRan)
+        #expect(first.progress.state(of: "answer") == .done)
+        let (answerTests, boxTests) = (try testsObject(), try testsObject("BoxKata"))
+
+        // A new parameter with a default: the call `answer()` compiles to another symbol.
+        let changed = try await save("public func answer(plus: Int = 0) -> Int { 41 + plus }\n" + box)
+        #expect(!changed.swiftPMRan)
+        try expectFailing(changed, saying: "answer() is 41")
+        #expect(try testsObject() != answerTests, "the test that calls answer is recompiled")
+        let boxNow = try testsObject("BoxKata")
+        #expect(boxNow == boxTests, "the one that only reads Box is not: \(boxTests) \(boxNow)")
+
+        let fixed = try await save("public func answer(plus: Int = 1) -> Int { 41 + plus }\n" + box)
+        #expect(!fixed.swiftPMRan)
+        #expect(fixed.progress.state(of: "answer") == .done)
+
+        // `swift test`'s build, of the solutions, whose module looks like the one the driver last
+        // read itself: it must not keep the test compiled against `answer(plus:)` (it would not link).
+        try await buildDefault(["--build-tests"])
+        let back = try await save("public func answer(plus: Int = 2) -> Int { 41 + plus }\n" + box)
+        #expect(back.swiftPMRan)
+        try expectFailing(back, saying: "answer() is 43")
+    }
+
+    /// A save that breaks one of the tests that spell a changed name (the others compile against
+    /// it) and the save that undoes it: the second recompiles the tests that spell the name again,
+    /// without SwiftPM, though the name is as the tests were last compiled against.
+    @Test func aTestCompileThatFailedIsRedoneOnTheNextSave() async throws {
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        try """
+        import Kata
+        import Testing
+
+        extension AnswerKata {
+            @Test func answersAsAFunction() { let f: () -> Int = answer; #expect(f() == 42) }
+        }
+        """.write(
+            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/ReferenceKata.swift"),
+            atomically: true, encoding: .utf8)
+        try """
+        import Testing
+
+        extension AnswerKata {
+            @Test func arithmetic() { #expect(1 + 1 == 2) }
+        }
+        """.write(
+            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/OtherKata.swift"),
+            atomically: true, encoding: .utf8)
+        let original = "public func answer() -> Int { 42 }\n"
+        for copy in ["Stubs", "Solutions"] {
+            try original.write(
+                to: workspace.root.appendingPathComponent("Exercises/\(copy)/01-q/Answer.swift"),
+                atomically: true, encoding: .utf8)
+        }
+        let first = try await save(original + "// mine\n")
+        #expect(first.swiftPMRan)
+        #expect(first.progress.state(of: "answer") == .done)
+        let other = try testsObject("OtherKata")
+
+        // `answer()` still compiles; a reference to `answer` as a `() -> Int` does not.
+        let broken = try await save("public func answer(plus: Int = 0) -> Int { 42 + plus }\n")
+        #expect(!broken.swiftPMRan)
+        #expect(
+            broken.progress.compilerOutput?.contains("ReferenceKata.swift") == true,
+            "the test's compile error: \(broken.progress.compilerOutput ?? "none")")
+        let undone = try await save("public func answer() -> Int { 40 + 2 }\n")
+        #expect(!undone.swiftPMRan, "the tests that spell answer are compiled again by the quick path")
+        #expect(undone.progress.state(of: "answer") == .done)
+        #expect(try testsObject("OtherKata") == other, "a test that never spells answer is left alone")
+    }
+
+    /// The identity of the object file of a kata test file (a recompile writes a new one).
+    private func testsObject(_ file: String = "AnswerKata") throws -> String {
         let path = workspace.scratch(for: .student).appendingPathComponent(
-            "debug/KataTests.build/AnswerKata.swift.o"
+            "debug/KataTests.build/\(file).swift.o"
         ).path
         return try #require(FileIdentity.of(path), "no object at \(path)")
     }
@@ -344,7 +438,9 @@ import Testing
             quick.testsCompile == [
                 "/s/swiftc", "-module-name", "KataTests", "-emit-module-path",
                 "\(b)/debug/KataTests.swiftmodule",
-                "-output-file-map", "\(copies)/tests-output-file-map.json", "@\(copies)/tests-sources",
+                // SwiftPM's own lists (the same in every mode): the driver keeps its record only
+                // for the same arguments.
+                "-output-file-map", "\(b)/debug/output-file-map.json", "@\(b)/debug/sources",
             ])
         #expect(quick.testsInterface == "\(b)/debug/KataTests.swiftmodule")
         #expect(quick.symbolGraphs == "\(copies)/symbols")
