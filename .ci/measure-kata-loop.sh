@@ -6,6 +6,7 @@
 #   3. a save of the current exercise (a wrong attempt, then the right one), then `swift run kata`;
 #      then a save that only moves lines (rebuilt without SwiftPM), also without `swift run`;
 #      then three saves in a row, as a student makes them; then two that add a helper function;
+#      then one that changes the signature of the function the test calls, and one that undoes it;
 #   4. the whole board: every exercise's file changed at once (the reference solutions copied
 #      in), so that every suite runs; then every file saved again with a comment added;
 #   5. `swift run kata hint`;
@@ -61,6 +62,13 @@ for n in 1 2; do
     printf '\nprivate func helper%s() -> Int { %s }\n' "$n" "$n" >>"$mine"
     timed "3g. a save that adds a helper function ($n of two), swift run kata" swift run kata
 done
+# The function the test calls, with a new parameter (a default keeps the test's call): the test
+# files that spell its name are recompiled, the others not (TestsRecompile); then back again.
+sed -i 's/reply: String)/reply: String, closing: Bool = false)/' "$mine"
+timed "3h. a save that changes a function the test calls, swift run kata" swift run kata
+grep -m1 "Kata:" "$work/last.txt" | sed 's/^/      /' || true
+sed -i 's/reply: String, closing: Bool = false)/reply: String)/' "$mine"
+timed "3h. the save that changes it back, swift run kata" swift run kata
 for copy in Exercises/Solutions/*/*.swift; do
     cp "$copy" "Exercises/${copy#Exercises/Solutions/}"
 done
