@@ -158,21 +158,10 @@ import Testing
         let socket: Socket = try await waitFor("a connection") { done in server.once(.connection, done) }
         let mark = socket.readableHighWaterMark
         let limit = mark + 4 * 64 * 1024
-        // Stalled: nothing more read for 200 ms while the client has bytes waiting to go (or
-        // already past the limit: the expectations below then fail at once).
-        var lastRead = -1
-        var quietChecks = 0
-        try await waitUntil("the reading to stop", seconds: 90) {
-            if socket.readableLength > limit { return true }
-            // Only past the mark: a socket that stopped short of it never counts as stalled.
-            if socket.bytesRead == lastRead && client.writableLength > 0 && socket.readableLength >= mark {
-                quietChecks += 1
-            } else {
-                quietChecks = 0
-            }
-            lastRead = socket.bytesRead
-            return quietChecks >= 10
-        }
+        // Only past the mark: a socket that stopped short of it never counts as stalled.
+        try await waitUntilReadingStalls(
+            bytesRead: { socket.bytesRead }, peerHasMore: { client.writableLength > 0 },
+            ready: { socket.readableLength >= mark }, overLimit: { socket.readableLength > limit })
         #expect(socket.readableLength == socket.bytesRead, "nothing was delivered")
         #expect(socket.readableLength >= mark)
         #expect(
@@ -180,18 +169,13 @@ import Testing
             "a socket nobody reads held \(socket.readableLength) bytes")
         #expect(writer.offset < total, "the client must have been held back")
 
-        let received = try crypto.createHash("sha256")
-        var receivedBytes = 0
-        try await waitFor("every byte, then end", seconds: 90) { done in
-            socket.on(.data) { data in
-                received.update(data)
-                receivedBytes += data.count
-            }
-            socket.on(.end) { done() }
+        let received = try await readToTheEnd(seconds: 90) { data, end in
+            socket.on(.data, data)
+            socket.on(.end, end)
             socket.resume()
         }
-        #expect(receivedBytes == total)
-        #expect(received.digest(.hex) == writer.sent.digest(.hex))
+        #expect(received.count == total)
+        #expect(received.sha256 == writer.sent.digest(.hex))
     }
 
     /// Where NodeNet differs: after an HTTP upgrade Node's socket goes on reading (its `end`
@@ -263,21 +247,5 @@ import Testing
         let untilResumedHeld = demand.allow(for: .untilResumed, on: nil)
         #expect(untilResumedHeld)
         #expect(demand.reasons.isEmpty)
-    }
-}
-
-/// Waits until `condition` holds, checking every 20 ms (a condition no event reports).
-@NodeActor
-private func waitUntil(
-    _ what: String, seconds: Int = 30, _ condition: @escaping @NodeActor () -> Bool
-) async throws {
-    try await waitFor(what, seconds: seconds) { done in
-        var checksLeft = seconds * 50
-        @NodeActor func check() {
-            if condition() { return done() }
-            checksLeft -= 1
-            if checksLeft > 0 { setTimeout(20, check) }
-        }
-        check()
     }
 }

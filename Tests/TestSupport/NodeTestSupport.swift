@@ -66,6 +66,43 @@ public func waitFor(_ what: String, seconds: Int = 30, _ start: (@escaping @Node
     let _: Bool = try await waitFor(what, seconds: seconds) { done in start { done(true) } }
 }
 
+/// Waits until `condition` holds, checking every 20 ms (for a condition no event reports).
+@NodeActor
+public func waitUntil(
+    _ what: String, seconds: Int = 30, _ condition: @escaping @NodeActor () -> Bool
+) async throws {
+    try await waitFor(what, seconds: seconds) { done in
+        var checksLeft = seconds * 50
+        @NodeActor func check() {
+            if condition() { return done() }
+            checksLeft -= 1
+            if checksLeft > 0 { setTimeout(20, check) }
+        }
+        check()
+    }
+}
+
+/// Waits until a reader flooded by its peer has stopped reading: `bytesRead` unchanged for 200 ms
+/// while the peer still has bytes waiting to go (TCP holds it back), counted only once `ready`
+/// holds; or at once when `overLimit` holds, so that the caller's expectations fail without a wait.
+/// No event says "the kernel stopped delivering", so this is the one wait that watches a clock.
+@NodeActor
+public func waitUntilReadingStalls(
+    seconds: Int = 90, bytesRead: @escaping @NodeActor () -> Int,
+    peerHasMore: @escaping @NodeActor () -> Bool, ready: @escaping @NodeActor () -> Bool,
+    overLimit: @escaping @NodeActor () -> Bool
+) async throws {
+    var lastRead = -1
+    var quietChecks = 0
+    try await waitUntil("the reading to stop", seconds: seconds) {
+        if overLimit() { return true }
+        let read = bytesRead()
+        quietChecks = read == lastRead && peerHasMore() && ready() ? quietChecks + 1 : 0
+        lastRead = read
+        return quietChecks >= 10
+    }
+}
+
 /// A server on a free loopback port, listening.
 @NodeActor
 public func listeningServer(

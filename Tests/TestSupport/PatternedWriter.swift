@@ -41,3 +41,27 @@ import NodeNet
         socket.end()
     }
 }
+
+/// Reads a stream to its `end`: `subscribe` adds the `data` and `end` listeners it is given and
+/// starts the flow; returns how many bytes came and their SHA-256 (hex), to compare with a
+/// ``PatternedWriter``'s `sent`.
+@NodeActor
+public func readToTheEnd(
+    seconds: Int = 120, _ subscribe: (_ data: @escaping DataListener, _ end: @escaping EndListener) -> Void
+) async throws -> (count: Int, sha256: String) {
+    let received = try crypto.createHash("sha256")
+    var count = 0
+    try await waitFor("every byte, then end", seconds: seconds) { done in
+        subscribe(
+            { data in
+                received.update(data)
+                count += data.count
+            }, done)
+    }
+    return (count, received.digest(.hex))
+}
+
+/// A `data` listener.
+public typealias DataListener = @NodeActor (Buffer) -> Void
+/// An `end` listener.
+public typealias EndListener = @NodeActor () -> Void

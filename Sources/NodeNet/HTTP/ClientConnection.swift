@@ -80,6 +80,10 @@ import NIOHTTP1
             handOverResponse = res
             return
         }
+        // A body nobody reads stops the socket reading at its high-water mark, as on the server.
+        res.onBackPressure = { [weak self] paused in
+            self?.socket.setReadingStopped(paused, for: .bodyBackPressure)
+        }
         response = res
         request.responseArrived(res)
     }

@@ -105,10 +105,12 @@ import NIOPosix
         hold.activate()
     }
 
-    /// Puts the socket's handler into a new connection's pipeline; a TLS socket puts TLS in
-    /// front of it.
+    /// Puts the socket's handlers into a new connection's pipeline: the count of bytes read, then
+    /// the socket's own; a TLS socket puts TLS in front of both, and protocols go between them.
     func installHandlers(in channel: any Channel) throws {
-        try channel.pipeline.syncOperations.addHandlerBehindBoundary(SocketHandler(socket: self))
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandlerBehindBoundary(ReadTally(socket: self))
+        try pipeline.addHandler(SocketHandler(socket: self))
     }
 
     /// What `NODENET_TRACE` prints: which side the socket is on.
@@ -174,9 +176,13 @@ import NIOPosix
         if writableEnded { shutdownWhenFlushed() }
     }
 
-    func didRead(_ bytes: ByteBuffer) {
-        bytesRead += bytes.readableBytes
+    /// Bytes came in, for this socket or a protocol on it (``ReadTally``).
+    func didReceive(_ count: Int) {
+        bytesRead += count
         idle?.touch()
+    }
+
+    func didRead(_ bytes: ByteBuffer) {
         var chunk = Buffer(bytes)
         if var decoder = utf8Decoder {
             chunk = decoder.wholeCharacters(of: chunk)
