@@ -112,4 +112,27 @@ import Testing
         #expect(!finished, "the response could not have been sent whole")
         try await expectServesANormalClient(port, certs)
     }
+
+    /// A client that floods a TLS server's socket nobody reads (or a paused one) with 100 MiB:
+    /// the socket stops at its high-water mark as a plain one does (decrypted bytes count, past
+    /// the mark by at most one SwiftNIO read), TCP holds the client back, and reading then
+    /// delivers every byte in order.
+    @Test(.timeLimit(.minutes(3)), arguments: [false, true])
+    func aFloodOfAPausedTLSSocketHoldsThePeerBack(paused: Bool) async throws {
+        let certs = try await TestCertificates.forTest()
+        let server = try tls.createServer(TLSOptions(key: certs.serverKey, cert: certs.serverCert)) {
+            socket in
+            if paused { socket.pause() }
+        }
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        defer { server.close() }
+        let client = tls.connect(server.address()!.port, "localhost", TLSOptions(ca: [certs.caCert]))
+        client.on(.error) { _ in }
+        let writer = try PatternedWriter(total: 100 * 1024 * 1024, into: client)
+        client.on(.secureConnect) { writer.start() }
+        let socket: TLSSocket = try await waitFor("a secure connection") { done in
+            server.once(.secureConnection, done)
+        }
+        try await expectFloodHeldBack(reader: socket, writer: writer, from: client)
+    }
 }

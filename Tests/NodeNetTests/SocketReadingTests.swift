@@ -156,26 +156,7 @@ import Testing
         let writer = try PatternedWriter(total: total, into: client)
         client.on(.connect) { writer.start() }
         let socket: Socket = try await waitFor("a connection") { done in server.once(.connection, done) }
-        let mark = socket.readableHighWaterMark
-        let limit = mark + 4 * 64 * 1024
-        // Only past the mark: a socket that stopped short of it never counts as stalled.
-        try await waitUntilReadingStalls(
-            bytesRead: { socket.bytesRead }, peerHasMore: { client.writableLength > 0 },
-            ready: { socket.readableLength >= mark }, overLimit: { socket.readableLength > limit })
-        #expect(socket.readableLength == socket.bytesRead, "nothing was delivered")
-        #expect(socket.readableLength >= mark)
-        #expect(
-            socket.readableLength <= limit,
-            "a socket nobody reads held \(socket.readableLength) bytes")
-        #expect(writer.offset < total, "the client must have been held back")
-
-        let received = try await readToTheEnd(seconds: 90) { data, end in
-            socket.on(.data, data)
-            socket.on(.end, end)
-            socket.resume()
-        }
-        #expect(received.count == total)
-        #expect(received.sha256 == writer.sent.digest(.hex))
+        try await expectFloodHeldBack(reader: socket, writer: writer, from: client)
     }
 
     /// Where NodeNet differs: after an HTTP upgrade Node's socket goes on reading (its `end`
@@ -248,4 +229,35 @@ import Testing
         #expect(untilResumedHeld)
         #expect(demand.reasons.isEmpty)
     }
+}
+
+/// Expects a reader flooded by `writer` (through the socket `client`) to stop at its high-water
+/// mark, past it by at most one SwiftNIO read (up to four 64 KiB buffers), with the writer held
+/// back; then reads it to the end and expects every byte, in order.
+@NodeActor
+func expectFloodHeldBack(
+    reader socket: Socket, writer: PatternedWriter, from client: Socket,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let total = writer.total
+    let mark = socket.readableHighWaterMark
+    let limit = mark + 4 * 64 * 1024
+    // Only past the mark: a socket that stopped short of it never counts as stalled.
+    try await waitUntilReadingStalls(
+        bytesRead: { socket.bytesRead }, peerHasMore: { client.writableLength > 0 },
+        ready: { socket.readableLength >= mark }, overLimit: { socket.readableLength > limit })
+    #expect(
+        socket.readableLength == socket.bytesRead, "nothing was delivered", sourceLocation: sourceLocation)
+    #expect(socket.readableLength >= mark, sourceLocation: sourceLocation)
+    #expect(
+        socket.readableLength <= limit, "a socket nobody reads held \(socket.readableLength) bytes",
+        sourceLocation: sourceLocation)
+    #expect(writer.offset < total, "the writer must have been held back", sourceLocation: sourceLocation)
+    let received = try await readToTheEnd(seconds: 90) { data, end in
+        socket.on(.data, data)
+        socket.on(.end, end)
+        socket.resume()
+    }
+    #expect(received.count == total, sourceLocation: sourceLocation)
+    #expect(received.sha256 == writer.sent.digest(.hex), sourceLocation: sourceLocation)
 }
