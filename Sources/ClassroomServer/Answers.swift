@@ -6,6 +6,8 @@ import NodeNet
 struct Refusal: Error {
     let status: Int
     let body: ErrorBody
+    /// Seconds to wait before asking again (`Retry-After`), for a `429`.
+    var retryAfter: Int?
 
     init(_ status: Int, _ error: String, _ message: String) {
         self.status = status
@@ -26,6 +28,7 @@ extension ServerResponse {
     func refuse(_ refusal: Refusal) {
         if refusal.status == 401 { setHeader("WWW-Authenticate", "Bearer") }
         if refusal.status == 413 { shouldKeepAlive = false }
+        if let seconds = refusal.retryAfter { setHeader("Retry-After", "\(seconds)") }
         json(refusal.status, refusal.body)
     }
 

@@ -22,6 +22,11 @@ public struct ClassroomOptions: Sendable {
     public var maxNameLength = 64
     /// The longest failing message kept, in characters (a longer one is cut).
     public var maxMessageLength = 500
+    /// The most wrong join codes one address may send within `wrongCodeWindow`; the next attempt
+    /// from it, right or wrong, is refused with `429` until the window has passed the oldest.
+    public var maxWrongCodes = 10
+    /// The window of `maxWrongCodes`, in milliseconds.
+    public var wrongCodeWindow = 60_000
     /// The join code; nil keeps the class's own (made at random on its first start).
     public var joinCode: String?
     /// How long the live board waits to gather reports into one push, in milliseconds (a class

@@ -15,6 +15,8 @@ import NodeNet
     let store: ClassStore
     let writer: GroupCommit
     let state: ClassState
+    /// Wrong join codes by address (a program guessing codes is stopped).
+    var joinAttempts: JoinAttempts
     let server: HTTPSServer
     private(set) var live: LiveBoard!
 
@@ -35,6 +37,8 @@ import NodeNet
         joinCode = try options.joinCode ?? store.setting("joinCode") { ClassroomServer.secret(bytes: 4) }
         teacherToken = try store.setting("teacherToken") { ClassroomServer.secret(bytes: 24) }
         state = ClassState(exercises: options.exercises, stored: try store.load())
+        joinAttempts = JoinAttempts(
+            allowed: options.maxWrongCodes, window: .milliseconds(options.wrongCodeWindow))
         server = try https.createServer(keys.server)
         // The listener holds the classroom, as a Node server's listener holds what it uses: it
         // lives while it listens, with nobody else keeping a reference; `close` lets it go.

@@ -65,8 +65,18 @@ extension ClassroomServer {
                         400, "bad-name",
                         "name must be 1 to \(options.maxNameLength) characters, none a control"))
             }
+            let address = req.socket.remoteAddress ?? ""
+            if let wait = joinAttempts.wait(for: address, at: .now) {
+                let seconds = Int(wait.components.seconds) + 1
+                var refusal = Refusal(
+                    429, "too-many-attempts",
+                    "\(options.maxWrongCodes) wrong join codes from this address: try again in \(seconds) s")
+                refusal.retryAfter = seconds
+                return res.refuse(refusal)
+            }
             // A wrong code is a refused credential in the body, not a missing Authorization: 403.
             guard request.code == joinCode else {
+                joinAttempts.wrongCode(from: address, at: .now)
                 return res.refuse(Refusal(403, "bad-code", "that is not this class's join code"))
             }
             guard state.admits(name, limit: options.maxStudents) else {

@@ -94,7 +94,8 @@ public struct ReportAck: Codable, Sendable, Equatable {
 public struct ErrorBody: Codable, Sendable, Equatable {
     /// A stable name for the problem: `bad-json`, `bad-name`, `bad-code`, `no-token`, `bad-token`,
     /// `unknown-exercise`, `too-large`, `not-found`, `method-not-allowed`, `class-full`,
-    /// `upgrade-required`, `store-failed` (a `500`: the report was not stored; send it again).
+    /// `too-many-attempts` (a `429`: wait as `Retry-After` says), `upgrade-required`, `store-failed`
+    /// (a `500`: the report was not stored; send it again).
     public var error: String
     /// What was wrong, in words, naming the field or exercise.
     public var message: String

@@ -152,6 +152,42 @@ import Testing
         #expect(try await room.board().students.map(\.name) == ["Ann", "Bo"])
     }
 
+    /// A program guessing join codes: past `maxWrongCodes` wrong codes from its address, a join
+    /// from there is refused with `429` and `Retry-After`, with the right code too. curl joining
+    /// from another address (127.0.0.2) is still let in, and a member's report is still stored.
+    @Test func guessingTheJoinCodeIsStoppedWhileOthersJoin() async throws {
+        let curl = try requirePeer("curl")
+        let room = try await TestClass { $0.maxWrongCodes = 3 }
+        defer { Task { await room.finish() } }
+        let member = try await room.join("Ann")
+        for guess in ["00000000", "00000001", "00000002"] {
+            let answer = try await room.call(
+                "POST", ClassroomRoute.join, body: encoded(JoinRequest(name: "Eve", code: guess)))
+            #expect(answer.status == 403, "\(answer.body)")
+        }
+        let work = try TemporaryDirectory()
+        defer { work.remove() }
+        try work.write("ca.pem", room.ca)
+        func join(_ name: String, from address: String) async throws -> PeerRun {
+            try await runPeer(
+                curl,
+                [
+                    "-sS", "-i", "--cacert", "ca.pem", "--interface", address, "-X", "POST",
+                    "https://127.0.0.1:\(room.port)\(ClassroomRoute.join)", "-d",
+                    #"{"name":"\#(name)","code":"\#(room.server.joinCode)"}"#,
+                ],
+                in: work.url)
+        }
+        let guesser = try await join("Eve", from: "127.0.0.1")
+        #expect(guesser.output.hasPrefix("HTTP/1.1 429 "), "\(guesser)")
+        #expect(guesser.output.contains("Retry-After: 60\r\n"), "\(guesser)")
+        #expect(guesser.output.contains(#""error":"too-many-attempts""#), "\(guesser)")
+        let elsewhere = try await join("Bo", from: "127.0.0.2")
+        #expect(elsewhere.output.hasPrefix("HTTP/1.1 201 "), "\(elsewhere)")
+        #expect(try await room.report(member, boardReport(1, ["accept-key": .done])).status == 200)
+        #expect(try await room.board().students.map(\.name) == ["Ann", "Bo"])
+    }
+
     @Test func aLongFailingMessageIsCutToTheLimit() async throws {
         let room = try await TestClass()
         defer { Task { await room.finish() } }
