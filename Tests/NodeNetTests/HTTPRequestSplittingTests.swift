@@ -86,6 +86,41 @@ import Testing
         #expect(log.entries.allSatisfy { !$0.contains("X-Admin") })
     }
 
+    /// Header values, each with what Node 20's `http.request` throws for it (nil: accepted):
+    /// a tab or a character from U+0020 to U+00FF but DEL, as Node's `checkInvalidHeaderChar`.
+    nonisolated static let headerValues: [(value: String, code: String?)] = [
+        ("é", nil), ("ÿ", nil), ("a\tb", nil), ("Ā", "ERR_INVALID_CHAR"), ("你好", "ERR_INVALID_CHAR"),
+        ("a\u{0}b", "ERR_INVALID_CHAR"), ("a\u{7F}b", "ERR_INVALID_CHAR"), ("🙂", "ERR_INVALID_CHAR"),
+    ]
+
+    @Test func aHeaderValueIsCheckedAsNodeChecksIt() async throws {
+        let (server, port, _) = try await recordingServer()
+        defer { server.close() }
+        var ours: [String] = []
+        for (value, code) in Self.headerValues {
+            let error = try await outcome(
+                RequestOptions(host: "127.0.0.1", port: port, headers: [("X", value)], agent: nil))
+            #expect(error?.code == code, "\(value.unicodeScalars.map { $0.value })")
+            ours.append(error?.code ?? "ok")
+        }
+        // A live Node says the same of each.
+        let node = try requirePeer("node")
+        let values = String(decoding: try JSONEncoder().encode(Self.headerValues.map(\.value)), as: UTF8.self)
+        let script = """
+            const http = require('http');
+            for (const value of \(values)) {
+              try { http.request({ host: '127.0.0.1', port: 9, headers: { X: value } }).on('error', () => {}).destroy();
+                    console.log('ok'); }
+              catch (e) { console.log(e.code); }
+            }
+            """
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let run = try await runPeer(node, ["-e", script], in: directory.url)
+        #expect(run.status == 0, "\(run)")
+        #expect(run.output.split(separator: "\n").map(String.init) == ours)
+    }
+
     @Test func aStatusMessageWithCRLFIsRefusedAndNoHeadIsSent() async throws {
         let log = EventLog()
         let (server, port) = try await listeningHTTPServer { req, res in

@@ -51,7 +51,9 @@ enum HeaderValidation {
         }
     }
 
+    /// Node's `checkInvalidHeaderChar`: a tab, or a character from U+0020 to U+00FF but DEL.
+    /// A character past U+00FF has no single byte to be written as.
     private static func isValidValue(_ value: String) -> Bool {
-        value.utf8.allSatisfy { $0 == UInt8(ascii: "\t") || ($0 >= 0x20 && $0 != 0x7F) }
+        value.unicodeScalars.allSatisfy { $0 == "\t" || ((0x20...0xFF).contains($0.value) && $0 != "\u{7F}") }
     }
 }
