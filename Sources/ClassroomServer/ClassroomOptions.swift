@@ -1,5 +1,6 @@
 import ClassroomWire
 import Foundation
+import NodeNet
 
 /// What a classroom server is started with; every limit has a default.
 public struct ClassroomOptions: Sendable {
@@ -13,6 +14,10 @@ public struct ClassroomOptions: Sendable {
     public var host: String?
     /// The addresses the server certificate must cover besides `localhost` (the LAN's).
     public var certificateHosts: [String]
+    /// The HTTP limits (chapter 3's): Node's defaults, so a client that sends half a head and
+    /// stalls is answered `408` within a minute (`headersTimeout`), a whole request must come
+    /// within five (`requestTimeout`), and the other students are served meanwhile.
+    public var http = HTTPServerOptions()
     /// The largest request body read; a larger one is answered `413`.
     public var maxBodyBytes = ClassroomRoute.maxBodyBytes
     /// The most students a class takes (a join code read out in a room can leak; this bounds what

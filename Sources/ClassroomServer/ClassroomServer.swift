@@ -39,7 +39,7 @@ import NodeNet
         state = ClassState(exercises: options.exercises, stored: try store.load())
         joinAttempts = JoinAttempts(
             allowed: options.maxWrongCodes, window: .milliseconds(options.wrongCodeWindow))
-        server = try https.createServer(keys.server)
+        server = try https.createServer(keys.server, options.http)
         // The listener holds the classroom, as a Node server's listener holds what it uses: it
         // lives while it listens, with nobody else keeping a reference; `close` lets it go.
         server.on(.request) { req, res in self.route(req, res) }

@@ -188,6 +188,29 @@ import Testing
         #expect(try await room.board().students.map(\.name) == ["Ann", "Bo"])
     }
 
+    /// A slowloris: half a join's head over TLS, then nothing. It is answered `408` and closed at
+    /// `headersTimeout`, and meanwhile a student joins and reports as if it were not there.
+    @Test func aClientThatStallsInItsHeadIsCutWhileOthersAreServed() async throws {
+        let room = try await TestClass { $0.http.headersTimeout = 1500 }
+        defer { Task { await room.finish() } }
+        let slow = tls.connect(room.port, "127.0.0.1", TLSOptions(ca: [room.ca]))
+        var slowReply = ""
+        slow.on(.data) { slowReply += $0.toString() }
+        slow.on(.error) { _ in }
+        try await waitFor("half a head sent") { done in
+            slow.once(.secureConnect) {
+                slow.write("POST \(ClassroomRoute.join) HTTP/1.1\r\nHost: 127.0.0.1\r\n") { _ in done() }
+            }
+        }
+        let student = try await room.join("Ann")
+        #expect(try await room.report(student, boardReport(1, ["accept-key": .done])).status == 200)
+        try await waitFor("the slow client's 408") { done in
+            if slow.destroyed { done() } else { slow.on(.close) { _ in done() } }
+        }
+        #expect(slowReply.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(slowReply)")
+        #expect(try await room.board().students.map(\.name) == ["Ann"])
+    }
+
     @Test func aLongFailingMessageIsCutToTheLimit() async throws {
         let room = try await TestClass()
         defer { Task { await room.finish() } }
