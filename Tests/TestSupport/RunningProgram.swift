@@ -9,6 +9,9 @@ public final class RunningProgram: @unchecked Sendable {
     private let stdout = closedOnExec(Pipe())
     private let stderr = closedOnExec(Pipe())
     private let lock = NSLock()
+    /// Guards `inputOpen` (apart from `lock`: a write to a full pipe may block).
+    private let inputLock = NSLock()
+    private var inputOpen = true
     private var state = Snapshot()
     private var waiters: [Int: Waiter] = [:]
     private var lastWaiterID = 0
@@ -116,7 +119,10 @@ public final class RunningProgram: @unchecked Sendable {
 
     /// Reads one of the program's pipes on a thread of its own until its end: plain blocking
     /// reads, because Foundation's readability handler now and then missed the end of a pipe.
-    /// The thread keeps the pipe, so its descriptor stays open for as long as it reads.
+    /// The thread keeps the pipe, so its descriptor stays open for as long as it reads, and
+    /// closes it at the end: the `Process` keeps the pipe as long as the test keeps the program,
+    /// and a test process with a thousand descriptors open crashed in Foundation's `Process.run()`
+    /// (which lists every open descriptor to close it in the child).
     private func startReading(_ pipe: Pipe, isError: Bool) {
         Thread { [weak self] in
             let descriptor = pipe.fileHandleForReading.fileDescriptor
@@ -136,6 +142,7 @@ public final class RunningProgram: @unchecked Sendable {
                     }
                 }
             }
+            try? pipe.fileHandleForReading.close()
             self?.update { $0.openPipes -= 1 }
         }.start()
     }
@@ -144,6 +151,8 @@ public final class RunningProgram: @unchecked Sendable {
     /// that the exit does not overtake its last lines; or two seconds after the exit if a child
     /// of its own still holds them.
     private func exited(_ status: Int32) {
+        // Nothing reads stdin any more: its descriptor goes back, as the output pipes' do.
+        closeInput()
         update { $0.status = status }
         DispatchQueue.global().asyncAfter(deadline: .now() + 2) { [weak self] in
             self?.update { $0.graceOver = true }
@@ -224,12 +233,19 @@ public final class RunningProgram: @unchecked Sendable {
 
     /// Writes `text` to the program's stdin.
     public func type(_ text: String) {
-        input.fileHandleForWriting.write(Data(text.utf8))
+        inputLock.withLock {
+            guard inputOpen else { return }
+            input.fileHandleForWriting.write(Data(text.utf8))
+        }
     }
 
     /// Closes the program's stdin (Ctrl-D).
     public func closeInput() {
-        try? input.fileHandleForWriting.close()
+        inputLock.withLock {
+            guard inputOpen else { return }
+            inputOpen = false
+            try? input.fileHandleForWriting.close()
+        }
     }
 
     /// Stops the program if it is still running.
