@@ -227,6 +227,17 @@ import NIOPosix
         let askedFor = destroyRequested
         life = .closed
         idle?.stop()
+        guard !askedFor else {
+            // As Node, whose handle's close callback comes in a later phase of the loop than the
+            // call: `close` after the code that called `destroy()`, its ticks and its immediates.
+            _ = setImmediate { _ = setImmediate { self.emitClose(askedFor: true) } }
+            return
+        }
+        emitClose(askedFor: false)
+    }
+
+    /// What `close` ends: the writes that never went, `end` for a close the peer made, `close`.
+    private func emitClose(askedFor: Bool) {
         // SwiftNIO closes the whole channel when our FIN follows the peer's: that close is our
         // `finish`. A destroyed socket, as in Node, never finishes.
         if !errorEmitted && !askedFor { emitFinish() }
@@ -467,12 +478,14 @@ import NIOPosix
 
     /// The rest of `destroy()`, once the socket counts as destroyed: the error, then the channel's close.
     private func close(failing error: NodeError?) {
-        if let error { fail(error) }
         if let channel {
             channel.close(promise: nil)
         } else if !connecting {
             didClose()
         }
+        // As Node: the error on the next tick, so the code that called `destroy` runs on first
+        // (queued after the channel's close, whose own dispatch may drain the ticks queued so far).
+        if let error { process.nextTick { self.fail(error) } }
     }
 
     /// Closes with a TCP RST instead of FIN, so the peer sees ECONNRESET.
