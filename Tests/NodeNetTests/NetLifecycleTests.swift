@@ -350,6 +350,41 @@ import Testing
         other.destroy()
         server.close()
     }
+
+    /// The same peer, met only by a write: nobody takes the client's bytes, so it has stopped
+    /// reading at its high-water mark, no read sees the reset, and SwiftNIO closes the channel
+    /// without an error of its own. Node destroys the socket with the write's error (checked with
+    /// node on 127.0.0.1: `error ECONNRESET`, then `close(true)`).
+    @Test func aPeerVanishingWhileWeOnlyWriteGivesTheWritesError() async throws {
+        var peer: Socket?
+        let (server, port) = try await listeningServer { socket in
+            peer = socket
+            socket.write(Buffer.alloc(64 * 1024))
+        }
+        defer { server.close() }
+        let client = net.connect(port, "127.0.0.1")
+        let log = EventLog()
+        client.on(.error) { error in log.add("error \(error.code)") }
+        try await waitUntil("the client's buffer is full, so it reads no more") {
+            client.readableLength >= client.readableHighWaterMark
+        }
+        try await waitFor("close") { done in
+            client.on(.close) { hadError in
+                log.add("close(\(hadError))")
+                done()
+            }
+            peer?.resetAndDestroy()
+            @NodeActor func writeMore() {
+                guard !client.destroyed else { return }
+                while client.write(Buffer.alloc(64 * 1024)) {}
+                client.once(.drain, writeMore)
+            }
+            writeMore()
+        }
+        #expect(log.entries.count == 2, "\(log.entries)")
+        #expect(["error ECONNRESET", "error EPIPE"].contains(log.entries.first ?? ""), "\(log.entries)")
+        #expect(log.entries.last == "close(true)")
+    }
 }
 
 @Suite(.timeLimit(.minutes(1)))

@@ -38,7 +38,7 @@ import NIOHTTP1
     func connected() {
         guard let channel = socket.channel else { return }
         let parser = ClientParser(connection: self)
-        try? parser.install(in: channel)
+        try? parser.install(in: channel, for: socket)
         self.parser = parser
         if let request { parser.announce(request.requestHead) }
     }

@@ -22,12 +22,9 @@ import NIOHTTP1
         parts = ResponseParts(connection: connection, framing: framing)
     }
 
-    func install(in channel: any Channel) throws {
-        // Right in front of the socket's own handler: behind TLS, when there is TLS.
-        let pipeline = channel.pipeline.syncOperations
-        let socketHandler = try pipeline.context(handlerType: SocketHandler.self).handler
-        try pipeline.addHandlers(
-            [connectGuard, framing, requestBytes, decoder, parts], position: .before(socketHandler))
+    func install(in channel: any Channel, for socket: Socket) throws {
+        try channel.pipeline.syncOperations.addProtocolHandlers(
+            [connectGuard, framing, requestBytes, decoder, parts], for: socket)
     }
 
     /// Tells the decoder which request the next response answers.

@@ -84,7 +84,7 @@ import NIOHTTP1
     private func installParser(replaying leftover: Buffer?) throws {
         let parser = ServerParser(connection: self, maxHeaderSize: server.maxHeaderSize)
         self.parser = parser
-        try parser.install(in: channel)
+        try parser.install(in: channel, for: socket)
         if let leftover, !leftover.isEmpty { parser.replay(leftover, in: channel) }
     }
 

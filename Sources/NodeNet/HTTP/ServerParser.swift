@@ -23,11 +23,9 @@ import NIOHTTP1
         parts = RequestParts(connection: connection, framing: framing)
     }
 
-    func install(in channel: any Channel) throws {
-        // Right in front of the socket's own handler: behind TLS, when there is TLS.
-        let pipeline = channel.pipeline.syncOperations
-        let socketHandler = try pipeline.context(handlerType: SocketHandler.self).handler
-        try pipeline.addHandlers([start, framing, decoder, parts], position: .before(socketHandler))
+    func install(in channel: any Channel, for socket: Socket) throws {
+        try channel.pipeline.syncOperations.addProtocolHandlers(
+            [start, framing, decoder, parts], for: socket)
     }
 
     /// Parses bytes that were read before this parser was installed (after an upgrade nobody

@@ -105,12 +105,10 @@ import NIOPosix
         hold.activate()
     }
 
-    /// Puts the socket's handlers into a new connection's pipeline: the count of bytes read, then
-    /// the socket's own; a TLS socket puts TLS in front of both, and protocols go between them.
+    /// Puts the socket's handler into a new connection's pipeline; a TLS socket puts TLS in
+    /// front of it, and protocols go between them (``ReadTally``).
     func installHandlers(in channel: any Channel) throws {
-        let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandlerBehindBoundary(ReadTally(socket: self))
-        try pipeline.addHandler(SocketHandler(socket: self))
+        try channel.pipeline.syncOperations.addHandlerBehindBoundary(SocketHandler(socket: self))
     }
 
     /// What `NODENET_TRACE` prints: which side the socket is on.
@@ -176,6 +174,9 @@ import NIOPosix
         if writableEnded { shutdownWhenFlushed() }
     }
 
+    /// Whether a ``ReadTally`` counts what arrives, in front of a protocol's handlers.
+    var readsTallied = false
+
     /// Bytes came in, for this socket or a protocol on it (``ReadTally``).
     func didReceive(_ count: Int) {
         bytesRead += count
@@ -183,6 +184,7 @@ import NIOPosix
     }
 
     func didRead(_ bytes: ByteBuffer) {
+        if !readsTallied { didReceive(bytes.readableBytes) }
         var chunk = Buffer(bytes)
         if var decoder = utf8Decoder {
             chunk = decoder.wholeCharacters(of: chunk)
@@ -415,8 +417,11 @@ import NIOPosix
             afterIOBatch { if !self.destroyed { self.emit(.drain) } }
         }
         if let callback { afterIOBatch { callback(error) } }
-        guard error == nil else { return }
-        shutdownWhenFlushed()
+        guard let error else { return shutdownWhenFlushed() }
+        // The peer is gone (EPIPE, ECONNRESET): SwiftNIO closes the channel, and says so to no
+        // handler unless a read meets the error too. Node destroys the socket with the write's
+        // error. (A write that failed because the channel had closed is no news.)
+        if case .failure(let failure) = result, !(failure is ChannelError) { destroy(error) }
     }
 
     /// Sends `data` if given, then FIN: we will write no more. The socket closes once the peer

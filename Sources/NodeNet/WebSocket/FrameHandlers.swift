@@ -10,10 +10,10 @@ import NIOWebSocket
 ///              frames pass at once; see ``MessageAssembler``)
 /// tap → ours: hands frames and violations to the ``WebSocket``
 @NodeActor enum FrameHandlers {
-    static func install(for webSocket: WebSocket, options: WebSocketOptions, in channel: any Channel) throws {
-        let pipeline = channel.pipeline.syncOperations
-        let socketHandler = try pipeline.context(handlerType: SocketHandler.self).handler
-        try pipeline.addHandlers(
+    static func install(
+        for webSocket: WebSocket, on socket: Socket, options: WebSocketOptions, in channel: any Channel
+    ) throws {
+        try channel.pipeline.syncOperations.addProtocolHandlers(
             [
                 WebSocketFrameEncoder(),
                 // SwiftNIO's decoder refuses a frame size over 4 GiB when it is made.
@@ -23,8 +23,7 @@ import NIOWebSocket
                 MessageAssembler(maxPayload: options.maxPayload, maxFragments: options.maxFragments),
                 FrameTap(webSocket: webSocket),
             ],
-            position: .before(socketHandler)
-        )
+            for: socket)
     }
 
     /// Bytes that arrived with the handshake, before the framing was installed: decoded as if

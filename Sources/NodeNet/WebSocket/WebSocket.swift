@@ -65,7 +65,7 @@ import NIOWebSocket
         socket.on(.end) { [weak self] in self?.socket?.end() }
         guard let channel = socket.channel else { return socket.destroy() }
         do {
-            try FrameHandlers.install(for: self, options: options, in: channel)
+            try FrameHandlers.install(for: self, on: socket, options: options, in: channel)
         } catch {
             return socket.destroy(NodeError(error, syscall: "upgrade"))
         }
