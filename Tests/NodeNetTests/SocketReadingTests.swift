@@ -102,6 +102,30 @@ import Testing
         #expect(log.entries == ["data hello", "end"])
     }
 
+    /// Node: a client paused before it connects does not start reading (`bytesRead` 0, no
+    /// `data`) until `resume()`; then `data`, and `end` once the peer ends.
+    @Test func aClientPausedBeforeItConnectsReadsNothingUntilResume() async throws {
+        let log = EventLog()
+        let (server, port) = try await listeningServer()
+        defer { server.close() }
+        let client = net.connect(port, "127.0.0.1")
+        client.pause()
+        client.on(.data) { data in log.add("data \(data.toString())") }
+        client.on(.end) { log.add("end") }
+        let peer: Socket = try await waitFor("a connection") { done in server.once(.connection, done) }
+        let _: NodeError? = try await waitFor("the server's bytes sent") { done in peer.write("hello", done) }
+        // A few turns of the loop: a socket that read would have read the bytes by now.
+        try await waitFor("a few turns of the loop") { done in setTimeout(20, done) }
+        #expect(client.bytesRead == 0)
+        #expect(log.entries.isEmpty)
+        try await waitFor("end after resume") { done in
+            client.once(.end, done)
+            client.resume()
+            peer.end()
+        }
+        #expect(log.entries == ["data hello", "end"])
+    }
+
     /// Where NodeNet differs: the peer's FIN makes SwiftNIO read what the kernel holds for the
     /// socket even while reading is stopped (Node leaves it there: `bytesRead` 0). The program
     /// sees the same events: nothing until `resume()`, then `data` and `end`.

@@ -264,10 +264,12 @@ import NIOPosix
 
     /// Stops `data` events; bytes that arrive are kept. As in Node, the socket goes on reading
     /// until it holds `readableHighWaterMark` bytes; then the kernel's buffer fills and TCP slows
-    /// the peer down.
+    /// the peer down. A client paused before it connects reads nothing until `resume()`, as
+    /// Node does not start reading a socket that is paused when it connects.
     @discardableResult
     public func pause() -> Socket {
         readable.pause()
+        if connecting { reading.stop(for: .untilResumed, on: channel) }
         return self
     }
 
