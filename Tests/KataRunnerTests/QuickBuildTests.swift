@@ -179,26 +179,19 @@ import Testing
     /// never read a type with the layout it had before.
     @Test func aHelperTheTestsNeverNameIsLinkedWithoutRecompilingThem() async throws {
         defer { try? FileManager.default.removeItem(at: workspace.root) }
-        try """
-        import Kata
-        import Testing
+        try writeTest(
+            "AnswerKata",
+            """
+            import Kata
+            import Testing
 
-        @Suite struct AnswerKata {
-            @Test func isFortyTwo() { #expect(answer() == 42, "answer() is \\(answer())") }
-            @Test func boxHoldsIt() { #expect(Box().value == 42, "Box().value is \\(Box().value)") }
-        }
-        """.write(
-            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/AnswerKata.swift"),
-            atomically: true, encoding: .utf8)
+            @Suite struct AnswerKata {
+                @Test func isFortyTwo() { #expect(answer() == 42, "answer() is \\(answer())") }
+                @Test func boxHoldsIt() { #expect(Box().value == 42, "Box().value is \\(Box().value)") }
+            }
+            """)
         let box = "public struct Box { public var value = 42; public init() {} }\n"
-        for copy in ["Stubs", "Solutions"] {
-            try ("public func answer() -> Int { 42 }\n" + box).write(
-                to: workspace.root.appendingPathComponent("Exercises/\(copy)/01-q/Answer.swift"),
-                atomically: true, encoding: .utf8)
-        }
-        let first = try await save("public func answer() -> Int { 42 }\n" + box + "// mine\n")
-        #expect(first.swiftPMRan)
-        #expect(first.progress.state(of: "answer") == .done)
+        try await startFromTheSolution("public func answer() -> Int { 42 }\n" + box)
         let compiled = try testsObject()
 
         let privateHelper = try await save(
@@ -239,25 +232,18 @@ import Testing
     /// compiles every test against the module it builds.
     @Test func aChangedFunctionRecompilesOnlyTheTestFilesThatSpellIt() async throws {
         defer { try? FileManager.default.removeItem(at: workspace.root) }
-        try """
-        import Kata
-        import Testing
+        try writeTest(
+            "BoxKata",
+            """
+            import Kata
+            import Testing
 
-        extension AnswerKata {
-            @Test func boxHoldsIt() { #expect(Box().value == 42, "Box().value is \\(Box().value)") }
-        }
-        """.write(
-            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/BoxKata.swift"),
-            atomically: true, encoding: .utf8)
+            extension AnswerKata {
+                @Test func boxHoldsIt() { #expect(Box().value == 42, "Box().value is \\(Box().value)") }
+            }
+            """)
         let box = "public struct Box { public var value = 42; public init() {} }\n"
-        for copy in ["Stubs", "Solutions"] {
-            try ("public func answer() -> Int { 42 }\n" + box).write(
-                to: workspace.root.appendingPathComponent("Exercises/\(copy)/01-q/Answer.swift"),
-                atomically: true, encoding: .utf8)
-        }
-        let first = try await save("public func answer() -> Int { 42 }\n" + box + "// mine\n")
-        #expect(first.swiftPMRan)
-        #expect(first.progress.state(of: "answer") == .done)
+        try await startFromTheSolution("public func answer() -> Int { 42 }\n" + box)
         let (answerTests, boxTests) = (try testsObject(), try testsObject("BoxKata"))
 
         // A new parameter with a default: the call `answer()` compiles to another symbol.
@@ -285,34 +271,26 @@ import Testing
     /// without SwiftPM, though the name is as the tests were last compiled against.
     @Test func aTestCompileThatFailedIsRedoneOnTheNextSave() async throws {
         defer { try? FileManager.default.removeItem(at: workspace.root) }
-        try """
-        import Kata
-        import Testing
+        try writeTest(
+            "ReferenceKata",
+            """
+            import Kata
+            import Testing
 
-        extension AnswerKata {
-            @Test func answersAsAFunction() { let f: () -> Int = answer; #expect(f() == 42) }
-        }
-        """.write(
-            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/ReferenceKata.swift"),
-            atomically: true, encoding: .utf8)
-        try """
-        import Testing
+            extension AnswerKata {
+                @Test func answersAsAFunction() { let f: () -> Int = answer; #expect(f() == 42) }
+            }
+            """)
+        try writeTest(
+            "OtherKata",
+            """
+            import Testing
 
-        extension AnswerKata {
-            @Test func arithmetic() { #expect(1 + 1 == 2) }
-        }
-        """.write(
-            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/OtherKata.swift"),
-            atomically: true, encoding: .utf8)
-        let original = "public func answer() -> Int { 42 }\n"
-        for copy in ["Stubs", "Solutions"] {
-            try original.write(
-                to: workspace.root.appendingPathComponent("Exercises/\(copy)/01-q/Answer.swift"),
-                atomically: true, encoding: .utf8)
-        }
-        let first = try await save(original + "// mine\n")
-        #expect(first.swiftPMRan)
-        #expect(first.progress.state(of: "answer") == .done)
+            extension AnswerKata {
+                @Test func arithmetic() { #expect(1 + 1 == 2) }
+            }
+            """)
+        try await startFromTheSolution("public func answer() -> Int { 42 }\n")
         let other = try testsObject("OtherKata")
 
         // `answer()` still compiles; a reference to `answer` as a `() -> Int` does not.
@@ -325,6 +303,28 @@ import Testing
         #expect(!undone.swiftPMRan, "the tests that spell answer are compiled again by the quick path")
         #expect(undone.progress.state(of: "answer") == .done)
         #expect(try testsObject("OtherKata") == other, "a test that never spells answer is left alone")
+    }
+
+    /// Writes the kata test file `name`.swift beside the exercise's own.
+    private func writeTest(_ name: String, _ text: String) throws {
+        try text.write(
+            to: workspace.root.appendingPathComponent("Tests/KataTests/01-q/\(name).swift"), atomically: true,
+            encoding: .utf8)
+    }
+
+    /// Makes `code` the stub and the reference solution, and the student's first save (with a
+    /// comment, so that it is not the untouched stub): built by SwiftPM, and done.
+    private func startFromTheSolution(_ code: String, sourceLocation: SourceLocation = #_sourceLocation)
+        async throws
+    {
+        for copy in ["Stubs", "Solutions"] {
+            try code.write(
+                to: workspace.root.appendingPathComponent("Exercises/\(copy)/01-q/Answer.swift"),
+                atomically: true, encoding: .utf8)
+        }
+        let first = try await save(code + "// mine\n")
+        #expect(first.swiftPMRan, sourceLocation: sourceLocation)
+        #expect(first.progress.state(of: "answer") == .done, sourceLocation: sourceLocation)
     }
 
     /// The identity of the object file of a kata test file (a recompile writes a new one).
