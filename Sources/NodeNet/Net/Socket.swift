@@ -473,7 +473,8 @@ import NIOPosix
         if readable.end == .emitted && writable.finished { channel?.close(promise: nil) }
     }
 
-    /// Closes the connection at once, dropping unsent data. With `error`, emits it first.
+    /// Closes the connection at once, dropping unsent data. Returns before any event: `error`,
+    /// if given, is emitted on the next tick, and `close` after this turn's immediates, as in Node.
     public func destroy(_ error: NodeError? = nil) {
         // As Node's destroy: a destroyed socket reports nothing more. Its listeners are gone by
         // then, so an `error` now would be unheard and stop the program (a write after `end()`
@@ -483,7 +484,8 @@ import NIOPosix
         close(failing: error)
     }
 
-    /// The rest of `destroy()`, once the socket counts as destroyed: the error, then the channel's close.
+    /// The rest of `destroy()`, once the socket counts as destroyed: the channel's close now, the
+    /// error on the next tick (`close` is emitted once the channel has closed).
     private func close(failing error: NodeError?) {
         if let channel {
             channel.close(promise: nil)
