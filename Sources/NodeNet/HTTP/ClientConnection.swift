@@ -37,7 +37,8 @@ import NIOHTTP1
     /// Puts the parser on the connected socket (before anything queued is written).
     func connected() {
         guard let channel = socket.channel else { return }
-        let parser = ClientParser(connection: self)
+        let parser = ClientParser(
+            connection: self, maxHeaderSize: request?.maxHeaderSize ?? RequestOptions.defaultMaxHeaderSize)
         try? parser.install(in: channel, for: socket)
         self.parser = parser
         if let request { parser.announce(request.requestHead) }
@@ -47,6 +48,7 @@ import NIOHTTP1
     func assign(_ request: ClientRequest) {
         self.request = request
         response = nil
+        if let channel = socket.channel { parser?.limitHeaders(to: request.maxHeaderSize, in: channel) }
         parser?.announce(request.requestHead)
         request.assigned(to: socket)
     }

@@ -13,13 +13,41 @@ import NIOHTTP1
     private let connectGuard = ConnectGuard()
     private let framing: MessageFraming
     private let requestBytes = RequestBytes()
-    private let decoder = ByteToMessageHandler(
-        HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward))
+    private var decoder: ByteToMessageHandler<HTTPResponseDecoder>
     private let parts: ResponseParts
+    /// The most header bytes a response may have (see ``RequestOptions/maxHeaderSize``).
+    private(set) var maxHeaderSize: Int
 
-    init(connection: ClientConnection) {
+    init(connection: ClientConnection, maxHeaderSize: Int) {
         framing = MessageFraming(delegate: connection)
         parts = ResponseParts(connection: connection, framing: framing)
+        decoder = Self.decoder(maxHeaderSize: maxHeaderSize)
+        self.maxHeaderSize = maxHeaderSize
+    }
+
+    /// A response decoder that fails with `HPE_HEADER_OVERFLOW` past `maxHeaderSize` bytes of
+    /// headers, as the server's does (see ``ServerParser``).
+    private static func decoder(maxHeaderSize: Int) -> ByteToMessageHandler<HTTPResponseDecoder> {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = maxHeaderSize
+        limits.maxHeaderListSize = maxHeaderSize
+        return ByteToMessageHandler(
+            HTTPResponseDecoder(
+                leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward,
+                limitConfiguration: limits))
+    }
+
+    /// Between two responses of a kept connection: a request with another `maxHeaderSize` gets a
+    /// decoder with that limit (Node sets it on the parser for each request).
+    func limitHeaders(to size: Int, in channel: any Channel) {
+        guard size != maxHeaderSize else { return }
+        let pipeline = channel.pipeline.syncOperations
+        guard let old = try? pipeline.context(handler: decoder) else { return }
+        let fresh = Self.decoder(maxHeaderSize: size)
+        guard (try? pipeline.addHandler(fresh, position: .before(parts))) != nil else { return }
+        pipeline.removeHandler(context: old, promise: nil)
+        decoder = fresh
+        maxHeaderSize = size
     }
 
     func install(in channel: any Channel, for socket: Socket) throws {

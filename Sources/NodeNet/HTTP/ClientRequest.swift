@@ -18,6 +18,8 @@ import NIOHTTP1
     let agent: Agent
     /// How many header lines of the response are kept (see ``RequestOptions/maxHeadersCount``).
     let maxHeadersCount: Int
+    /// The most header bytes the response may have (see ``RequestOptions/maxHeaderSize``).
+    let maxHeaderSize: Int
     /// TLS options for an `https` request; nil for plain HTTP.
     let tls: TLSOptions?
     private var timeout: Int?
@@ -32,6 +34,7 @@ import NIOHTTP1
         port = options.port
         agent = options.agent ?? Agent(keepAlive: false)
         maxHeadersCount = options.maxHeadersCount
+        maxHeaderSize = options.maxHeaderSize
         tls = options.tls
         super.init()
         // Node throws these from `http.request`; here the request fails with them as its `error`

@@ -18,6 +18,12 @@ public struct RequestOptions: Sendable {
     /// How many header lines of the response are kept; the rest are dropped (0: all). Node:
     /// `maxHeadersCount`, which left unset keeps 1000.
     public var maxHeadersCount = IncomingHeaders.defaultMaxCount
+    /// The most bytes a header line of the response, or all of them together, may take: a server
+    /// that sends more fails the request with `HPE_HEADER_OVERFLOW` ("Parse Error: Header
+    /// overflow") and its connection is destroyed. Node: `maxHeaderSize`, 16384.
+    public var maxHeaderSize = RequestOptions.defaultMaxHeaderSize
+    /// Node's `http.maxHeaderSize`.
+    public static let defaultMaxHeaderSize = 16384
     /// TLS for this request (`https`): the CAs to trust, a client certificate, and so on.
     /// nil: plain HTTP.
     public var tls: TLSOptions?
