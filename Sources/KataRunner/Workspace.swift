@@ -119,7 +119,9 @@ public struct Workspace: Sendable {
     }
 
     /// Runs `suite` alone, in a process of its own, within `limits`; `patience` (seconds) caps
-    /// every wait of the tests (`waitFor` in TestSupport) where given.
+    /// every wait of the tests (`waitFor` in TestSupport) where given. Every wait also ends, as a
+    /// failure, once nothing left in the test process could bring what it waits for (the
+    /// runtime's `Quiescence`): a stub that never answers fails in a tenth of a second.
     public func runSuite(
         _ suite: String, scratch: URL, limits: ChildProcess.Limits, patience: Int?,
         cancellation: Cancellation? = nil
@@ -136,7 +138,7 @@ public struct Workspace: Sendable {
     ) throws -> ChildProcess.Result {
         let command = testCommand(suites: suites, scratch: scratch)
         // Plain text: Swift Testing colours its output when the terminal it thinks it has does.
-        var environment = ["NO_COLOR": "1"]
+        var environment = ["NO_COLOR": "1", "NODENET_QUIET_WAITS": "1"]
         if let patience { environment["NODENET_TEST_PATIENCE"] = String(patience) }
         return try ChildProcess.run(
             command[0], Array(command.dropFirst()), environment: environment, limits: limits,

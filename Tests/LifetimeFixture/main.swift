@@ -83,6 +83,8 @@ case "exit-event-at-idle":
         process.on(.exit) { code in print("exit event \(code)") }
         process.exitCode = 5
     }
+case let quiet where quiet.hasPrefix("quiet-"):
+    Node.run { runQuietScenario(quiet) }
 default:
     print("unknown scenario \(scenario)")
 }

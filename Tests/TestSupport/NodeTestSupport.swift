@@ -1,18 +1,28 @@
 /// Helpers shared by the runtime tests and the kata tests: every wait has a deadline.
-import NodeNet
+@_spi(Testing) import NodeNet
 import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A test waited longer than its deadline for an event.
+/// A test waited longer than its deadline for an event, or (in the kata runner) until the loop
+/// went idle with nothing left that could bring it (``NodeNet/Quiescence``).
 public struct TimedOut: Error, CustomStringConvertible {
     /// What was awaited.
     public let what: String
+    /// The wait ended before its deadline: nothing left on the loop could bring the event.
+    public var wentIdle = false
     /// The message a failing test shows.
-    public var description: String { "timed out waiting for \(what)" }
+    public var description: String {
+        wentIdle
+            ? "gave up waiting for \(what): \(idleReason)"
+            : "timed out waiting for \(what)"
+    }
 }
+
+/// Why a wait ended early, in a failure message.
+let idleReason = "the loop went idle, with no timer, connection or data left that could bring it"
 
 /// The longest any `waitFor` lasts when `NODENET_TEST_PATIENCE` (seconds) is set. The kata runner
 /// sets it for the student's loop: on loopback an answer comes in milliseconds or not at all, so a
@@ -33,16 +43,28 @@ public func waitFor<T: Sendable>(
     _ = unhandledErrorsAreTestFailures
     return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         var settled = false
-        let deadline = setTimeout(seconds * 1000) {
+        var idleWatch: Quiescence.Watch?
+        let deadline = Quiescence.deadline(seconds * 1000) {
             guard !settled else { return }
             settled = true
+            idleWatch?.cancel()
             continuation.resume(throwing: TimedOut(what: what))
         }
         start { value in
             guard !settled else { return }
             settled = true
             deadline.close()
+            idleWatch?.cancel()
             continuation.resume(returning: value)
+        }
+        // Where the runtime keeps the books (the kata runner's test processes), a stub that never
+        // answers fails once nothing could answer, instead of at the deadline.
+        guard Quiescence.isTracking, !settled else { return }
+        idleWatch = Quiescence.whenIdle(within: seconds * 1000) {
+            guard !settled else { return }
+            settled = true
+            deadline.close()
+            continuation.resume(throwing: TimedOut(what: what, wentIdle: true))
         }
     }
 }
@@ -247,8 +269,10 @@ public func withoutDate(_ text: String) -> String {
         .joined(separator: "\r\n")
 }
 
-/// How long a wait of `seconds` really lasts (the `testPatience` cap included), for failure
-/// messages that tell the student how long the test waited.
-public func waited(_ seconds: Int) -> String {
-    "\(min(seconds, testPatience ?? seconds)) s"
+/// How a wait of `seconds` that failed with `error` ended, for failure messages that tell the
+/// student how long the test waited: "within 3 s" (the `testPatience` cap included), or, when
+/// the loop went idle first, "before the loop went idle (…)".
+public func waited(_ seconds: Int, _ error: any Error) -> String {
+    if let timedOut = error as? TimedOut, timedOut.wentIdle { return "before \(idleReason)" }
+    return "within \(min(seconds, testPatience ?? seconds)) s"
 }

@@ -24,16 +24,19 @@ import NIOCore
     func stop() {
         scheduled?.cancel()
         scheduled = nil
+        Quiescence.timerDisarmed(self)
     }
 
     private func arm(at deadline: NIODeadline) {
         scheduled = nodeLoop.scheduleTask(deadline: deadline) { [weak self] in
             NodeActor.assumeIsolated { self?.wake() }
         }
+        Quiescence.timerArmed(self, due: deadline)
     }
 
     private func wake() {
         scheduled = nil
+        Quiescence.timerDisarmed(self)
         let due = lastActivity + timeout
         if due > .now() {
             arm(at: due)

@@ -134,6 +134,7 @@ import NIOPosix
             } else {
                 bootstrap.connect(host: host, port: port)
             }
+        Quiescence.connectStarted(connected)
         connected.whenFailureOnNode { error in
             self.life = .destroying(whileConnecting: false)
             self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))

@@ -18,7 +18,7 @@ import Testing
             try await waitFor("the greeting", seconds: 10) { done in client.once(.data) { _ in done() } }
         } catch {
             Issue.record(
-                "a client connected and waited \(waited(10)), but no greeting arrived: write it as soon as the connection comes"
+                "a client connected, but no greeting arrived \(waited(10, error)): write it as soon as the connection comes"
             )
             return
         }
@@ -32,7 +32,7 @@ import Testing
                 }
             } catch {
                 Issue.record(
-                    "the client sent \"\(message)\" and got no reply in \(waited(10)): answer every data event"
+                    "the client sent \"\(message)\" and got no reply \(waited(10, error)): answer every data event"
                 )
                 return
             }

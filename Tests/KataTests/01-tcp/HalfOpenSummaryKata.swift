@@ -23,7 +23,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "the client sent \(chunks.joined().utf8.count) bytes and ended its side, then waited \(waited(10)) for the server to end; got \"\(reply)\""
+                "the client sent \(chunks.joined().utf8.count) bytes and ended its side, and the server did not end its own \(waited(10, error)); got \"\(reply)\""
             )
             return nil
         }

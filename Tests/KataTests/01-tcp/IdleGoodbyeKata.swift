@@ -53,7 +53,7 @@ import Testing
             try await waitUntil("the server's end", received, seconds: 10) { $0.ended }
         } catch {
             Issue.record(
-                "a client that sent nothing waited \(waited(10)) (the idle time was 200 ms) and the server did not end the connection; it received \(received.text.debugDescription). The timeout event only warns: call socket.end(…) in it"
+                "a client sent nothing, and the server did not end the connection \(waited(10, error)) (the idle time was 200 ms); it received \(received.text.debugDescription). The timeout event only warns: call socket.end(…) in it"
             )
             return
         }
@@ -67,8 +67,8 @@ import Testing
     enum Talk {
         /// Every message was echoed and the connection stayed open.
         case kept
-        /// No echo came within 10 s.
-        case noEcho(message: String, received: String)
+        /// No echo came: `ending` says when the wait for it ended (``waited(_:_:)``).
+        case noEcho(message: String, received: String, ending: String)
         /// The connection ended (or something else came back) during the talk, `gap` after the
         /// client last heard from the server.
         case cut(after: Int, received: String, ended: Bool, gap: Duration)
@@ -88,7 +88,7 @@ import Testing
                     $0.text.hasSuffix(message) || $0.ended
                 }
             } catch {
-                return .noEcho(message: message, received: received.text)
+                return .noEcho(message: message, received: received.text, ending: waited(10, error))
             }
             guard !received.ended, received.text == expected else {
                 return .cut(
@@ -125,9 +125,9 @@ import Testing
                     "the server's socket emitted \(errors): in Node, an error nobody listens for ends the program"
                 )
                 return
-            case .noEcho(let message, let received):
+            case .noEcho(let message, let received, let ending):
                 Issue.record(
-                    "the client sent \(message.debugDescription) and no echo came back in \(waited(10)); it received \(received.debugDescription). Write every chunk back"
+                    "the client sent \(message.debugDescription) and no echo came back \(ending); it received \(received.debugDescription). Write every chunk back"
                 )
                 return
             case .cut(_, _, _, let gap)
@@ -173,7 +173,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "the server never closed its side of a connection it said goodbye to, within \(waited(10))")
+                "the server never closed its side of a connection it said goodbye to \(waited(10, error))")
             return
         }
         #expect(

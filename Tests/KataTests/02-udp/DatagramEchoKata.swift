@@ -68,7 +68,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "a client on 127.0.0.2, port \(port), sent \"ping\" and nothing came back in \(waited(10)): send each message to rinfo.address and rinfo.port"
+                "a client on 127.0.0.2, port \(port), sent \"ping\" and nothing came back \(waited(10, error)): send each message to rinfo.address and rinfo.port"
             )
             return
         }

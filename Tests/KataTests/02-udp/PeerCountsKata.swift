@@ -41,7 +41,7 @@ import Testing
                 }
             } catch {
                 Issue.record(
-                    "\(who) sent a datagram and got no answer in \(waited(10)): answer every message, to rinfo's address and port"
+                    "\(who) sent a datagram and got no answer \(waited(10, error)): answer every message, to rinfo's address and port"
                 )
                 return
             }

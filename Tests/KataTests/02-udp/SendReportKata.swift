@@ -21,8 +21,8 @@ import Testing
             let sizes = messages.map { "\($0.count)" }.joined(separator: ", ")
             Issue.record(
                 messages.isEmpty
-                    ? "sendAndReport was given no messages and did not call done within \(waited(10)): with nothing to send, no callback will come, so call done([]) at once"
-                    : "sendAndReport was given \(messages.count) messages (of \(sizes) bytes) and did not call done within \(waited(10)): call it once every send's callback has come"
+                    ? "sendAndReport was given no messages and did not call done \(waited(10, error)): with nothing to send, no callback will come, so call done([]) at once"
+                    : "sendAndReport was given \(messages.count) messages (of \(sizes) bytes) and did not call done \(waited(10, error)): call it once every send's callback has come"
             )
             return nil
         }

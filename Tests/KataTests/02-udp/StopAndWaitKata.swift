@@ -37,7 +37,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "done was not called within \(waited(30)); the receiver got \(delivered.count) of \(messages.count) messages. Resend after the timeout until the ack comes."
+                "done was not called \(waited(30, error)); the receiver got \(delivered.count) of \(messages.count) messages. Resend after the timeout until the ack comes."
             )
             return
         }

@@ -47,7 +47,7 @@ import Testing
             return try await rawExchange(port, request, seconds: 10)
         } catch {
             Issue.record(
-                "\(situation), and no 413 came (with the connection closed) within \(waited(10)): answer 413 with Connection: close as soon as you know the body is too big, without waiting for its end"
+                "\(situation), and no 413 came (with the connection closed) \(waited(10, error)): answer 413 with Connection: close as soon as you know the body is too big, without waiting for its end"
             )
             return nil
         }
@@ -103,7 +103,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "the client sent a 6-byte chunked body in two chunks and waited \(waited(10)); it received \(String(decoding: received, as: UTF8.self).debugDescription). Answer at the request's end with the whole body"
+                "the client sent a 6-byte chunked body in two chunks and got no whole answer \(waited(10, error)); it received \(String(decoding: received, as: UTF8.self).debugDescription). Answer at the request's end with the whole body"
             )
             return
         }
@@ -126,7 +126,7 @@ import Testing
             ) { $0.hasSuffix(body) || $0.contains(" 413 ") }
         } catch {
             Issue.record(
-                "a body of exactly the limit (\(Self.limit) bytes) got no answer within \(waited(10)): take it, and answer 200 with it at the request's end"
+                "a body of exactly the limit (\(Self.limit) bytes) got no answer \(waited(10, error)): take it, and answer 200 with it at the request's end"
             )
             return
         }

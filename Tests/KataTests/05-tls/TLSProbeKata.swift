@@ -42,7 +42,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "\(situation): done was not called within \(waited(10)). Call it from secureConnect, or from error with \"refused: \" and the code"
+                "\(situation): done was not called \(waited(10, error)). Call it from secureConnect, or from error with \"refused: \" and the code"
             )
             return nil
         }
@@ -73,7 +73,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "after the handshake the probe must end its connection (socket.end()); \(waited(10)) later it was still open"
+                "after the handshake the probe must end its connection (socket.end()); it did not end \(waited(10, error))"
             )
         }
     }

@@ -24,7 +24,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "\(situation): done was not called within \(waited(10)). Call it when the response comes, or from the request's error event"
+                "\(situation): done was not called \(waited(10, error)). Call it when the response comes, or from the request's error event"
             )
             return nil
         }

@@ -21,7 +21,7 @@ import Testing
             reply = try await rawExchange(port, head, seconds: 10) { $0.contains("\r\n\r\n") }
         } catch {
             Issue.record(
-                "the request \(head.prefix { $0 != "\r" }.debugDescription) got no answer within \(waited(10))"
+                "the request \(head.prefix { $0 != "\r" }.debugDescription) got no answer \(waited(10, error))"
             )
             return nil
         }

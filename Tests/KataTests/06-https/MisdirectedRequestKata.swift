@@ -77,7 +77,7 @@ import Testing
                 socket.write("GET / HTTP/1.0\r\n\r\n")
             }
         } catch {
-            Issue.record("an HTTP/1.0 request without Host got no answer within \(waited(10))")
+            Issue.record("an HTTP/1.0 request without Host got no answer \(waited(10, error))")
             return
         }
         let status = String(reply.prefix { $0 != "\r\n" })
