@@ -60,13 +60,14 @@ public enum RawWebSocket {
         }
     }
 
-    /// Splits what a server sent after its `101` head into frames; nil if the bytes do not end
-    /// at a frame boundary (or a frame is masked, which a server must never do).
-    public static func frames(in bytes: [UInt8]) -> [Frame]? {
+    /// Splits what a server sent after its `101` head into frames (or, `masked`, what a client
+    /// sent, unmasked); nil if the bytes do not end at a frame boundary, or a frame's MASK bit is
+    /// not what that side must send.
+    public static func frames(in bytes: [UInt8], masked: Bool = false) -> [Frame]? {
         var frames: [Frame] = []
         var index = 0
         while index < bytes.count {
-            guard index + 2 <= bytes.count, bytes[index + 1] & 0x80 == 0 else { return nil }
+            guard index + 2 <= bytes.count, (bytes[index + 1] & 0x80 != 0) == masked else { return nil }
             var length = Int(bytes[index + 1] & 0x7F)
             var start = index + 2
             let extra = length == 126 ? 2 : length == 127 ? 8 : 0
@@ -75,8 +76,12 @@ public enum RawWebSocket {
                 length = bytes[start..<(start + extra)].reduce(0) { $0 << 8 | Int($1) }
                 start += extra
             }
-            guard start + length <= bytes.count else { return nil }
-            frames.append(Frame(first: bytes[index], payload: Array(bytes[start..<(start + length)])))
+            let key = masked ? Array(bytes[min(start, bytes.count)..<min(start + 4, bytes.count)]) : []
+            start += key.count
+            guard key.count == (masked ? 4 : 0), start + length <= bytes.count else { return nil }
+            var payload = Array(bytes[start..<(start + length)])
+            for offset in payload.indices where masked { payload[offset] ^= key[offset % 4] }
+            frames.append(Frame(first: bytes[index], payload: payload))
             index = start + length
         }
         return frames
