@@ -18,15 +18,15 @@ public struct Event<Emitter: AnyObject, Payload>: Sendable, Hashable {
     }
 
     /// The name alone, as the emitter files its listeners under it.
-    var key: EventName { EventName(name) }
+    @usableFromInline var key: EventName { EventName(name) }
 }
 
 /// An event's name without its emitter and payload types: what ``EventEmitter/listenerAdded(_:)``
 /// receives, to compare with a typed event (`event == Event<Socket, Buffer>.data`).
 public struct EventName: Hashable, Sendable, CustomStringConvertible {
-    let name: String
+    @usableFromInline let name: String
 
-    init(_ name: String) {
+    @usableFromInline init(_ name: String) {
         self.name = name
     }
 
@@ -43,8 +43,13 @@ public struct EventName: Hashable, Sendable, CustomStringConvertible {
 ///
 /// Swift closures have no identity to compare, so `on` returns this instead of Node's `this`.
 public struct Listener: Hashable, Sendable {
-    let id: Int
-    let event: EventName
+    @usableFromInline let id: Int
+    @usableFromInline let event: EventName
+
+    @usableFromInline init(id: Int, event: EventName) {
+        self.id = id
+        self.event = event
+    }
 }
 
 extension Event where Emitter == EventEmitter, Payload == Never {

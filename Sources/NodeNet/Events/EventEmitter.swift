@@ -4,8 +4,11 @@
 /// in the order they were added, when the event is emitted. An `error` emitted with no listener is
 /// an uncaught error, as in Node: see ``NodeProcess``.
 @NodeActor open class EventEmitter {
-    private var listeners: [EventName: AnyListenerList] = [:]
-    private var nextListenerID = 0
+    /// One list per event that ever had a listener, in the order they came. An emitter has a
+    /// handful of events: a scan compares short names, where a dictionary hashed the name on
+    /// every `on` and `emit` and grew its storage as events were added.
+    @usableFromInline var listeners: [AnyListenerList] = []
+    @usableFromInline var nextListenerID = 0
 
     /// A number unique to this emitter for the life of the process, shown by `NODENET_TRACE=1`.
     public let handleID: Int
@@ -22,27 +25,34 @@
     /// a socket flowing: `if event == Event<Socket, Buffer>.data { … }`).
     open func listenerAdded(_ event: EventName) {}
 
-    func addListener<Payload>(
+    // Inlinable, with `on` and `once`: a program's calls are specialized for their payload type,
+    // where a generic call looked the list's type metadata up at run time, for every listener.
+    @inlinable func addListener<Payload>(
         _ event: EventName,
         once: Bool,
         _ listener: @escaping @NodeActor (Payload) -> Void
     ) -> Listener {
         nextListenerID += 1
         let list: ListenerList<Payload>
-        if let existing = listeners[event] {
+        if let existing = self.list(of: event) {
             list = typed(existing, event)
         } else {
-            list = ListenerList()
-            listeners[event] = list
+            list = ListenerList(event: event)
+            listeners.append(list)
         }
         list.append(.init(id: nextListenerID, once: once, call: listener))
         listenerAdded(event)
         return Listener(id: nextListenerID, event: event)
     }
 
+    @usableFromInline func list(of event: EventName) -> AnyListenerList? {
+        for list in listeners where list.event == event { return list }
+        return nil
+    }
+
     /// An event name stands for one payload type on one emitter; two `Event` declarations that
     /// share a name but not a payload on the same emitter are a programming error.
-    private func typed<Payload>(_ list: AnyListenerList, _ event: EventName) -> ListenerList<Payload> {
+    @inlinable func typed<Payload>(_ list: AnyListenerList, _ event: EventName) -> ListenerList<Payload> {
         guard let typed = list as? ListenerList<Payload> else {
             preconditionFailure("event '\(event)' of \(traceLabel) is declared with two payload types")
         }
@@ -51,7 +61,7 @@
 
     /// Removes one listener, like Node's `off(event, fn)` / `removeListener`.
     public func off(_ listener: Listener) {
-        listeners[listener.event]?.remove(id: listener.id)
+        list(of: listener.event)?.remove(id: listener.id)
     }
 
     /// Same as ``off(_:)``.
@@ -60,7 +70,7 @@
     }
 
     func count(of event: EventName) -> Int {
-        listeners[event]?.count ?? 0
+        list(of: event)?.count ?? 0
     }
 
     /// Lets go of every listener, once the emitter's last event (`close`) has been emitted.
@@ -72,13 +82,13 @@
     }
 
     func removeAll(of event: EventName) {
-        listeners[event] = nil
+        listeners.removeAll { $0.event == event }
     }
 
     @discardableResult
     func emitEvent<Payload>(_ event: EventName, _ payload: Payload) -> Bool {
         if Trace.enabled { Trace.event(self, event.name, payload) }
-        guard let list = listeners[event], list.count > 0 else {
+        guard let list = list(of: event), list.count > 0 else {
             if event == Event<EventEmitter, Never>.unhandledError {
                 process.uncaught(payload as? any Error, from: self)
             }
@@ -99,7 +109,7 @@ extension EventEmitter: EventEmitting {}
 
 extension EventEmitting {
     /// Adds `listener` for every future `event`; returns a handle for ``EventEmitter/off(_:)``.
-    @discardableResult
+    @inlinable @discardableResult
     public func on<Payload>(_ event: Event<Self, Payload>, _ listener: @escaping @NodeActor (Payload) -> Void)
         -> Listener
     {
@@ -107,7 +117,7 @@ extension EventEmitting {
     }
 
     /// Adds `listener` for the next `event` only.
-    @discardableResult
+    @inlinable @discardableResult
     public func once<Payload>(
         _ event: Event<Self, Payload>,
         _ listener: @escaping @NodeActor (Payload) -> Void

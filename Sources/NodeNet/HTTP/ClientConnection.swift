@@ -106,8 +106,8 @@ import NIOHTTP1
         res.pushEnd(trailers: trailers)
         let keepAlive =
             agent.keepAlive && request.shouldKeepAlive
-            && !(res.headers["connection"]?.hasToken("close") ?? false)
-            && (res.httpVersionMinor >= 1 || (res.headers["connection"]?.hasToken("keep-alive") ?? false))
+            && !res.header("connection", hasToken: "close")
+            && (res.httpVersionMinor >= 1 || res.header("connection", hasToken: "keep-alive"))
         request.completed()
         if keepAlive { agent.free(self) } else { socket.end(nil) { self.socket.destroy() } }
     }

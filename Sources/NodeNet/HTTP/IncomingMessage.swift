@@ -25,11 +25,15 @@ import NIOHTTP1
     /// The second 1 of `HTTP/1.1`.
     public let httpVersionMinor: Int
     /// Header names lower-cased; repeats folded as Node folds them (see ``headersDistinct``).
-    public let headers: [String: String]
+    /// Made on first use, as Node's getter makes it: most handlers never read it.
+    public private(set) lazy var headers: [String: String] = folded.headers
     /// Every value of every header, names lower-cased (`set-cookie` is only here).
-    public let headersDistinct: [String: [String]]
+    public private(set) lazy var headersDistinct: [String: [String]] = folded.distinct
     /// Names and values as received, alternating: `["Host", "example.com", …]`.
-    public let rawHeaders: [String]
+    public private(set) lazy var rawHeaders: [String] = headerLines.flatMap { [$0.0, $0.1] }
+    /// The header lines kept (see `maxHeadersCount`), as received.
+    private let headerLines: ArraySlice<(String, String)>
+    private lazy var folded = IncomingHeaders.fold(headerLines)
     /// Trailer headers of a chunked body, once `end` has fired.
     public private(set) var trailers: [String: String] = [:]
     /// The connection the message came on.
@@ -54,8 +58,7 @@ import NIOHTTP1
         let pairs = IncomingHeaders.kept(head.headers.map { ($0.name, $0.value) }, limit: maxHeadersCount)
         (httpVersionMajor, httpVersionMinor) = (head.version.major, head.version.minor)
         httpVersion = "\(head.version.major).\(head.version.minor)"
-        (headers, headersDistinct) = IncomingHeaders.fold(pairs)
-        rawHeaders = pairs.flatMap { [$0.0, $0.1] }
+        headerLines = pairs
         self.socket = socket
         super.init()
     }
@@ -69,10 +72,15 @@ import NIOHTTP1
         let pairs = IncomingHeaders.kept(head.headers.map { ($0.name, $0.value) }, limit: maxHeadersCount)
         (httpVersionMajor, httpVersionMinor) = (head.version.major, head.version.minor)
         httpVersion = "\(head.version.major).\(head.version.minor)"
-        (headers, headersDistinct) = IncomingHeaders.fold(pairs)
-        rawHeaders = pairs.flatMap { [$0.0, $0.1] }
+        headerLines = pairs
         self.socket = socket
         super.init()
+    }
+
+    /// Whether a header `name` (any case) has `token` among its comma-separated values, read
+    /// from the lines as received: what `headers[name]?.hasToken(token)` says, without folding.
+    func header(_ name: String, hasToken token: String) -> Bool {
+        headerLines.contains { $0.0.caseInsensitiveEquals(name) && $0.1.hasToken(token) }
     }
 
     // MARK: From the parser

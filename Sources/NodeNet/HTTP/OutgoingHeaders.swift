@@ -15,9 +15,11 @@ struct OutgoingHeaders: Sendable {
         }
     }
 
-    /// Every header as it will be written, one pair per line.
-    var lines: [(name: String, value: String)] {
-        entries.flatMap { entry in entry.values.map { (entry.name, $0) } }
+    /// Calls `body` with every header as it will be written, one name and value per line.
+    func forEachLine(_ body: (_ name: String, _ value: String) -> Void) {
+        for entry in entries {
+            for value in entry.values { body(entry.name, value) }
+        }
     }
 
     /// The lower-cased names, as `getHeaderNames()`.

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What ``ServerResponse`` and ``ClientRequest`` share, as in Node: headers set one by one, a head
 /// stored once and sent with the first body bytes, and the body framed by `Content-Length` or
 /// chunked encoding, whichever the head promised.
@@ -101,13 +103,19 @@
     /// Builds the head from `firstLine` and the headers, as Node's `_storeHeader` does, deciding
     /// on the way whether the connection stays open and how the body is framed.
     func storeHead(firstLine: String) {
-        var head = firstLine
+        // Written straight into the bytes that go out: building a String first cost a copy per
+        // line and one more for the whole head.
+        var head = ByteBufferAllocator().buffer(capacity: 256)
+        head.writeString(firstLine)
         var sawConnection = false
         var sawContentLength = false
         var sawTransferEncoding = false
         var sawDate = false
-        for (name, value) in headerList.lines {
-            head += "\(name): \(value)\r\n"
+        headerList.forEachLine { name, value in
+            head.writeString(name)
+            head.writeStaticString(": ")
+            head.writeString(value)
+            head.writeStaticString("\r\n")
             switch name.lowercased() {
             case "connection":
                 sawConnection = true
@@ -120,24 +128,24 @@
             default: break
             }
         }
-        if sendDate && !sawDate { head += "Date: \(HTTPDate.now())\r\n" }
+        if sendDate && !sawDate { head.writeString("Date: \(HTTPDate.now())\r\n") }
         if !sawConnection {
             let sendKeepAlive =
                 shouldKeepAlive && (sawContentLength || useChunkedEncodingByDefault || keepAliveWithoutLength)
             if sendKeepAlive && maxRequestsOnConnectionReached {
                 // Node announces the close but keeps reading: a request already on its way is
                 // answered 503 rather than lost.
-                head += "Connection: close\r\n"
+                head.writeStaticString("Connection: close\r\n")
             } else if sendKeepAlive {
-                head += "Connection: keep-alive\r\n"
+                head.writeStaticString("Connection: keep-alive\r\n")
                 if let hint = keepAliveHint {
-                    head +=
+                    head.writeString(
                         "Keep-Alive: timeout=\(hint.timeout / 1000)" + (hint.max.map { ", max=\($0)" } ?? "")
-                        + "\r\n"
+                            + "\r\n")
                 }
             } else {
                 last = true
-                head += "Connection: close\r\n"
+                head.writeStaticString("Connection: close\r\n")
             }
         }
         if !sawContentLength && !sawTransferEncoding {
@@ -147,13 +155,16 @@
                 // HTTP/1.0 has no chunks: the body ends when the connection does.
                 last = true
             } else if let contentLength {
-                head += "Content-Length: \(contentLength)\r\n"
+                head.writeStaticString("Content-Length: ")
+                head.writeString(String(contentLength))
+                head.writeStaticString("\r\n")
             } else {
-                head += "Transfer-Encoding: chunked\r\n"
+                head.writeStaticString("Transfer-Encoding: chunked\r\n")
                 chunkedEncoding = true
             }
         }
-        storedHead = Buffer(head + "\r\n")
+        head.writeStaticString("\r\n")
+        storedHead = Buffer(head)
     }
 
     /// Builds the head with what is known so far; called by the first `write` or `end`.

@@ -237,7 +237,7 @@ import NIOHTTP1
         incoming = nil
         req.pushEnd(trailers: trailers)
         let upgradeRequested =
-            req.method == "CONNECT" || (req.headers["connection"]?.hasToken("upgrade") ?? false)
+            req.method == "CONNECT" || req.header("connection", hasToken: "upgrade")
         guard upgradeRequested else { return }
         // The parser stops after an upgrade request; the bytes after it are not HTTP, or, when
         // nobody took the upgrade, belong to the next request.

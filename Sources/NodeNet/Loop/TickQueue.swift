@@ -33,7 +33,8 @@ import NIOCore
     /// One callback returned: if it was the outermost, the queue drains.
     func leave() {
         depth -= 1
-        if depth == 0 { drain() }
+        // Most callbacks queue no tick: looking once is cheaper than setting up a drain.
+        if depth == 0 && !pending.isEmpty { drain() }
     }
 
     /// Runs every queued tick, also the ones they queue, in order.
