@@ -87,6 +87,11 @@ struct Supervisor {
             ]
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
+        // The worker's lifeline: this process holds the pipe's only write end, so the worker
+        // reads end of file once this process is gone, killed or crashed, and stops (``Worker``).
+        let lifeline = Pipe()
+        process.standardInput = lifeline
+        defer { try? lifeline.fileHandleForWriting.close() }
         try process.run()
         var lastIndex = from
         var lastChange = ContinuousClock.now

@@ -13,9 +13,22 @@ struct Worker {
     let corpus: URL?
     let progressFile: String
 
+    /// Nothing is ever written to a worker's standard input, the supervisor's pipe: reading it
+    /// ends only when the supervisor has gone (killed, or crashed), and a worker without one
+    /// would fuzz on, unwatched, until its batch ran out.
+    private static func stopWhenTheSupervisorIsGone() {
+        Thread {
+            var byte: UInt8 = 0
+            while read(0, &byte, 1) > 0 {}
+            FileHandle.standardError.write(Data("fuzz worker: the supervisor is gone; stopping\n".utf8))
+            _exit(70)
+        }.start()
+    }
+
     /// Runs inputs `from ..< from + count`, or fewer if `seconds` run out, and prints the result
     /// in the lines ``WorkerResult`` reads.
     func run(from: UInt64, count: Int, seconds: Double) throws {
+        Self.stopWhenTheSupervisorIsGone()
         let progress = open(progressFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard progress >= 0 else { throw CocoaError(.fileWriteUnknown) }
         defer { close(progress) }

@@ -1,4 +1,5 @@
 import Foundation
+import NodeNet
 import TestSupport
 import Testing
 
@@ -62,5 +63,49 @@ struct FuzzCommandTests {
             "fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
+    }
+}
+
+/// A worker whose supervisor is killed stops too: it would otherwise fuzz on, unwatched, until
+/// its batch ran out.
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct FuzzWorkerLifelineTests {
+    /// The pids of `pid`'s children.
+    private func children(of pid: Int32) -> [Int32] {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").compactMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    /// Whether `pid` still runs (a zombie waiting to be reaped does not).
+    private func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
+    }
+
+    @Test func aWorkerStopsWhenItsSupervisorIsKilled() async throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        // One long batch: the worker has work for a minute.
+        let fuzz = try RunningProgram.built(
+            "fuzz", ["http-head", "--seconds", "60", "--batch", "100000000", "--out", out.path])
+        defer { fuzz.killNow() }
+        // `timeout` runs the supervisor, which runs the worker.
+        var supervisor: Int32 = 0
+        var worker: Int32 = 0
+        // Should the test fail, no worker outlives it: killNow() reaches only the group it can
+        // still see.
+        defer { if worker != 0 { kill(worker, SIGKILL) } }
+        try await waitUntil("the supervisor to start a worker") {
+            supervisor = children(of: fuzz.processIdentifier).first ?? 0
+            worker = supervisor == 0 ? 0 : children(of: supervisor).first ?? 0
+            return worker != 0
+        }
+        kill(supervisor, SIGKILL)
+        try await waitUntil("the worker to stop", seconds: 20) { !isRunning(worker) }
+        #expect(!isRunning(worker))
     }
 }

@@ -248,6 +248,9 @@ public final class RunningProgram: @unchecked Sendable {
         }
     }
 
+    /// The pid of the process started: `timeout`'s, whose child is the program itself.
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// Stops the program if it is still running.
     public func stop() {
         if process.isRunning { process.terminate() }
