@@ -21,6 +21,9 @@ struct ReadDemand {
         static let bodyBackPressure = Reasons(rawValue: 1 << 2)
         /// HTTP: the answers to pipelined requests are backing up.
         static let pipelineBackPressure = Reasons(rawValue: 1 << 3)
+        /// WebSocket: the pongs that answer the peer's pings are backing up (it pings and does
+        /// not read).
+        static let answersBackedUp = Reasons(rawValue: 1 << 4)
     }
 
     /// The reasons in force; reading goes on when there are none.

@@ -63,6 +63,7 @@ import NIOWebSocket
         socket.on(.close) { [weak self] _ in self?.socketClosed() }
         // The peer's FIN without a close frame: nothing more will come; end our side too.
         socket.on(.end) { [weak self] in self?.socket?.end() }
+        socket.on(.drain) { [weak self] in self?.socket?.setReadingStopped(false, for: .answersBackedUp) }
         guard let channel = socket.channel else { return socket.destroy() }
         do {
             try FrameHandlers.install(for: self, on: socket, options: options, in: channel)
@@ -171,6 +172,12 @@ import NIOWebSocket
         case .ping:
             // Answered at once, as every WebSocket library does; then reported.
             if readyState == .open { write(opcode: .pong, Buffer(payload)) }
+            // A peer that pings and never reads its pongs would have them queue without end (ws
+            // lets them). As Node's HTTP server does with pipelined answers, reading stops once a
+            // high-water mark's worth waits, until the socket drains; its pings back up in TCP.
+            if let socket, socket.writableLength >= socket.writableHighWaterMark {
+                socket.setReadingStopped(true, for: .answersBackedUp)
+            }
             emit(.ping, Buffer(payload))
         case .pong:
             emit(.pong, Buffer(payload))
