@@ -75,4 +75,16 @@ import Testing
         #expect(first.toString() == "你")
         #expect(second.toString() == "好")
     }
+
+    @Test func allocOfANegativeSizeStopsWithNodesWords() async {
+        // Node 20: RangeError ERR_OUT_OF_RANGE, the same message (checked with node).
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Buffer.alloc(-1)
+        }
+        let printed = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(
+            printed.contains(
+                "The value of \"size\" is out of range. It must be >= 0 && <= 4294967296. Received -1"),
+            "\(printed)")
+    }
 }

@@ -23,12 +23,20 @@ public struct Buffer: Sendable, Hashable {
         storage = ByteBuffer(string: string)
     }
 
-    /// `Buffer.alloc(size)`: `size` zero bytes.
+    /// `Buffer.alloc(size)`: `size` zero bytes. A size below 0 or above ``maxLength`` stops the
+    /// program with Node's `ERR_OUT_OF_RANGE` message (Node throws it).
     public static func alloc(_ size: Int, fill: UInt8 = 0) -> Buffer {
+        // Node throws ERR_OUT_OF_RANGE with these words; a Swift program traps with them.
+        precondition(
+            (0...maxLength).contains(size),
+            "The value of \"size\" is out of range. It must be >= 0 && <= \(maxLength). Received \(size)")
         // One fill of the whole buffer: copied byte by byte from a sequence, a debug build took
         // seconds for 10 MiB, and held the loop (every other callback) all that time.
-        Buffer(ByteBuffer(repeating: fill, count: size))
+        return Buffer(ByteBuffer(repeating: fill, count: size))
     }
+
+    /// The largest buffer `alloc` makes, as Node 20's `buffer.constants.MAX_LENGTH` (4 GiB).
+    public static let maxLength = 1 << 32
 
     /// `Buffer.from(string)`.
     public static func from(_ string: String) -> Buffer { Buffer(string) }
