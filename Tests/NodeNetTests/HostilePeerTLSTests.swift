@@ -135,4 +135,26 @@ import Testing
         }
         try await expectFloodHeldBack(reader: socket, writer: writer, from: client)
     }
+
+    @Test func writesBeforeAHandshakeThatNeverEndsStopAtTheHighWaterMark() async throws {
+        // A server that accepts and never answers the ClientHello: the writes wait for the
+        // handshake, and count. Node 20, the same program (writing at `connect`): the 4th write
+        // of 4096 bytes returns false, with writableLength 16384.
+        let (silent, port) = try await listeningServer { socket in socket.on(.data) { _ in } }
+        defer { silent.close() }
+        let client = tls.connect(port, "127.0.0.1", TLSOptions(rejectUnauthorized: false))
+        defer { client.destroy() }
+        client.on(.error) { _ in }
+        // Once TCP has connected, so that the writes wait in the TLS layer, not for the socket.
+        try await waitFor("the TCP connection") { done in client.once(.connect, done) }
+        let chunk = Buffer.alloc(4096)
+        var writes = 0
+        while writes < 1000 {
+            writes += 1
+            if !client.write(chunk) { break }
+        }
+        #expect(writes == 4)
+        #expect(client.writableLength == 16384)
+        #expect(client.writableNeedDrain)
+    }
 }
