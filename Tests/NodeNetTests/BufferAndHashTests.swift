@@ -87,4 +87,13 @@ import Testing
                 "The value of \"size\" is out of range. It must be >= 0 && <= 4294967296. Received -1"),
             "\(printed)")
     }
+
+    @Test func allocPastMaxLengthStopsWithNodesWordsBeforeAllocating() async {
+        #expect(Buffer.maxLength == 4_294_967_296)
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Buffer.alloc(Buffer.maxLength + 1)
+        }
+        let printed = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(printed.contains("It must be >= 0 && <= 4294967296. Received 4294967297"), "\(printed)")
+    }
 }

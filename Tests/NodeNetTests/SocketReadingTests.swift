@@ -79,51 +79,45 @@ import Testing
     /// Node: with `pauseOnConnect` nothing is read (`bytesRead` 0, no `data`) until `resume()`;
     /// then `data`, and `end` once the peer ends.
     @Test func pauseOnConnectReadsNothingUntilResume() async throws {
-        let log = EventLog()
         let (server, port) = try await listeningServer(ServerOptions(pauseOnConnect: true))
         defer { server.close() }
         let client = net.connect(port, "127.0.0.1")
         client.on(.error) { _ in }
         let socket: Socket = try await waitFor("a connection") { done in server.once(.connection, done) }
-        socket.on(.data) { data in log.add("data \(data.toString())") }
-        socket.on(.end) { log.add("end") }
-        let _: NodeError? = try await waitFor("the client's bytes sent") { done in client.write("hello", done)
-        }
-        // A few turns of the loop: a socket that read would have read the bytes by now.
-        try await waitFor("a few turns of the loop") { done in setTimeout(20, done) }
-        #expect(socket.bytesRead == 0)
         #expect(socket.isPaused())
-        #expect(log.entries.isEmpty)
-        try await waitFor("end after resume") { done in
-            socket.once(.end, done)
-            socket.resume()
-            client.end()
-        }
-        #expect(log.entries == ["data hello", "end"])
+        try await expectNothingReadUntilResume(socket, from: client)
     }
 
     /// Node: a client paused before it connects does not start reading (`bytesRead` 0, no
     /// `data`) until `resume()`; then `data`, and `end` once the peer ends.
     @Test func aClientPausedBeforeItConnectsReadsNothingUntilResume() async throws {
-        let log = EventLog()
         let (server, port) = try await listeningServer()
         defer { server.close() }
         let client = net.connect(port, "127.0.0.1")
         client.pause()
-        client.on(.data) { data in log.add("data \(data.toString())") }
-        client.on(.end) { log.add("end") }
         let peer: Socket = try await waitFor("a connection") { done in server.once(.connection, done) }
-        let _: NodeError? = try await waitFor("the server's bytes sent") { done in peer.write("hello", done) }
+        try await expectNothingReadUntilResume(client, from: peer)
+    }
+
+    /// Has `writer` send "hello" to the paused `reader`, and expects none of it read (`bytesRead`
+    /// 0, no `data`) until `resume()`; then `data hello`, and `end` once the writer ends.
+    private func expectNothingReadUntilResume(
+        _ reader: Socket, from writer: Socket, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let log = EventLog()
+        reader.on(.data) { data in log.add("data \(data.toString())") }
+        reader.on(.end) { log.add("end") }
+        let _: NodeError? = try await waitFor("the bytes sent") { done in writer.write("hello", done) }
         // A few turns of the loop: a socket that read would have read the bytes by now.
         try await waitFor("a few turns of the loop") { done in setTimeout(20, done) }
-        #expect(client.bytesRead == 0)
-        #expect(log.entries.isEmpty)
+        #expect(reader.bytesRead == 0, sourceLocation: sourceLocation)
+        #expect(log.entries.isEmpty, sourceLocation: sourceLocation)
         try await waitFor("end after resume") { done in
-            client.once(.end, done)
-            client.resume()
-            peer.end()
+            reader.once(.end, done)
+            reader.resume()
+            writer.end()
         }
-        #expect(log.entries == ["data hello", "end"])
+        #expect(log.entries == ["data hello", "end"], sourceLocation: sourceLocation)
     }
 
     /// Where NodeNet differs: the peer's FIN makes SwiftNIO read what the kernel holds for the
