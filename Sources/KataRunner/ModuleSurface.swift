@@ -11,7 +11,7 @@ import Foundation
 /// seconds and more for 36 test files, on every such save. A test that never names the helper
 /// compiles to the very same object, though. So ``QuickBuild`` compares the surface the tests were
 /// last compiled against with the new one, and recompiles only the tests that spell a name that
-/// changed (``testsAffected(_:since:)``, ``TestsRecompile``); all of them when something changed
+/// changed (``testsAffected(_:since:)``, ``TestCompileJobs``); all of them when something changed
 /// that has no single name: an extension of another module's type, an `import`, an operator.
 struct ModuleSurface: Codable, Sendable, Equatable {
     /// The key of what belongs to no top-level name of the module.

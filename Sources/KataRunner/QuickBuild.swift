@@ -2,17 +2,17 @@ import Foundation
 
 /// A save's rebuild without SwiftPM. When only the contents of the student's files changed since
 /// the last full build, that build's own commands are all a rebuild needs: the `Kata` module's
-/// (the Swift driver, incremental: it recompiles the saved file), the kata tests' for those that
-/// see something of the module that changed (``ModuleSurface``: a function they call got a new
-/// signature, a type they use a new member; ``TestsRecompile``), and the test binary's link.
+/// (the Swift driver, incremental: it recompiles the saved file), the compiler's jobs for the kata
+/// test files that see something of the module that changed (``ModuleSurface``: a function they
+/// call got a new signature, a type they use a new member; ``TestCompileJobs``), and the test
+/// binary's link.
 /// SwiftPM's planning, about a second on a 2-core laptop, is a third of a save's rebuild; and in `.build/`, which the kata build shares with the default
 /// manifest's (see ``Checker``), every switch between the two manifests costs SwiftPM seconds
 /// more. So the runner runs those commands itself, as the full build wrote them in its build
 /// description (`debug.yaml`).
 ///
 /// Anything else sends the check back to `swift build`: a file added, removed or renamed, a test,
-/// the runtime or the manifest changed (the ``key``), or the tests' own interface changed by
-/// their recompile. SwiftPM's own bookkeeping stays right: it sees the newer sources and outputs
+/// the runtime or the manifest changed (the ``key``). SwiftPM's own bookkeeping stays right: it sees the newer sources and outputs
 /// at its next build and runs what it must again.
 struct QuickBuild: Codable, Sendable, Equatable {
     /// What the commands were written for: everything a build reads but the contents of the
@@ -30,10 +30,8 @@ struct QuickBuild: Codable, Sendable, Equatable {
     var objects: String
     /// The test binary.
     var binary: String
-    /// The kata tests' compile command, run when the module's interface changed.
-    var testsCompile: [String]? = nil
-    /// The kata tests' interface (only SwiftPM knows what else must be rebuilt when it changes).
-    var testsInterface: String? = nil
+    /// The compiler's job for each kata test file, run for those that see a changed name.
+    var testJobs: TestCompileJobs? = nil
     /// Where the compile writes the module's symbol graph (``ModuleSurface``).
     var symbolGraphs: String? = nil
 
@@ -91,11 +89,8 @@ struct QuickBuild: Codable, Sendable, Equatable {
         return QuickBuild(
             key: key, compile: compile + surface, link: link, interface: interface, outputFileMap: mapCopy,
             objects: URL(fileURLWithPath: map).deletingLastPathComponent().path, binary: binary,
-            // SwiftPM's own lists, which are the same in every mode: the driver keeps its record
-            // of a build only for the same arguments, and copies' paths would make it compile
-            // every test at the first save after each full build.
-            testsCompile: tests.map { $0.filter { $0 != "-parseable-output" } },
-            testsInterface: tests?.value(after: "-emit-module-path"), symbolGraphs: graphs)
+            testJobs: tests.flatMap { TestCompileJobs.planned(by: $0.filter { $0 != "-parseable-output" }) },
+            symbolGraphs: graphs)
     }
 
     /// `arguments` reading copies, made now in `folder`, of their response files (`@FILE`) and
@@ -143,11 +138,11 @@ struct QuickBuild: Codable, Sendable, Equatable {
         removeStaleObjects()
         let before = FileIdentity.of(interface)
         if let stop = try compileModule(cancellation: cancellation) { return stop }
-        if FileIdentity.of(interface) != before {
-            if let stop = try compileTestsIfTheyMayChange(cancellation: cancellation) { return stop }
-        } else if !objectsAreNewerThanBinary() {
-            return .built
-        }
+        let interfaceChanged = FileIdentity.of(interface) != before
+        let tests = compileTestsIfTheyMayChange(
+            interfaceChanged: interfaceChanged, cancellation: cancellation)
+        if case .stopped(let stop) = tests { return stop }
+        if !interfaceChanged, tests == .unchanged, !objectsAreNewerThanBinary() { return .built }
         let linked = try ChildProcess.run(link[0], Array(link.dropFirst()), cancellation: cancellation)
         if linked.ending != .exited(0) {
             // A link cut short may leave half a binary newer than every object: never run it.
@@ -179,33 +174,41 @@ struct QuickBuild: Codable, Sendable, Equatable {
         return try step(compile, cancellation: cancellation)
     }
 
-    /// Recompiles the tests unless what they see of the module is as when they were last compiled;
-    /// nil if they compiled (or did not need to).
-    private func compileTestsIfTheyMayChange(cancellation: Cancellation?) throws -> Outcome? {
-        guard let testsCompile, let testsInterface, let map = testsCompile.value(after: "-output-file-map")
-        else { return .needsFullBuild }
-        let tests = sources(of: testsCompile)
+    /// What became of the tests at a save.
+    private enum TestsStep: Equatable {
+        /// None needed compiling.
+        case unchanged
+        /// Those that needed it compiled.
+        case compiled
+        /// The build ends here.
+        case stopped(Outcome)
+    }
+
+    /// Recompiles the tests that may see the module otherwise than when they were last compiled:
+    /// after the module's interface changed, and after a save whose recompile of some of them
+    /// failed or was cut short (what they were compiled against is then forgotten), until they compile.
+    private func compileTestsIfTheyMayChange(interfaceChanged: Bool, cancellation: Cancellation?) -> TestsStep
+    {
         let surface = currentSurface()
         let tested = read(ModuleSurface.self, from: testedSurfaceFile)
+        if !interfaceChanged {
+            // An unchanged interface needs a look only at what an earlier save left undone.
+            guard let surface, let tested, surface != tested else { return .unchanged }
+        }
+        guard let testJobs else { return .stopped(.needsFullBuild) }
+        let tests = testJobs.bySource.keys.sorted().map { URL(fileURLWithPath: $0) }
         let affected = surface.flatMap { now in tested.map { now.testsAffected(tests, since: $0) } } ?? tests
-        if affected.isEmpty { return nil }
+        if affected.isEmpty { return .unchanged }
         try? FileManager.default.removeItem(atPath: testedSurfaceFile)
-        let recompile = TestsRecompile(
-            outputFileMap: map, moduleInterface: interface,
-            folder: URL(fileURLWithPath: outputFileMap).deletingLastPathComponent())
-        recompile.prepare(toRecompile: affected)
-        defer { recompile.park() }
-        let testsBefore = FileIdentity.of(testsInterface)
-        if let stop = try step(testsCompile, cancellation: cancellation) {
+        if let stop = testJobs.compile(affected, cancellation: cancellation) {
             // Those that spell a changed name may be compiled against either form of it now.
             if let surface, let tested {
                 write(tested.forgetting(surface.changedNames(since: tested)), to: testedSurfaceFile)
             }
-            return stop
+            return .stopped(stop)
         }
-        guard FileIdentity.of(testsInterface) == testsBefore else { return .needsFullBuild }
         if let surface { write(surface, to: testedSurfaceFile) }
-        return nil
+        return .compiled
     }
 
     /// What the symbol graph the module's last compile wrote says the tests could see.
@@ -224,11 +227,9 @@ struct QuickBuild: Codable, Sendable, Equatable {
 
     private static let testedSurfaceName = "tests-surface.json"
 
-    /// Forgets what the tests were compiled against, and the driver's record kept aside: a full
-    /// build compiles them again.
+    /// Forgets what the tests were compiled against: a full build compiles them again.
     static func forgetWhatTheTestsSee(in scratch: URL) {
         try? FileManager.default.removeItem(at: copies(in: scratch).appendingPathComponent(testedSurfaceName))
-        TestsRecompile.dropParkedRecord(in: copies(in: scratch))
     }
 
     /// Where the commands' copies of SwiftPM's lists are kept.

@@ -267,8 +267,9 @@ import Testing
     }
 
     /// A save that breaks one of the tests that spell a changed name (the others compile against
-    /// it) and the save that undoes it: the second recompiles the tests that spell the name again,
-    /// without SwiftPM, though the name is as the tests were last compiled against.
+    /// it), one that keeps it broken, and the save that undoes it: each recompiles the tests that
+    /// spell the name again, without SwiftPM, though the last leaves the name as the tests were
+    /// last compiled against.
     @Test func aTestCompileThatFailedIsRedoneOnTheNextSave() async throws {
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         try writeTest(
@@ -299,6 +300,13 @@ import Testing
         #expect(
             broken.progress.compilerOutput?.contains("ReferenceKata.swift") == true,
             "the test's compile error: \(broken.progress.compilerOutput ?? "none")")
+        // A save that leaves the interface as it is (a body changed) still owes that test its
+        // compile: it is tried again, and says the same, without SwiftPM.
+        let again = try await save("public func answer(plus: Int = 0) -> Int { 40 + 2 + plus }\n")
+        #expect(!again.swiftPMRan)
+        #expect(
+            again.progress.compilerOutput?.contains("ReferenceKata.swift") == true,
+            "the test's compile error again: \(again.progress.compilerOutput ?? "none")")
         let undone = try await save("public func answer() -> Int { 40 + 2 }\n")
         #expect(!undone.swiftPMRan, "the tests that spell answer are compiled again by the quick path")
         #expect(undone.progress.state(of: "answer") == .done)
@@ -390,9 +398,20 @@ import Testing
         let lists = scratch.appendingPathComponent("debug")
         try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
         try Data("{\"map\": 1}".utf8).write(to: lists.appendingPathComponent("output-file-map.json"))
+        try Data(#"{"": {"swift-dependencies": "\#(b)/debug/primary.swiftdeps"}}"#.utf8).write(
+            to: lists.appendingPathComponent("tests-output-file-map.json"))
         try Data("/w/Exercises/01-q/Answer.swift\n".utf8).write(to: lists.appendingPathComponent("sources"))
         try Data("/w/.b/Kata.build/Answer.swift.o\n".utf8).write(
             to: lists.appendingPathComponent("Objects.LinkFileList"))
+        // The tests' driver: asked for its jobs, it prints one per test file, as swiftc does.
+        let driver = scratch.appendingPathComponent("swiftc")
+        try """
+        #!/bin/sh
+        echo "$*" > "$0.arguments"
+        echo "/s/swift-frontend -frontend -c -primary-file '/w/Tests/my kata/AKata.swift' /w/BKata.swift -o /w/A.o"
+        echo "/s/swift-frontend -frontend -c '/w/Tests/my kata/AKata.swift' -primary-file /w/BKata.swift -o /w/B.o"
+        """.write(to: driver, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: driver.path)
         let yaml = """
             client:
               name: basic
@@ -406,8 +425,9 @@ import Testing
 
               "C.KataTests-x86_64-unknown-linux-gnu-debug.module":
                 tool: shell
-                args: ["/s/swiftc","-module-name","KataTests","-emit-module-path","\(b)/debug/KataTests.swiftmodule",\
-            "-output-file-map","\(b)/debug/output-file-map.json","-parseable-output","@\(b)/debug/sources"]
+                args: ["\(driver.path)","-module-name","KataTests","-emit-module","-emit-module-path",\
+            "\(b)/debug/KataTests.swiftmodule","-output-file-map","\(b)/debug/tests-output-file-map.json",\
+            "-parseable-output","-incremental","@\(b)/debug/sources","-enable-batch-mode"]
 
               "C.NodeNetSwiftPackageTests-x86_64-unknown-linux-gnu-debug.test":
                 tool: shell
@@ -434,15 +454,24 @@ import Testing
         #expect(quick.outputFileMap == "\(copies)/compile-output-file-map.json")
         #expect(quick.objects == "\(b)/debug")
         #expect(quick.binary == "\(b)/debug/NodeNetSwiftPackageTests.xctest")
+        // The tests' jobs, planned by the driver from SwiftPM's command without what emits the
+        // tests' module, batches or the incremental record.
+        let asked = try String(contentsOf: driver.appendingPathExtension("arguments"), encoding: .utf8)
         #expect(
-            quick.testsCompile == [
-                "/s/swiftc", "-module-name", "KataTests", "-emit-module-path",
-                "\(b)/debug/KataTests.swiftmodule",
-                // SwiftPM's own lists (the same in every mode): the driver keeps its record only
-                // for the same arguments.
-                "-output-file-map", "\(b)/debug/output-file-map.json", "@\(b)/debug/sources",
+            asked == "-module-name KataTests -output-file-map \(b)/debug/tests-output-file-map.json "
+                + "@\(b)/debug/sources -driver-print-jobs\n")
+        #expect(quick.testJobs?.driverRecord == "\(b)/debug/primary.priors")
+        #expect(
+            quick.testJobs?.bySource == [
+                "/w/Tests/my kata/AKata.swift": [
+                    "/s/swift-frontend", "-frontend", "-c", "-primary-file", "/w/Tests/my kata/AKata.swift",
+                    "/w/BKata.swift", "-o", "/w/A.o",
+                ],
+                "/w/BKata.swift": [
+                    "/s/swift-frontend", "-frontend", "-c", "/w/Tests/my kata/AKata.swift", "-primary-file",
+                    "/w/BKata.swift", "-o", "/w/B.o",
+                ],
             ])
-        #expect(quick.testsInterface == "\(b)/debug/KataTests.swiftmodule")
         #expect(quick.symbolGraphs == "\(copies)/symbols")
         // The copies hold what the lists held when the commands were read, whatever comes after.
         try Data("/w/Exercises/Solutions/01-q/Answer.swift\n".utf8).write(
