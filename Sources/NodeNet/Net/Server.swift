@@ -3,8 +3,8 @@ import NIOPosix
 
 /// A TCP server, as `net.createServer` returns it.
 ///
-/// Events: `listening`, `connection(socket)`, `close` (once closed *and* every connection has
-/// ended), `error`.
+/// Events: `listening`, `connection(socket)`, `drop(info)` (a connection refused past
+/// ``maxConnections``), `close` (once closed *and* every connection has ended), `error`.
 @NodeActor public class Server: EventEmitter {
     let options: ServerOptions
     private var channel: (any Channel)?
@@ -24,6 +24,12 @@ import NIOPosix
 
     /// Whether the server is accepting connections.
     public var listening: Bool { state == .listening }
+
+    /// The most connections open at once (Node: `server.maxConnections`); unset (the default),
+    /// no limit. A connection accepted while this many are open is closed at once, before the
+    /// program or a protocol (TLS, HTTP) sees a byte of it, and `drop` fires: a flood of
+    /// connections cannot take more than this many sockets, buffers and handlers.
+    public var maxConnections: Int?
 
     /// Starts accepting connections on `port` (0: any free port). With no `host` it listens on
     /// `::`, every interface, IPv4 included, as Node does. `callback` is added as a `listening`
@@ -86,6 +92,10 @@ import NIOPosix
     /// A connection whose pipeline cannot be set up (it closed already) is dropped: the error
     /// fails the channel's initializer and NIO closes it, before the program ever sees it.
     private func accept(_ channel: any Channel) throws {
+        if let limit = maxConnections, connections >= limit {
+            emit(.drop, DroppedConnection(channel))
+            throw ConnectionDropped()
+        }
         let socket = try makeSocket(for: channel)
         connections += 1
         do {
@@ -181,6 +191,43 @@ extension Event where Emitter: Server, Payload == Void {
     public static var listening: Self { Self("listening") }
     /// The server has closed and its last connection has ended.
     public static var close: Self { Self("close") }
+}
+
+/// Fails the initializer of a connection past ``Server/maxConnections``, so that SwiftNIO closes it
+/// unregistered: the client sees its connection accepted and ended, as Node's closes it.
+private struct ConnectionDropped: Error {}
+
+/// Both ends of a connection ``Server/maxConnections`` refused, as Node's `drop` event gives them.
+public struct DroppedConnection: Sendable, Equatable {
+    /// The server's address the client connected to.
+    public let localAddress: String
+    /// The server's port.
+    public let localPort: Int
+    /// `IPv4` or `IPv6`.
+    public let localFamily: String
+    /// The client's address.
+    public let remoteAddress: String
+    /// The client's port.
+    public let remotePort: Int
+    /// `IPv4` or `IPv6`.
+    public let remoteFamily: String
+
+    init(_ channel: any Channel) {
+        let local = channel.localAddress.map(AddressInfo.init)
+        let remote = channel.remoteAddress.map(AddressInfo.init)
+        localAddress = local?.address ?? ""
+        localPort = local?.port ?? 0
+        localFamily = local?.family ?? ""
+        remoteAddress = remote?.address ?? ""
+        remotePort = remote?.port ?? 0
+        remoteFamily = remote?.family ?? ""
+    }
+}
+
+extension Event where Emitter: Server, Payload == DroppedConnection {
+    /// A connection was closed as soon as it was accepted, because ``Server/maxConnections``
+    /// were open; the payload says who it was.
+    public static var drop: Self { Self("drop") }
 }
 
 extension Event where Emitter: Server, Payload == Socket {
