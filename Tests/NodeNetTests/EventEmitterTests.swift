@@ -41,6 +41,26 @@ extension Event where Emitter: Kettle, Payload == NodeError {
         #expect(kettle.listenerCount(.boiled) == 0)
     }
 
+    /// An event whose last listener went (taken off, or a `once` that fired) keeps no storage:
+    /// an idle connection should not pay for what it once listened to. Adding and emitting
+    /// afterwards work as before.
+    @Test func anEventWithNoListenerLeftKeepsNoList() {
+        let kettle = Kettle()
+        let listener = kettle.on(.degrees) { _ in }
+        kettle.once(.boiled) {}
+        #expect(kettle.listeners.count == 2)
+        kettle.off(listener)
+        kettle.emit(.boiled)
+        #expect(kettle.listeners.isEmpty)
+        var seen: [String] = []
+        // A `once` that adds a listener of its own event while emitting: the new one stays.
+        kettle.once(.boiled) { kettle.on(.boiled) { seen.append("again") } }
+        kettle.emit(.boiled)
+        kettle.emit(.boiled)
+        #expect(seen == ["again"])
+        #expect(kettle.listenerCount(.boiled) == 1)
+    }
+
     @Test func aListenerAddedWhileEmittingWaitsForTheNextEmit() {
         let kettle = Kettle()
         var seen: [Int] = []

@@ -250,6 +250,33 @@ import Testing
         server.close()
     }
 
+    /// An upgraded socket is the `upgrade` listener's alone: the server takes its own listeners
+    /// off it, as Node 20 does (checked with node: `data`, `close`, `drain`, `error` and `timeout`
+    /// have none left; `end` has one, net.Socket's own, which NodeNet keeps outside the emitter),
+    /// and the request emits nothing more when the socket closes.
+    @Test func anUpgradedSocketCarriesNoListenerOfTheServers() async throws {
+        let (server, port) = try await listeningHTTPServer()
+        defer { server.close() }
+        let (counts, requestEvents): ([Int], [String]) = try await waitFor("the upgraded socket's close") { done in
+            server.on(.upgrade) { req, socket, _ in
+                var events: [String] = []
+                req.on(.close) { events.append("close") }
+                req.on(.end) { events.append("end") }
+                let counts = [
+                    socket.listenerCount(.data), socket.listenerCount(.end), socket.listenerCount(.close),
+                    socket.listenerCount(.drain), socket.listenerCount(.error), socket.listenerCount(.timeout),
+                ]
+                socket.on(.close) { _ in setImmediate { done((counts, events)) } }
+                socket.destroy()
+            }
+            let client = net.connect(port, "127.0.0.1")
+            client.on(.error) { _ in }
+            client.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
+        }
+        #expect(counts == [0, 0, 0, 0, 0, 0])
+        #expect(requestEvents.isEmpty)
+    }
+
     @Test func clientErrorListenerGetsTheParserCode() async throws {
         let (server, port) = try await listeningHTTPServer()
         let code: String = try await waitFor("clientError") { done in

@@ -61,7 +61,16 @@
 
     /// Removes one listener, like Node's `off(event, fn)` / `removeListener`.
     public func off(_ listener: Listener) {
-        list(of: listener.event)?.remove(id: listener.id)
+        guard let list = list(of: listener.event) else { return }
+        list.remove(id: listener.id)
+        forgetIfEmpty(list)
+    }
+
+    /// Drops an event's list once it has no listener, as Node deletes the event's key: a
+    /// connection keeps no storage for events that had listeners once (an HTTP connection's,
+    /// taken off at an upgrade; a `once` that has fired).
+    private func forgetIfEmpty(_ list: AnyListenerList) {
+        if list.count == 0 { listeners.removeAll { $0 === list } }
     }
 
     /// Same as ``off(_:)``.
@@ -96,7 +105,9 @@
         }
         // Listeners added or removed while emitting take effect from the next emit, as in Node.
         let typedList: ListenerList<Payload> = typed(list, event)
-        for entry in typedList.takeForEmit() { entry.call(payload) }
+        let entries = typedList.takeForEmit()
+        forgetIfEmpty(typedList)
+        for entry in entries { entry.call(payload) }
         return true
     }
 }

@@ -38,6 +38,7 @@ import NIOHTTP1
     /// The one timer behind all three deadlines, and when it fires.
     private var watchdog: Timeout?
     private var watchdogFiresAt: NIODeadline?
+    /// What this connection listens to on its socket, all taken off at an upgrade, as Node does.
     private var socketListeners: [Listener] = []
     /// The client's FIN, kept from the parser while an upgrade waits for its hand-over: at EOF
     /// SwiftNIO's decoder drops the bytes after the head, which belong to the new protocol.
@@ -55,8 +56,8 @@ import NIOHTTP1
                 self?.resumeIfCaughtUp()
             },
             socket.on(.end) { [weak self] in self?.peerEnded() },
+            socket.on(.close) { [weak self] _ in self?.closed() },
         ]
-        socket.on(.close) { [weak self] _ in self?.closed() }
         // The parser reads the socket, so it flows: the client's FIN is the socket's `end`.
         socket.resume()
         // The first head is due `headersTimeout` after the connection is accepted (Node's
