@@ -257,14 +257,16 @@ import Testing
     @Test func anUpgradedSocketCarriesNoListenerOfTheServers() async throws {
         let (server, port) = try await listeningHTTPServer()
         defer { server.close() }
-        let (counts, requestEvents): ([Int], [String]) = try await waitFor("the upgraded socket's close") { done in
+        let (counts, requestEvents): ([Int], [String]) = try await waitFor("the upgraded socket's close") {
+            done in
             server.on(.upgrade) { req, socket, _ in
                 var events: [String] = []
                 req.on(.close) { events.append("close") }
                 req.on(.end) { events.append("end") }
                 let counts = [
                     socket.listenerCount(.data), socket.listenerCount(.end), socket.listenerCount(.close),
-                    socket.listenerCount(.drain), socket.listenerCount(.error), socket.listenerCount(.timeout),
+                    socket.listenerCount(.drain), socket.listenerCount(.error),
+                    socket.listenerCount(.timeout),
                 ]
                 socket.on(.close) { _ in setImmediate { done((counts, events)) } }
                 socket.destroy()
