@@ -97,6 +97,28 @@ import Testing
         try await expectStillServes(port)
     }
 
+    /// curl, a client nobody here wrote, against an HTTP server at its limit: no HTTP answer at
+    /// all (curl's 52 "Empty reply from server" or 56 "Connection reset by peer", depending on
+    /// whether its request arrived before the close; against Node 20's server at its limit it
+    /// printed 56), then `ok` once the connection holding the place has gone.
+    @Test func curlGetsNoAnswerAtTheLimitAndOkOnceAPlaceIsFree() async throws {
+        let curl = try requirePeer("curl")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (server, port) = try await listeningHTTPServer()
+        defer { server.close() }
+        server.maxConnections = 1
+        let arguments = ["--silent", "--show-error", "--max-time", "10", "http://127.0.0.1:\(port)/"]
+        let holder = RawConnection(port: port)
+        try await connections(of: server, toBe: 1)
+        let refused = try await runPeer(curl, arguments, in: folder.url)
+        #expect([52, 56].contains(refused.status) && refused.output.isEmpty, "\(refused)")
+        holder.socket.destroy()
+        try await connections(of: server, toBe: 0)
+        let served = try await runPeer(curl, arguments, in: folder.url)
+        #expect(served.status == 0 && served.output == "ok", "\(served)")
+    }
+
     /// A TLS server drops before the handshake: the client's error is Node's, and the server has
     /// no `tlsClientError` to report.
     @Test func aTLSServerDropsBeforeTheHandshake() async throws {
