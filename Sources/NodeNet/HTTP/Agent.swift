@@ -17,6 +17,7 @@
     private var busy: [String: [ClientConnection]] = [:]
     private var idle: [String: [ClientConnection]] = [:]
     private var waiting: [String: [ClientRequest]] = [:]
+    private var names = AgentNames()
 
     /// An agent with Node's defaults for `new http.Agent()` (no keep-alive).
     public init(
@@ -43,7 +44,7 @@
 
     func addRequest(_ request: ClientRequest) {
         // TLS connections are kept apart from plain ones, and by their trust settings.
-        let key = Agent.name(host: request.host, port: request.port, tls: request.tls)
+        let key = names.name(host: request.host, port: request.port, tls: request.tls)
         if let connection = idle[key]?.popLast() {
             connection.socket.ref()
             connection.socket.setTimeout(0)
