@@ -80,6 +80,23 @@ extension NodeError {
         static let hpeStrict = Self("HPE_STRICT")
         static let hpeUnexpectedContentLength = Self("HPE_UNEXPECTED_CONTENT_LENGTH")
 
+        // The `ws` library's, for a peer that broke RFC 6455 or a handshake that failed.
+        static let wsExpectedFIN = Self("WS_ERR_EXPECTED_FIN")
+        static let wsExpectedMask = Self("WS_ERR_EXPECTED_MASK")
+        static let wsInvalidCloseCode = Self("WS_ERR_INVALID_CLOSE_CODE")
+        static let wsInvalidControlPayloadLength = Self("WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH")
+        static let wsInvalidHandshake = Self("WS_ERR_INVALID_HANDSHAKE")
+        static let wsInvalidOpcode = Self("WS_ERR_INVALID_OPCODE")
+        static let wsInvalidUTF8 = Self("WS_ERR_INVALID_UTF8")
+        static let wsUnexpectedMask = Self("WS_ERR_UNEXPECTED_MASK")
+        static let wsUnexpectedResponse = Self("WS_ERR_UNEXPECTED_RESPONSE")
+        static let wsUnexpectedRSV1 = Self("WS_ERR_UNEXPECTED_RSV_1")
+        static let wsUnexpectedRSV23 = Self("WS_ERR_UNEXPECTED_RSV_2_3")
+        static let wsUnsupportedMessageLength = Self("WS_ERR_UNSUPPORTED_MESSAGE_LENGTH")
+
+        // OpenSSL's verification results, as Node names them.
+        static let unableToGetIssuerCert = Self("UNABLE_TO_GET_ISSUER_CERT")
+
         /// The prefix of a code made from an OpenSSL library and reason (`ERR_OSSL_PEM_…`).
         static func openSSL(_ rest: String) -> Self { Self("ERR_OSSL_" + rest) }
     }

@@ -88,7 +88,7 @@ import NIOCore
             let asked = !isServerSide || options.requestCert
             problem =
                 asked
-                ? NodeError(code: "UNABLE_TO_GET_ISSUER_CERT", message: "unable to get issuer certificate")
+                ? NodeError(code: .unableToGetIssuerCert, message: "unable to get issuer certificate")
                 : nil
         } else if verifyResult != X509_V_OK {
             problem = NodeError.certificateVerification(Int(verifyResult))

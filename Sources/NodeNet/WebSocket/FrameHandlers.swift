@@ -62,19 +62,19 @@ private final class FrameRules: ChannelInboundHandler {
     }
 
     private func check(_ frame: WebSocketFrame) -> ProtocolViolation? {
-        let invalid = { (code: String, what: String) in
+        let invalid = { (code: NodeError.Code, what: String) in
             ProtocolViolation(1002, code, "Invalid WebSocket frame: \(what)")
         }
-        if frame.rsv1 { return invalid("WS_ERR_UNEXPECTED_RSV_1", "RSV1 must be clear") }
-        if frame.rsv2 { return invalid("WS_ERR_UNEXPECTED_RSV_2_3", "RSV2 and RSV3 must be clear") }
-        if frame.rsv3 { return invalid("WS_ERR_UNEXPECTED_RSV_2_3", "RSV2 and RSV3 must be clear") }
+        if frame.rsv1 { return invalid(.wsUnexpectedRSV1, "RSV1 must be clear") }
+        if frame.rsv2 { return invalid(.wsUnexpectedRSV23, "RSV2 and RSV3 must be clear") }
+        if frame.rsv3 { return invalid(.wsUnexpectedRSV23, "RSV2 and RSV3 must be clear") }
         let opcode = UInt8(webSocketOpcode: frame.opcode)
         if !(0...2).contains(opcode) && !(8...10).contains(opcode) {
-            return invalid("WS_ERR_INVALID_OPCODE", "invalid opcode \(opcode)")
+            return invalid(.wsInvalidOpcode, "invalid opcode \(opcode)")
         }
-        if fromClient && frame.maskKey == nil { return invalid("WS_ERR_EXPECTED_MASK", "MASK must be set") }
+        if fromClient && frame.maskKey == nil { return invalid(.wsExpectedMask, "MASK must be set") }
         if !fromClient && frame.maskKey != nil {
-            return invalid("WS_ERR_UNEXPECTED_MASK", "MASK must be clear")
+            return invalid(.wsUnexpectedMask, "MASK must be clear")
         }
         return nil
     }

@@ -6,7 +6,7 @@ struct ProtocolViolation: Error {
     let closeCode: Int
     let error: NodeError
 
-    init(_ closeCode: Int, _ code: String, _ message: String) {
+    init(_ closeCode: Int, _ code: NodeError.Code, _ message: String) {
         self.closeCode = closeCode
         error = NodeError(code: code, message: message)
     }
@@ -19,10 +19,10 @@ struct ProtocolViolation: Error {
         case NIOWebSocketError.invalidFrameLength:
             self = .tooBig
         case NIOWebSocketError.fragmentedControlFrame:
-            self.init(1002, "WS_ERR_EXPECTED_FIN", "Invalid WebSocket frame: FIN must be set")
+            self.init(1002, .wsExpectedFIN, "Invalid WebSocket frame: FIN must be set")
         case NIOWebSocketError.multiByteControlFrameLength:
             self.init(
-                1002, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
+                1002, .wsInvalidControlPayloadLength,
                 "Invalid WebSocket frame: control frames must carry at most 125 bytes")
         default:
             return nil
@@ -30,24 +30,24 @@ struct ProtocolViolation: Error {
     }
 
     static let tooBig = ProtocolViolation(
-        1009, "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH", "Max payload size exceeded")
+        1009, .wsUnsupportedMessageLength, "Max payload size exceeded")
     static let invalidUTF8 = ProtocolViolation(
-        1007, "WS_ERR_INVALID_UTF8", "Invalid WebSocket frame: invalid UTF-8 sequence")
+        1007, .wsInvalidUTF8, "Invalid WebSocket frame: invalid UTF-8 sequence")
 
     /// A fragment where none may be: a continuation with no message begun, or a new message
     /// begun before the last one's final fragment (`opcode` is the frame's).
     static func unfinishedMessage(_ opcode: WebSocketOpcode) -> ProtocolViolation {
         opcode == .continuation
-            ? ProtocolViolation(1002, "WS_ERR_INVALID_OPCODE", "Invalid WebSocket frame: invalid opcode 0")
+            ? ProtocolViolation(1002, .wsInvalidOpcode, "Invalid WebSocket frame: invalid opcode 0")
             : ProtocolViolation(
-                1002, "WS_ERR_INVALID_OPCODE",
+                1002, .wsInvalidOpcode,
                 "Invalid WebSocket frame: a new message began before the last one ended")
     }
 
     /// A message in more fragments than the connection allows (1009, as for too many bytes).
     static func tooManyFragments(_ limit: Int) -> ProtocolViolation {
         ProtocolViolation(
-            1009, "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH", "Too many fragments in one message (over \(limit))")
+            1009, .wsUnsupportedMessageLength, "Too many fragments in one message (over \(limit))")
     }
 }
 

@@ -200,7 +200,7 @@ import NIOWebSocket
         if payload.readableBytes == 1 {
             return fail(
                 ProtocolViolation(
-                    1002, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
+                    1002, .wsInvalidControlPayloadLength,
                     "Invalid WebSocket frame: invalid payload length 1"))
         }
         if let value = payload.readInteger(as: UInt16.self) {
@@ -208,7 +208,7 @@ import NIOWebSocket
             guard CloseCode.isValid(code) else {
                 return fail(
                     ProtocolViolation(
-                        1002, "WS_ERR_INVALID_CLOSE_CODE",
+                        1002, .wsInvalidCloseCode,
                         "Invalid WebSocket frame: invalid status code \(code)"))
             }
             guard let text = String(validating: payload.readableBytesView, as: UTF8.self) else {

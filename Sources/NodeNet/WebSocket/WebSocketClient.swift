@@ -36,7 +36,7 @@ extension WebSocket {
             guard self.readyState == .connecting else { return socket.destroy() }
             if let problem = Self.problem(with: res, key: key, offered: protocols) {
                 socket.destroy()
-                return self.handshakeFailed(NodeError(code: "WS_ERR_INVALID_HANDSHAKE", message: problem))
+                return self.handshakeFailed(NodeError(code: .wsInvalidHandshake, message: problem))
             }
             self.attach(socket, head: head, protocol: res.headers["sec-websocket-protocol"] ?? "")
             self.emit(.open)
@@ -46,7 +46,7 @@ extension WebSocket {
             res.resume()
             self.handshakeFailed(
                 NodeError(
-                    code: "WS_ERR_UNEXPECTED_RESPONSE",
+                    code: .wsUnexpectedResponse,
                     message: "Unexpected server response: \(res.statusCode)"))
         }
         req.on(.error) { error in self.handshakeFailed(error) }
