@@ -5,7 +5,7 @@ import Foundation
 /// (the Swift driver, incremental: it recompiles the saved file), the compiler's jobs for the kata
 /// test files that see something of the module that changed (``ModuleSurface``: a function they
 /// call got a new signature, a type they use a new member; ``TestCompileJobs``), and the test
-/// binary's link.
+/// binary's link (``LinkJobs``: the driver's own jobs for it, run without the driver).
 /// SwiftPM's planning, about a second on a 2-core laptop, is a third of a save's rebuild; and in `.build/`, which the kata build shares with the default
 /// manifest's (see ``Checker``), every switch between the two manifests costs SwiftPM seconds
 /// more. So the runner runs those commands itself, as the full build wrote them in its build
@@ -32,6 +32,8 @@ struct QuickBuild: Codable, Sendable, Equatable {
     var binary: String
     /// The compiler's job for each kata test file, run for those that see a changed name.
     var testJobs: TestCompileJobs? = nil
+    /// The link's own jobs, run without the driver when it could plan them.
+    var linkJobs: LinkJobs? = nil
     /// Where the compile writes the module's symbol graph (``ModuleSurface``).
     var symbolGraphs: String? = nil
 
@@ -90,7 +92,7 @@ struct QuickBuild: Codable, Sendable, Equatable {
             key: key, compile: compile + surface, link: link, interface: interface, outputFileMap: mapCopy,
             objects: URL(fileURLWithPath: map).deletingLastPathComponent().path, binary: binary,
             testJobs: tests.flatMap { TestCompileJobs.planned(by: $0.filter { $0 != "-parseable-output" }) },
-            symbolGraphs: graphs)
+            linkJobs: LinkJobs.planned(by: link), symbolGraphs: graphs)
     }
 
     /// `arguments` reading copies, made now in `folder`, of their response files (`@FILE`) and
@@ -143,12 +145,14 @@ struct QuickBuild: Codable, Sendable, Equatable {
             interfaceChanged: interfaceChanged, cancellation: cancellation)
         if case .stopped(let stop) = tests { return stop }
         if !interfaceChanged, tests == .unchanged, !objectsAreNewerThanBinary() { return .built }
-        let linked = try ChildProcess.run(link[0], Array(link.dropFirst()), cancellation: cancellation)
-        if linked.ending != .exited(0) {
+        let linked =
+            try linkJobs?.run(cancellation: cancellation)
+            ?? ChildProcess.run(link[0], Array(link.dropFirst()), cancellation: cancellation).ending
+        if linked != .exited(0) {
             // A link cut short may leave half a binary newer than every object: never run it.
             try? FileManager.default.removeItem(atPath: binary)
         }
-        switch linked.ending {
+        switch linked {
         case .exited(0): return .built
         case .cancelled: return .cancelled
         default: return .needsFullBuild
@@ -326,7 +330,7 @@ struct BuildDescription: Sendable {
 
 extension [String] {
     /// The argument after the first `flag`.
-    fileprivate func value(after flag: String) -> String? {
+    func value(after flag: String) -> String? {
         firstIndex(of: flag).flatMap { index(after: $0) < endIndex ? self[index(after: $0)] : nil }
     }
 }

@@ -31,12 +31,9 @@ struct TestCompileJobs: Codable, Sendable, Equatable {
     /// The jobs the driver plans for the tests' compile `command` (SwiftPM's, from its build
     /// description), one per source; nil if the driver could not be asked or planned otherwise.
     static func planned(by command: [String]) -> TestCompileJobs? {
-        let planning = planning(command)
-        guard let record = driverRecord(of: command),
-            let printed = try? ChildProcess.run(planning[0], Array(planning.dropFirst())),
-            printed.ending == .exited(0)
+        guard let record = driverRecord(of: command), let printed = DriverJobs.printed(by: planning(command))
         else { return nil }
-        return TestCompileJobs(printedJobs: printed.output, driverRecord: record)
+        return TestCompileJobs(printedJobs: printed, driverRecord: record)
     }
 
     /// Where the driver keeps its record of `command`'s build: beside the module's dependency
@@ -74,7 +71,7 @@ struct TestCompileJobs: Codable, Sendable, Equatable {
     init?(printedJobs: String, driverRecord: String) {
         var jobs: [String: [String]] = [:]
         for line in printedJobs.split(whereSeparator: \.isNewline) {
-            guard let words = Self.shellWords(line), words.contains("-frontend") else { continue }
+            guard let words = DriverJobs.shellWords(line), words.contains("-frontend") else { continue }
             let primaries = words.indices.filter { words[$0] == "-primary-file" && $0 + 1 < words.count }
             guard primaries.count == 1, let primary = primaries.first,
                 !words.contains(where: { $0.hasPrefix("@") })
@@ -83,42 +80,6 @@ struct TestCompileJobs: Codable, Sendable, Equatable {
         }
         guard !jobs.isEmpty else { return nil }
         self.init(bySource: jobs, driverRecord: driverRecord)
-    }
-
-    /// The words of a command line as a POSIX shell splits it (the driver quotes a word with
-    /// spaces or quotes in it: `'/home/li lei/x'`, `'it'\''s'`); nil if a quote is left open.
-    static func shellWords(_ line: Substring) -> [String]? {
-        var words: [String] = []
-        var word: String?
-        var quote: Character?
-        var escaped = false
-        for character in line {
-            if escaped {
-                word = (word ?? "") + String(character)
-                escaped = false
-            } else if let open = quote {
-                if character == open {
-                    quote = nil
-                } else if character == "\\" && open == "\"" {
-                    escaped = true
-                } else {
-                    word = (word ?? "") + String(character)
-                }
-            } else if character == "'" || character == "\"" {
-                quote = character
-                word = word ?? ""
-            } else if character == "\\" {
-                escaped = true
-            } else if character.isWhitespace {
-                if let finished = word { words.append(finished) }
-                word = nil
-            } else {
-                word = (word ?? "") + String(character)
-            }
-        }
-        guard quote == nil, !escaped else { return nil }
-        if let word { words.append(word) }
-        return words
     }
 
     /// Runs the jobs of `sources`, side by side; nil if they all compiled, else how the build

@@ -88,6 +88,10 @@ import Testing
             return
         }
         #expect(messages.contains { $0.contains("answer() is 1") })
+        // The driver planned the tests' compile and the link as jobs a save runs without it.
+        let kept = QuickBuild.read(from: workspace.scratch(for: .student))
+        #expect(
+            kept?.testJobs != nil && kept?.linkJobs != nil, "no jobs planned: \(String(describing: kept))")
 
         // A body changed: the quick path, and the binary runs the new code.
         let right = try await save("public func answer() -> Int { 42 }\n")

@@ -6,13 +6,13 @@ import Testing
 /// The compiler's jobs for the kata test files, read from the driver's printout and run.
 @Suite(.timeLimit(.minutes(1))) struct TestCompileJobsTests {
     @Test func wordsAreSplitAsAShellSplitsThem() {
-        #expect(TestCompileJobs.shellWords("a  b\tc") == ["a", "b", "c"])
+        #expect(DriverJobs.shellWords("a  b\tc") == ["a", "b", "c"])
         #expect(
-            TestCompileJobs.shellWords("'/home/li lei/x.swift' -o y") == ["/home/li lei/x.swift", "-o", "y"])
-        #expect(TestCompileJobs.shellWords(#"'it'\''s' "a \"b\"" c\ d"#) == ["it's", #"a "b""#, "c d"])
-        #expect(TestCompileJobs.shellWords("'' x") == ["", "x"])
-        #expect(TestCompileJobs.shellWords("'open") == nil)
-        #expect(TestCompileJobs.shellWords(#"trailing\"#) == nil)
+            DriverJobs.shellWords("'/home/li lei/x.swift' -o y") == ["/home/li lei/x.swift", "-o", "y"])
+        #expect(DriverJobs.shellWords(#"'it'\''s' "a \"b\"" c\ d"#) == ["it's", #"a "b""#, "c d"])
+        #expect(DriverJobs.shellWords("'' x") == ["", "x"])
+        #expect(DriverJobs.shellWords("'open") == nil)
+        #expect(DriverJobs.shellWords(#"trailing\"#) == nil)
     }
 
     @Test func eachJobIsKeptUnderItsPrimaryFile() throws {
