@@ -12,8 +12,8 @@ import Foundation
 /// description (`debug.yaml`).
 ///
 /// Anything else sends the check back to `swift build`: a file added, removed or renamed, a test,
-/// the runtime or the manifest changed (the ``key``). SwiftPM's own bookkeeping stays right: it sees the newer sources and outputs
-/// at its next build and runs what it must again.
+/// the runtime or the manifest changed (the ``key``). SwiftPM's own bookkeeping stays right: it
+/// sees the newer sources and outputs at its next build and runs what it must again.
 struct QuickBuild: Codable, Sendable, Equatable {
     /// What the commands were written for: everything a build reads but the contents of the
     /// student's files (see ``Checker``).
@@ -193,12 +193,12 @@ struct QuickBuild: Codable, Sendable, Equatable {
     /// failed or was cut short (what they were compiled against is then forgotten), until they compile.
     private func compileTestsIfTheyMayChange(interfaceChanged: Bool, cancellation: Cancellation?) -> TestsStep
     {
-        let surface = currentSurface()
         let tested = read(ModuleSurface.self, from: testedSurfaceFile)
-        if !interfaceChanged {
-            // An unchanged interface needs a look only at what an earlier save left undone.
-            guard let surface, let tested, surface != tested else { return .unchanged }
-        }
+        // An unchanged interface needs a look only at what an earlier save left undone (and the
+        // symbol graph is read only then, not at every save).
+        if !interfaceChanged, tested?.hasForgottenNames != true { return .unchanged }
+        let surface = currentSurface()
+        if !interfaceChanged, surface == nil { return .unchanged }
         guard let testJobs else { return .stopped(.needsFullBuild) }
         let tests = testJobs.bySource.keys.sorted().map { URL(fileURLWithPath: $0) }
         let affected = surface.flatMap { now in tested.map { now.testsAffected(tests, since: $0) } } ?? tests

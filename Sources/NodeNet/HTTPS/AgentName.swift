@@ -76,7 +76,7 @@ struct TrustSettings: Equatable {
         if let index = recent.firstIndex(where: { $0.port == port && $0.host == host && $0.trust == trust }) {
             return recent[index].name
         }
-        let name = "\(host):\(port):" + trust.nameSuffix
+        let name = Agent.name(host: host, port: port, tls: tls)
         if recent.count == Self.kept { recent.removeFirst() }
         recent.append((host, port, trust, name))
         return name
