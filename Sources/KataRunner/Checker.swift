@@ -249,19 +249,11 @@ public struct Checker: Sendable {
             rest.removeAll { passed.contains($0) }
         }
         let alone = rest
-        let nextIndex = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: min(workers, max(1, alone.count))) { _ in
-            while cancellation?.isCancelled != true {
-                let next = nextIndex.withLock { next in
-                    defer { next += 1 }
-                    return next
-                }
-                guard next < alone.count else { return }
-                let index = alone[next]
-                let (state, ran) = runAlone(
-                    entries[index].exercise, scratch: scratch, patience: patience, cancellation: cancellation)
-                record(index, state, ran: ran)
-            }
+        sideBySide(alone.count, workers: workers, cancellation: cancellation) { next in
+            let index = alone[next]
+            let (state, ran) = runAlone(
+                entries[index].exercise, scratch: scratch, patience: patience, cancellation: cancellation)
+            record(index, state, ran: ran)
         }
         return states.withLock { $0 }
     }

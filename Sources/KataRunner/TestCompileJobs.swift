@@ -92,19 +92,12 @@ struct TestCompileJobs: Codable, Sendable, Equatable {
         if commands.contains(where: { $0 == nil }) { return .needsFullBuild }
         try? FileManager.default.removeItem(atPath: driverRecord)
         let endings = Mutex([ChildProcess.Result?](repeating: nil, count: commands.count))
-        let workers = min(commands.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let next = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while cancellation?.isCancelled != true {
-                let index = next.withLock { next in
-                    defer { next += 1 }
-                    return next
-                }
-                guard index < commands.count, let command = commands[index] else { return }
-                let result = try? ChildProcess.run(
-                    command[0], Array(command.dropFirst()), cancellation: cancellation)
-                endings.withLock { $0[index] = result }
-            }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        sideBySide(commands.count, workers: workers, cancellation: cancellation) { index in
+            guard let command = commands[index] else { return }
+            let result = try? ChildProcess.run(
+                command[0], Array(command.dropFirst()), cancellation: cancellation)
+            endings.withLock { $0[index] = result }
         }
         let results = endings.withLock { $0 }
         for (command, result) in zip(commands, results) where result?.ending != .exited(0) {
