@@ -57,7 +57,10 @@ import Testing
         }
         #expect(other.text.hasPrefix("HTTP/1.1 200 OK"))
         #expect(slowReply == "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n")
-        #expect(log.entries == ["served /other", "other answered", "slow closed"])
+        // The honest client was served while the slow one still held its connection. When its
+        // reply is read is left open: on a loaded machine the client may read it only after the
+        // 2 s cut, though the server wrote it long before (seen in CI once).
+        #expect(log.entries.filter { $0 != "other answered" } == ["served /other", "slow closed"])
         server.close()
     }
 
