@@ -30,6 +30,23 @@ timed() {
     end=$(date +%s%N)
     printf '%-62s %7.1f s  (CPU %6.1f s)\n' "$label" "$(echo "($end - $start) / 1000000000" | bc -l)" \
         "$(tail -1 "$work/cpu.txt" | awk '{print $1 + $2}')"
+    settle
+}
+
+# After a kata build through SwiftPM, `kata` plans the package again in the background
+# (DefaultPlan), while the student reads the board. A student takes longer than that before the
+# next save; this waits as long as it takes (at most a minute) and says how long that was.
+settle() {
+    local log=.build/kata-default-plan.log start
+    [ -f "$log" ] || return 0
+    start=$(date +%s%N)
+    for _ in $(seq 600); do
+        grep -q '^kata: planned again' "$log" && break
+        sleep 0.1
+    done
+    printf '%-62s %7.1f s  (%s)\n' "   the background planning ended this much later" \
+        "$(echo "($(date +%s%N) - $start) / 1000000000" | bc -l)" "$(tail -1 "$log")"
+    rm -f "$log"
 }
 
 # The first exercise in kata.json, its file, and its reference solution.

@@ -85,6 +85,8 @@ public struct Workspace: Sendable {
         _ copy: Copy, round: String? = nil, scratch: URL? = nil, cancellation: Cancellation? = nil
     ) throws -> BuildResult {
         let folder = scratch ?? self.scratch(for: copy)
+        let plan = DefaultPlan(workspace: self)
+        if folder.standardizedFileURL == plan.scratch.standardizedFileURL { plan.kataBuildStarts() }
         let result = try ChildProcess.run(
             "swift",
             [

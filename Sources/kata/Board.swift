@@ -59,6 +59,7 @@ struct Screen: Sendable {
         if cancellation?.isCancelled != true {
             draw(progress, footer: footer)
             context.reportToClassroom(progress)
+            context.restoreDefaultPlan()
         }
         return progress
     }

@@ -37,6 +37,7 @@ struct Run: ParsableCommand {
         }
         say(lines.joined(separator: "\n"))
         context.reportToClassroom(progress)
+        context.restoreDefaultPlan()
         if state != .done { throw ExitCode(1) }
     }
 
@@ -45,6 +46,7 @@ struct Run: ParsableCommand {
         let workspace = context.workspace
         let checker = context.checker
         let scratch = workspace.scratch(for: .student)
+        defer { context.restoreDefaultPlan() }
         if case .failed(let output) = try workspace.build(.student) {
             say(output)
             throw ExitCode(1)

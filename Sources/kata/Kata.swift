@@ -52,6 +52,12 @@ struct Context: Sendable {
         for line in ClassroomReporting(workspace: workspace).report(progress) { say(line) }
     }
 
+    /// Once the student has seen the board: puts SwiftPM's plan of the package back in the
+    /// background if a kata build changed it, so the next `swift run` does not plan it again.
+    func restoreDefaultPlan() {
+        DefaultPlan(workspace: workspace).restoreInBackground()
+    }
+
     /// Says that the first build takes a while, before it starts.
     func announceFirstBuild() {
         if !checker.hasBuilt {

@@ -178,6 +178,45 @@ import Testing
         #expect(try await save("public func answer() -> Int { 42 }\n").progress.state(of: "answer") == .done)
     }
 
+    /// After a kata build through SwiftPM, the default manifest's plan is put back in the
+    /// background (``DefaultPlan``), so the student's next `swift run` plans nothing: SwiftPM
+    /// would plan twice, once for the environment and once for the folders it watches.
+    @Test func afterAKataBuildTheNextSwiftRunPlansNothing() async throws {
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let plan = {
+            var plan = DefaultPlan(workspace: workspace)
+            plan.product = "tool"
+            return plan
+        }()
+        /// `swift run tool`'s build, as the student types it; whether SwiftPM planned.
+        func nextSwiftRunPlans() async throws -> Bool {
+            let result = try await Fixtures.offThePool {
+                try ChildProcess.run(
+                    "swift", ["build", "--product", "tool", "--package-path", workspace.root.path])
+            }
+            #expect(result.ending == .exited(0), "swift build failed: \(result.output)")
+            return result.output.contains("Planning build")
+        }
+        _ = try await save("public func answer() -> Int { 1 }\n")
+        #expect(plan.isStale, "the kata build is noted")
+        let output = try await Fixtures.offThePool { try plan.restore() }
+        #expect(output == nil, "the plannings failed: \(output ?? "")")
+        #expect(!plan.isStale)
+        #expect(try await !nextSwiftRunPlans(), "the plan was put back: nothing to plan")
+
+        // Without it, the next two runs both plan (which is what the check above would see).
+        _ = try await Fixtures.offThePool { try workspace.build(.student) }
+        #expect(try await nextSwiftRunPlans())
+        #expect(try await nextSwiftRunPlans())
+        #expect(try await !nextSwiftRunPlans())
+
+        // A `kata` that is not this workspace's own (a test's, or another clone's) builds nothing here.
+        _ = try await Fixtures.offThePool { try workspace.build(.student) }
+        #expect(!plan.restoreInBackground(runningAs: URL(fileURLWithPath: "/usr/bin/true")))
+        #expect(plan.isStale)
+        #expect(plan.isOwnKata(workspace.root.appendingPathComponent(".build/debug/tool")))
+    }
+
     /// A save that changes only what no test names (a helper, private or not) relinks the tests
     /// without recompiling them; one that changes what they use recompiles them, so that they
     /// never read a type with the layout it had before.
