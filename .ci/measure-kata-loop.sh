@@ -35,18 +35,15 @@ timed() {
 
 # After a kata build through SwiftPM, `kata` plans the package again in the background
 # (DefaultPlan), while the student reads the board. A student takes longer than that before the
-# next save; this waits as long as it takes (at most a minute) and says how long that was.
+# next save; this waits as long as it takes and says how long that was.
 settle() {
-    local log=.build/kata-default-plan.log start
-    [ -f "$log" ] || return 0
+    local start ended
+    [ -f .build/kata-default-plan.log ] || return 0
     start=$(date +%s%N)
-    for _ in $(seq 600); do
-        grep -q '^kata: planned again' "$log" && break
-        sleep 0.1
-    done
+    ended=$(bash "$root/.ci/await-default-plan.sh" || true)
     printf '%-62s %7.1f s  (%s)\n' "   the background planning ended this much later" \
-        "$(echo "($(date +%s%N) - $start) / 1000000000" | bc -l)" "$(tail -1 "$log")"
-    rm -f "$log"
+        "$(echo "($(date +%s%N) - $start) / 1000000000" | bc -l)" "$ended"
+    rm -f .build/kata-default-plan.log
 }
 
 # The first exercise in kata.json, its file, and its reference solution.
