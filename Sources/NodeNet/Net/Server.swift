@@ -56,14 +56,12 @@ import NIOPosix
             // A listening server is kept alive by its channel, as Node's loop keeps it: the program
             // may drop its own reference. The cycle ends when the listening channel closes.
             .childChannelInitializer { channel in channel.installOnNode { try self.accept($0) } }
-        if let size = options.readSize {
-            // Starting small: the HTTP decoder keeps the last buffer it read from, and a 64 KiB
-            // buffer kept by every idle keep-alive connection costs 64 KiB each. Reads grow to
-            // `size` while the peer keeps them full.
-            let allocator = AdaptiveRecvByteBufferAllocator(
-                minimum: 64, initial: min(2048, size), maximum: size)
-            bootstrap = bootstrap.childChannelOption(.recvAllocator, value: allocator)
-        }
+        // Starting small: SwiftNIO keeps each connection's last read buffer for the next read, so
+        // its first size is what every idle connection holds. Reads grow to `readSize` while the
+        // peer keeps them full.
+        let size = options.readSize ?? 65536
+        let allocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: min(512, size), maximum: size)
+        bootstrap = bootstrap.childChannelOption(.recvAllocator, value: allocator)
         bootstrap.bind(host: host, port: port).whenCompleteOnNode { result in
             self.didBind(result, host: host, port: port)
         }
