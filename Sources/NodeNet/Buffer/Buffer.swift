@@ -27,9 +27,10 @@ public struct Buffer: Sendable, Hashable {
     /// program with Node's `ERR_OUT_OF_RANGE` message (Node throws it).
     public static func alloc(_ size: Int, fill: UInt8 = 0) -> Buffer {
         // Node throws ERR_OUT_OF_RANGE with these words; a Swift program traps with them.
-        precondition(
-            (0...maxLength).contains(size),
-            "The value of \"size\" is out of range. It must be >= 0 && <= \(maxLength). Received \(size)")
+        if !(0...maxLength).contains(size) {
+            preconditionFailure(
+                NodeError.outOfRange("size", mustBe: ">= 0 && <= \(maxLength)", received: size).message)
+        }
         // One fill of the whole buffer: copied byte by byte from a sequence, a debug build took
         // seconds for 10 MiB, and held the loop (every other callback) all that time.
         return Buffer(ByteBuffer(repeating: fill, count: size))

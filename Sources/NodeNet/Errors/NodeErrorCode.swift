@@ -46,6 +46,7 @@ extension NodeError {
         static let osslPEMNoStartLine = Self("ERR_OSSL_PEM_NO_START_LINE")
         static let osslUnknown = Self("ERR_OSSL_UNKNOWN")
         static let osslX509SignatureCheckFailed = Self("ERR_OSSL_X509_SIGNATURE_CHECK_FAILED")
+        static let outOfRange = Self("ERR_OUT_OF_RANGE")
         static let serverAlreadyListen = Self("ERR_SERVER_ALREADY_LISTEN")
         static let serverNotRunning = Self("ERR_SERVER_NOT_RUNNING")
         static let socket = Self("ERR_SOCKET")

@@ -105,6 +105,39 @@ public struct HTTPServerOptions: Sendable {
     /// Whether Nagle's algorithm is off on each connection. Node: `noDelay`, true for `http`.
     public var noDelay = true
 
+    /// Stops the program with Node's `ERR_OUT_OF_RANGE` words if a size or timeout is negative,
+    /// or `headersTimeout` is longer than `requestTimeout` when both apply (a head could never
+    /// time out before its request does). Node throws these from `http.createServer`; a Swift
+    /// program traps with them, as ``Buffer/alloc(_:fill:)`` does (see Differences.md).
+    func checkRanges() {
+        // In Node's order: the first bad value is the one named.
+        func check(_ name: String, _ value: Int) {
+            if !(0...Self.largestSafeInteger).contains(value) {
+                preconditionFailure(
+                    NodeError.outOfRange(
+                        name, mustBe: ">= 0 && <= \(Self.largestSafeInteger)", received: value
+                    )
+                    .message)
+            }
+        }
+        check("maxHeaderSize", maxHeaderSize)
+        check("requestTimeout", requestTimeout)
+        if let headersTimeout {
+            check("headersTimeout", headersTimeout)
+            if headersTimeout > 0, requestTimeout > 0, headersTimeout > requestTimeout {
+                preconditionFailure(
+                    NodeError.outOfRange(
+                        "headersTimeout", mustBe: "<= requestTimeout", received: headersTimeout
+                    )
+                    .message)
+            }
+        }
+        check("keepAliveTimeout", keepAliveTimeout)
+    }
+
+    /// JavaScript's `Number.MAX_SAFE_INTEGER`, the bound of Node's integer checks.
+    static let largestSafeInteger = 9_007_199_254_740_991
+
     /// Node's defaults, changed by name: `HTTPServerOptions(keepAliveTimeout: 1000)`.
     public init(
         maxHeaderSize: Int = 16384,

@@ -25,6 +25,7 @@ import NIOCore
     private var httpConnections: [ObjectIdentifier: ServerConnection] = [:]
 
     init(options: HTTPServerOptions) {
+        options.checkRanges()
         maxHeaderSize = options.maxHeaderSize
         maxHeadersCount = options.maxHeadersCount
         headersTimeout = options.headersTimeout ?? min(60_000, options.requestTimeout)
