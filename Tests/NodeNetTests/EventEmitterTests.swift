@@ -44,6 +44,34 @@ extension Event where Emitter: Kettle, Payload == NodeError {
     /// An event whose last listener went (taken off, or a `once` that fired) keeps no storage:
     /// an idle connection should not pay for what it once listened to. Adding and emitting
     /// afterwards work as before.
+    /// A list keeps its first listener apart from the rest (``ListenerList``): whichever goes, by
+    /// `off` or as a `once` that fired, the others keep their order.
+    @Test func whenTheFirstListenerGoesTheOthersKeepTheirOrder() {
+        let kettle = Kettle()
+        var seen: [String] = []
+        let first = kettle.on(.degrees) { seen.append("a\($0)") }
+        kettle.on(.degrees) { seen.append("b\($0)") }
+        kettle.once(.degrees) { seen.append("c\($0)") }
+        kettle.on(.degrees) { seen.append("d\($0)") }
+        kettle.off(first)
+        kettle.emit(.degrees, 1)
+        kettle.on(.degrees) { seen.append("e\($0)") }
+        kettle.emit(.degrees, 2)
+        #expect(seen == ["b1", "c1", "d1", "b2", "d2", "e2"])
+
+        seen = []
+        let onceFirst = Kettle()
+        onceFirst.once(.degrees) { seen.append("once\($0)") }
+        let middle = onceFirst.on(.degrees) { seen.append("on\($0)") }
+        onceFirst.on(.degrees) { seen.append("last\($0)") }
+        onceFirst.emit(.degrees, 1)
+        onceFirst.on(.degrees) { seen.append("new\($0)") }
+        onceFirst.off(middle)
+        onceFirst.emit(.degrees, 2)
+        #expect(seen == ["once1", "on1", "last1", "last2", "new2"])
+        #expect(onceFirst.listenerCount(.degrees) == 2)
+    }
+
     @Test func anEventWithNoListenerLeftKeepsNoList() {
         let kettle = Kettle()
         let listener = kettle.on(.degrees) { _ in }

@@ -139,12 +139,14 @@ import Testing
         server.close()
     }
 
-    /// Node takes any non-negative integer for its server timeouts; one too large for a deadline
-    /// means "never", not a trap that stops the program.
+    /// Node takes any integer from 0 to `Number.MAX_SAFE_INTEGER` for its server timeouts
+    /// (`HTTPServerOptionRangeTests` has the rest); one too large for a deadline (2⁵³−1 ms is
+    /// more nanoseconds than a deadline holds) means "never", not a trap that stops the program.
     @Test func timeoutsTooLargeForADeadlineMeanNever() async throws {
-        var options = HTTPServerOptions(headersTimeout: Int.max)
-        options.requestTimeout = Int.max
-        options.keepAliveTimeout = Int.max
+        let largest = 9_007_199_254_740_991
+        var options = HTTPServerOptions(headersTimeout: largest)
+        options.requestTimeout = largest
+        options.keepAliveTimeout = largest
         let (server, port) = try await listeningHTTPServer(options) { _, res in res.end("ok") }
         defer { server.close() }
         let twoRequests = String(repeating: "GET / HTTP/1.1\r\nHost: x\r\n\r\n", count: 2)

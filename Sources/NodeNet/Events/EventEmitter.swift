@@ -105,9 +105,10 @@
         }
         // Listeners added or removed while emitting take effect from the next emit, as in Node.
         let typedList: ListenerList<Payload> = typed(list, event)
-        let entries = typedList.takeForEmit()
+        let (first, others) = typedList.takeForEmit()
         forgetIfEmpty(typedList)
-        for entry in entries { entry.call(payload) }
+        first?.call(payload)
+        for entry in others { entry.call(payload) }
         return true
     }
 }

@@ -29,7 +29,12 @@
         }
     }
 
-    @usableFromInline var entries: [Entry] = []
+    /// The first listener, kept in the list itself, then the others: most events have one
+    /// listener, which so needs no array of its own (Node, too, keeps a lone listener without
+    /// one). An idle connection has a dozen such events.
+    @usableFromInline var first: Entry?
+    /// The listeners after the first, in order; empty while `first` is nil.
+    @usableFromInline var others: [Entry] = []
     @usableFromInline var onceCount = 0
 
     @usableFromInline override init(event: EventName) {
@@ -39,25 +44,34 @@
     // Inlinable, like the emitter's `addListener`: specialized where a program calls `on`, the
     // list needs no generic metadata looked up at run time.
     @inlinable func append(_ entry: Entry) {
-        entries.append(entry)
-        count = entries.count
+        if first == nil { first = entry } else { others.append(entry) }
+        count += 1
         if entry.once { onceCount += 1 }
     }
 
     override func remove(id: Int) {
-        guard let index = entries.firstIndex(where: { $0.id == id }) else { return }
-        if entries.remove(at: index).once { onceCount -= 1 }
-        count = entries.count
+        let removed: Entry
+        if let first, first.id == id {
+            removed = first
+            self.first = others.isEmpty ? nil : others.removeFirst()
+        } else if let index = others.firstIndex(where: { $0.id == id }) {
+            removed = others.remove(at: index)
+        } else {
+            return
+        }
+        count -= 1
+        if removed.once { onceCount -= 1 }
     }
 
-    /// The listeners to call for one emit; `once` listeners leave the list before any runs, as in
-    /// Node, so a listener that emits the same event again does not call them twice.
-    func takeForEmit() -> [Entry] {
-        let current = entries
+    /// The listeners to call for one emit, in order; `once` listeners leave the list before any
+    /// runs, as in Node, so a listener that emits the same event again does not call them twice.
+    func takeForEmit() -> (first: Entry?, others: [Entry]) {
+        let current = (first, others)
         if onceCount > 0 {
-            entries.removeAll(where: \.once)
+            others.removeAll(where: \.once)
+            if first?.once == true { first = others.isEmpty ? nil : others.removeFirst() }
             onceCount = 0
-            count = entries.count
+            count = (first == nil ? 0 : 1) + others.count
         }
         return current
     }
