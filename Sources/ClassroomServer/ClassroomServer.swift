@@ -11,6 +11,8 @@ import NodeNet
     public let joinCode: String
     /// The teacher's secret: the board page, its WebSocket, the board and the export need it.
     public let teacherToken: String
+    /// Its hash, which each request's token is compared with.
+    private let teacherTokenHash: String
     let options: ClassroomOptions
     let store: ClassStore
     let writer: GroupCommit
@@ -36,6 +38,7 @@ import NodeNet
         writer = GroupCommit(store: store)
         joinCode = try options.joinCode ?? store.setting("joinCode") { ClassroomServer.secret(bytes: 4) }
         teacherToken = try store.setting("teacherToken") { ClassroomServer.secret(bytes: 24) }
+        teacherTokenHash = ClassState.hash(teacherToken)
         state = ClassState(exercises: options.exercises, stored: try store.load())
         joinAttempts = JoinAttempts(
             allowed: options.maxWrongCodes, window: .milliseconds(options.wrongCodeWindow))
@@ -102,7 +105,7 @@ import NodeNet
     /// Whether `token` is the teacher's (compared by hash, so the time taken says nothing of it).
     func isTeacher(_ token: String?) -> Bool {
         guard let token else { return false }
-        return ClassState.hash(token) == ClassState.hash(teacherToken)
+        return ClassState.hash(token) == teacherTokenHash
     }
 
     /// The board as the wire's JSON, for the page and the live pushes.
