@@ -30,7 +30,8 @@ import Testing
         let caFile = folder.appendingPathComponent("ca-for-curl.pem")
         try Data(server.keys.caPEM.utf8).write(to: caFile)
         let names = ["Ada", "Bo", "Cai"]
-        let students = try names.map { _ in try StudentWorkspace(manifest) }
+        var students: [StudentWorkspace] = []
+        for _ in names { students.append(try await StudentWorkspace.make(manifest)) }
         defer { for student in students { student.remove() } }
 
         for (name, student) in zip(names, students) {
@@ -73,7 +74,7 @@ import Testing
         }
 
         // A workspace that claims to be Ada with a token the server never gave writes nothing.
-        let impostor = try StudentWorkspace(manifest)
+        let impostor = try await StudentWorkspace.make(manifest)
         defer { impostor.remove() }
         let (enrolment, ca) = try #require(students[0].classroom.enrolment())
         var forged = enrolment

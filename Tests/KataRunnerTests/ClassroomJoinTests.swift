@@ -20,7 +20,7 @@ import Testing
     @Test func theRightFingerprintJoinsAndKeepsTheTokenAndTheCA() async throws {
         let classroom = try await classroom()
         defer { classroom.close() }
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         defer { student.remove() }
         let run = try await student.join(classroom.address, fingerprint: classroom.fingerprint.lowercased())
         #expect(run.ending == .exited(0), "\(run.output)")
@@ -36,7 +36,7 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux's script")
         let classroom = try await classroom()
         defer { classroom.close() }
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         defer { student.remove() }
         let run = try await student.joinOnATerminal(classroom.address, answering: answer)
         #expect(
@@ -53,7 +53,7 @@ import Testing
     @Test func aWrongFingerprintIsRefusedNamingBoth() async throws {
         let classroom = try await classroom()
         defer { classroom.close() }
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         defer { student.remove() }
         let other = try X509Certificate(pem: classroom.certificates.otherCACert).fingerprint256
         let run = try await student.join(classroom.address, fingerprint: other)
@@ -68,7 +68,7 @@ import Testing
         // Someone serves a CA of their own at /ca.pem and reads out its fingerprint: the server's
         // certificate is not signed by it, so TLS that trusts only it refuses the server.
         classroom.servedCA = classroom.certificates.otherCACert
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         defer { student.remove() }
         let run = try await student.join(classroom.address, fingerprint: classroom.fingerprint)
         #expect(run.ending == .exited(1))
@@ -79,7 +79,7 @@ import Testing
     @Test func aWrongCodeSaysToCheckTheCode() async throws {
         let classroom = try await classroom()
         defer { classroom.close() }
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         defer { student.remove() }
         let run = try await student.join(classroom.address, fingerprint: classroom.fingerprint, code: "owl-7")
         #expect(run.ending == .exited(1))
@@ -92,7 +92,7 @@ import Testing
         let classroom = try await classroom()
         defer { classroom.close() }
         try await classroom.stop()
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         defer { student.remove() }
         let run = try await student.join(classroom.address, fingerprint: classroom.fingerprint)
         #expect(run.ending == .exited(1))
@@ -104,7 +104,7 @@ import Testing
     @Test func withoutAFingerprintOrATerminalItSaysWhatToPass() async throws {
         let classroom = try await classroom()
         defer { classroom.close() }
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         defer { student.remove() }
         let run = try await student.reporter(
             "join", [classroom.address, "--name", "Ada", "--code", FakeClassroom.code])
@@ -121,7 +121,7 @@ import Testing
     func kataJoinRefusesABadAddressOrFingerprintBeforeBuildingAnything(arguments: [String], says: String)
         async throws
     {
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         defer { student.remove() }
         let run = try await student.kata(["join"] + arguments + ["--name", "Ada", "--code", "c"])
         #expect(run.ending != .exited(0))

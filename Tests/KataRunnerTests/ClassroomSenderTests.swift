@@ -18,7 +18,7 @@ import Testing
     private func joined() async throws -> (FakeClassroom, StudentWorkspace) {
         let classroom = FakeClassroom(certificates: try await TestCertificates.forTest())
         try await classroom.start()
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         let run = try await student.join(classroom.address, fingerprint: classroom.fingerprint)
         try #require(run.ending == .exited(0), "\(run.output)")
         return (classroom, student)
@@ -97,7 +97,7 @@ import Testing
     ) {
         let classroom = FakeClassroom(certificates: try await TestCertificates.forTest())
         try await classroom.start()
-        let student = try StudentWorkspace(manifest)
+        let student = try await StudentWorkspace.make(manifest)
         let run = try await student.join(classroom.address, fingerprint: classroom.fingerprint)
         try #require(run.ending == .exited(0), "\(run.output)")
         classroom.behaviour = behaviour

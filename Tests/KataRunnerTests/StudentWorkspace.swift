@@ -23,6 +23,13 @@ struct StudentWorkspace {
             withDestinationURL: Self.builds.appendingPathComponent("kata-report"))
     }
 
+    /// A new workspace, made off the event loop: copying one takes a second or more on a busy
+    /// machine, and a test on the loop would hold up every other test's connections meanwhile
+    /// (in a plain `swift test`, enough of them to run out their waits).
+    static func make(_ manifest: KataManifest) async throws -> StudentWorkspace {
+        try await Fixtures.offThePool { try StudentWorkspace(manifest) }
+    }
+
     /// `.kata-classroom/`.
     var classroom: ClassroomFolder { ClassroomFolder(workspaceRoot: workspace.root) }
 

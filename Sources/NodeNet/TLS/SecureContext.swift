@@ -132,8 +132,12 @@ final class SecureContext {
 
     private func trust(_ ca: [String]?) throws(NodeError) {
         guard let ca else {
-            SSL_CTX_set_default_verify_paths(pointer)
-            ERR_clear_error()  // a missing system folder is no error for us
+            if let systemStore = SystemTrust.store {
+                SSL_CTX_set1_cert_store(pointer, systemStore)
+            } else {
+                SSL_CTX_set_default_verify_paths(pointer)
+                ERR_clear_error()
+            }
             return
         }
         let store = SSL_CTX_get_cert_store(pointer)
@@ -155,6 +159,21 @@ final class SecureContext {
             throw NodeError(code: .cryptoOperationFailed, message: "\(error)")
         }
     }
+}
+
+/// The system's trusted CAs, read once per process and shared by every context without a `ca` of
+/// its own, as Node shares its root store between contexts. Read for each context, the bundle
+/// (139 certificates on Debian) took 150 ms of the event loop: for every server, and for every
+/// `tls.connect` and new HTTPS connection without `ca`, holding up every other connection.
+enum SystemTrust {
+    /// Nil if OpenSSL could not make a store; each context then reads the system's paths itself.
+    /// Immutable once made, and OpenSSL locks a store that several contexts use.
+    nonisolated(unsafe) static let store: OpaquePointer? = {
+        guard let store = X509_STORE_new() else { return nil }
+        X509_STORE_set_default_paths(store)
+        ERR_clear_error()  // a missing system file or folder is no error for us
+        return store
+    }()
 }
 
 /// OpenSSL's servername callback: switches the connection to the context added for the name the
