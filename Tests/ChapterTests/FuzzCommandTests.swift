@@ -5,8 +5,9 @@ import Testing
 
 /// `fuzz` runs its batches in worker processes: a worker that traps has its input saved and the
 /// run goes on after it. (The long runs are `swift run -c release fuzz`; this is a few hundred
-/// inputs.)
-@Suite(.timeLimit(.minutes(2)))
+/// inputs.) One test at a time: each round keeps a core busy with its workers, and four side by
+/// side in a plain `swift test` starved every other test on two cores.
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct FuzzCommandTests {
     /// A short deterministic round of every target, seed 1, in the built `fuzz` (a process of its
     /// own, so its work does not hold the test process's loop): no crash, no hang, no broken

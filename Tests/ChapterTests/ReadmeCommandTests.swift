@@ -1,11 +1,16 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
 /// Every `swift run …` a text tells a student to type names a program of this package, a
 /// subcommand that program has, and options that subcommand takes; `kata run NAME` names an
 /// exercise. A renamed subcommand or option cannot leave a README behind.
-@Suite(.timeLimit(.minutes(2)))
+///
+/// One command at a time, each program's help read once: run side by side, the commands started
+/// a hundred programs at once, and in a plain `swift test` on two cores that load made other
+/// tests' waits run out.
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct ReadmeCommandTests {
     /// One `swift run` command as written in a text.
     struct Command: CustomTestStringConvertible, Sendable {
@@ -77,12 +82,18 @@ struct ReadmeCommandTests {
 
     /// The program's `--help` (for `subcommand`, if any).
     private func help(_ program: String, _ subcommand: [String]) async throws -> String {
+        let key = ([program] + subcommand).joined(separator: " ")
+        if let known = Self.helps.withLock({ $0[key] }) { return known }
         let run = try RunningProgram.built(program, subcommand + ["--help"])
         let status = try await run.waitForExit(seconds: 30)
         #expect(
             status == 0, "\(program) \(subcommand.joined()) --help exited \(status): \(run.standardError)")
+        if status == 0 { Self.helps.withLock { $0[key] = run.standardOutput } }
         return run.standardOutput
     }
+
+    /// The help texts read so far, by program and subcommand.
+    private static let helps = Mutex<[String: String]>([:])
 
     /// The names under SUBCOMMANDS in an ArgumentParser help text, and the one marked (default).
     private func subcommands(in help: String) -> (names: Set<String>, defaultName: String?) {
