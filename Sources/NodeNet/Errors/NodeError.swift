@@ -58,7 +58,6 @@ public struct NodeError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension NodeError {
-    /// `write after end`: writing to a socket after calling `end()`.
     /// Node's `ERR_OUT_OF_RANGE` for the argument or option `name`, which must be `range` (in
     /// Node's words, e.g. `>= 0 && <= 4294967296`).
     static func outOfRange(_ name: String, mustBe range: String, received: Int) -> NodeError {
@@ -72,8 +71,8 @@ extension NodeError {
     /// An integer as Node's range errors print what they received: past 2³² in either direction,
     /// with `_` between groups of three digits (`4_294_967_297`).
     static func asReceived(_ value: Int) -> String {
-        let digits = String(value.magnitude)
         guard value.magnitude > 1 << 32 else { return String(value) }
+        let digits = String(value.magnitude)
         var groups: [Substring] = []
         var end = digits.endIndex
         while digits.distance(from: digits.startIndex, to: end) > 3 {
@@ -85,6 +84,7 @@ extension NodeError {
         return (value < 0 ? "-" : "") + groups.joined(separator: "_")
     }
 
+    /// `write after end`: writing to a socket after calling `end()`.
     static let writeAfterEnd = NodeError(code: .streamWriteAfterEnd, message: "write after end")
     /// Writing to a socket after it was destroyed.
     static let writeAfterDestroy = NodeError(
