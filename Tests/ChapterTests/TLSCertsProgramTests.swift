@@ -3,8 +3,10 @@ import TestSupport
 import Testing
 
 /// `tls-certs` as a user runs it: the book's keys made in Swift and checked by `openssl`, mutual
-/// TLS between the two programs, the man in the middle, and the book's 1024-bit keys.
-@Suite(.timeLimit(.minutes(2)))
+/// TLS between the two programs, the man in the middle, and the book's 1024-bit keys. One test at
+/// a time: each generates RSA keys, and side by side in a plain `swift test` on two cores they
+/// starved every other test of the process.
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct TLSCertsProgramTests {
     /// A fresh folder with the chapter's keys in it (`tls-certs keys`), and the program's output.
     private func makeKeys(bits: Int = 2048) async throws -> (URL, String) {

@@ -6,8 +6,10 @@ import Testing
 /// A save rebuilt without SwiftPM (``QuickBuild``), on a real package built for real: a workspace
 /// as small as the kata's shape allows (one exercise, one suite, no runtime), so that its first
 /// build takes seconds. Whether SwiftPM ran is read from its build database, which every
-/// `swift build` writes and the quick path never touches.
-@Suite(.timeLimit(.minutes(10))) struct QuickBuildTests {
+/// `swift build` writes and the quick path never touches. One test at a time: each runs
+/// `swift build` several times, and side by side in a plain `swift test` on two cores they starved
+/// every other test of the process.
+@Suite(.serialized, .timeLimit(.minutes(10))) struct QuickBuildTests {
     let workspace: Workspace
     let manifest: KataManifest
 
