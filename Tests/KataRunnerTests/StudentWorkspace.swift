@@ -12,7 +12,7 @@ struct StudentWorkspace {
     static let builds = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent()
 
-    init(_ manifest: KataManifest) throws {
+    private init(_ manifest: KataManifest) throws {
         workspace = try Fixtures.scratchWorkspace(manifest)
         let debug = workspace.scratch(for: .student).appendingPathComponent("debug")
         try FileManager.default.createDirectory(at: debug, withIntermediateDirectories: true)
@@ -23,7 +23,7 @@ struct StudentWorkspace {
             withDestinationURL: Self.builds.appendingPathComponent("kata-report"))
     }
 
-    /// A new workspace, made off the event loop: copying one takes a second or more on a busy
+    /// A new workspace (the only way to make one), made off the event loop: copying one takes a second or more on a busy
     /// machine, and a test on the loop would hold up every other test's connections meanwhile
     /// (in a plain `swift test`, enough of them to run out their waits).
     static func make(_ manifest: KataManifest) async throws -> StudentWorkspace {
