@@ -24,22 +24,20 @@ import NodeNet
 
     /// Opens the class in `options.folder` (making its keys and file the first time) and listens.
     public static func start(_ options: ClassroomOptions) async throws -> ClassroomServer {
-        let keys = try ClassKeys.inFolder(options.folder, hosts: options.certificateHosts)
-        let store = try ClassStore(path: options.databasePath)
-        let classroom = try ClassroomServer(options: options, keys: keys, store: store)
+        let classroom = try ClassroomServer(options: options, opened: try await OpenedClass.open(options))
         try await classroom.listen()
         return classroom
     }
 
-    private init(options: ClassroomOptions, keys: ClassKeys, store: ClassStore) throws {
+    private init(options: ClassroomOptions, opened: OpenedClass) throws {
         self.options = options
-        self.keys = keys
-        self.store = store
-        writer = GroupCommit(store: store)
-        joinCode = try options.joinCode ?? store.setting("joinCode") { ClassroomServer.secret(bytes: 4) }
-        teacherToken = try store.setting("teacherToken") { ClassroomServer.secret(bytes: 24) }
+        keys = opened.keys
+        store = opened.store
+        writer = GroupCommit(store: opened.store)
+        joinCode = opened.joinCode
+        teacherToken = opened.teacherToken
         teacherTokenHash = ClassState.hash(teacherToken)
-        state = ClassState(exercises: options.exercises, stored: try store.load())
+        state = ClassState(exercises: options.exercises, stored: opened.stored)
         joinAttempts = JoinAttempts(
             allowed: options.maxWrongCodes, window: .milliseconds(options.wrongCodeWindow))
         server = try https.createServer(keys.server, options.http)

@@ -5,37 +5,49 @@ import NodeNet
 import TestSupport
 import Testing
 
-/// The teacher's page is pushed the board over a WebSocket within a second of a report.
+/// The teacher's page is pushed the board over a WebSocket after a report, once `pushDelay` has
+/// gathered the reports around it. How soon, on a quiet machine, is a number, not a test: a
+/// loaded machine may take seconds, and a push that never comes fails the wait.
 @Suite(.timeLimit(.minutes(1)))
 @NodeActor struct ClassroomLiveTests {
-    @Test func aReportReachesTheLiveBoardWithinASecond() async throws {
-        let room = try await TestClass()
+    @Test func aReportIsPushedToTheLiveBoardOncePushDelayHasPassed() async throws {
+        let pushDelay = 300
+        let room = try await TestClass { $0.pushDelay = pushDelay }
         defer { Task { await room.finish() } }
-        let ann = try await room.join("Ann")
         var boards: [ClassBoard] = []
-        var waiting: (count: Int, done: @NodeActor () -> Void)?
+        var waiting: (until: (ClassBoard) -> Bool, done: @NodeActor () -> Void)?
         let ws = WebSocket(
             "wss://localhost:\(room.port)\(ClassroomRoute.live)?token=\(room.teacher)",
             options: WebSocketOptions(tls: TLSOptions(ca: [room.ca])))
         ws.on(.message) { message in
-            guard let text = message.text else { return }
-            if let board = try? ClassroomJSON.decoder().decode(ClassBoard.self, from: Data(text.utf8)) {
-                boards.append(board)
+            guard let text = message.text,
+                let board = try? ClassroomJSON.decoder().decode(ClassBoard.self, from: Data(text.utf8))
+            else { return }
+            boards.append(board)
+            if let (until, done) = waiting, until(board) {
+                waiting = nil
+                done()
             }
-            if let (count, done) = waiting, boards.count >= count { done() }
         }
         defer { ws.terminate() }
-        func arrived(_ count: Int, _ done: @escaping @NodeActor () -> Void) {
-            if boards.count >= count { done() } else { waiting = (count, done) }
+        /// Waits for a board that `until` accepts, counting those already pushed.
+        func board(_ what: String, _ until: @escaping (ClassBoard) -> Bool) async throws {
+            try await waitFor(what, seconds: 20) { done in
+                if boards.contains(where: until) { done() } else { waiting = (until, done) }
+            }
         }
-        try await waitFor("the board at once") { done in arrived(1, done) }
-        #expect(boards[0].students.map(\.name) == ["Ann"])
+        try await board("the board at once") { $0.students.isEmpty }
+        // The page is open before Ann joins, so her join's push comes, and its timer is spent,
+        // before her report starts one of its own.
+        let ann = try await room.join("Ann")
+        try await board("the board after Ann joined") { $0.students.map(\.name) == ["Ann"] }
 
         let sent = ContinuousClock.now
         #expect(try await room.report(ann, boardReport(1, ["line-splitter": .failing])).status == 200)
-        try await waitFor("the pushed board", seconds: 5) { done in arrived(2, done) }
+        try await board("the pushed board") { $0.students.first?.exercises.map(\.state) == [.failing] }
         let elapsed = ContinuousClock.now - sent
-        #expect(elapsed < .seconds(1), "the push took \(elapsed)")
-        #expect(boards.last?.students[0].exercises.map(\.state) == [.failing])
+        #expect(
+            elapsed >= .milliseconds(pushDelay),
+            "the board came \(elapsed) after the report, before pushDelay")
     }
 }

@@ -29,7 +29,7 @@ import Testing
 
     @Test func aSlowHeadIsCutAtHeadersTimeoutWhileOthersAreServed() async throws {
         let log = EventLog()
-        let (server, port) = try await listeningHTTPServer(HTTPServerOptions(headersTimeout: 2000)) {
+        let (server, port) = try await listeningHTTPServer(HTTPServerOptions(headersTimeout: 5000)) {
             req, res in
             log.add("served \(req.url)")
             res.end("ok")

@@ -215,7 +215,7 @@ import Testing
         let client = net.connect(port, "127.0.0.1")
         try await waitFor("a connection") { done in server.once(.connection) { _ in done() } }
         client.destroy()
-        try await waitFor("the server's close after its only client left", seconds: 5) { done in
+        try await waitFor("the server's close after its only client left", seconds: 30) { done in
             server.close { _ in done() }
         }
     }

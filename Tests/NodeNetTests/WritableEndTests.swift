@@ -111,7 +111,7 @@ import Testing
 
     @Test func endAfterFinishStillCallsBack() async throws {
         let (server, client) = try await connectedClient()
-        try await waitFor("the late end's callback", seconds: 10) { done in
+        try await waitFor("the late end's callback", seconds: 30) { done in
             client.once(.finish) { client.end(nil, done) }
             client.end()
         }

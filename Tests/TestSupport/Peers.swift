@@ -58,21 +58,18 @@ public func runPeer(_ executable: String, _ arguments: [String], in directory: U
         try? output.close()
         try? errors.close()
     }
-    let process = Process()
+    let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/null"))
+    defer { try? input.close() }
     // At a lower priority than the tests, as ChapterTests' programs: the tests' shared event loop
     // must not be starved by the peers that run beside it.
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-    process.arguments = ["-n", "10", executable] + arguments
-    process.currentDirectoryURL = directory
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = output
-    process.standardError = errors
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
         do {
-            try process.runAlone()
+            _ = try SpawnedChild(
+                "/usr/bin/nice", ["-n", "10", executable] + arguments,
+                environment: ProcessInfo.processInfo.environment, directory: directory,
+                input: input.fileDescriptor, output: output.fileDescriptor, errors: errors.fileDescriptor
+            ) { continuation.resume(returning: $0) }
         } catch {
-            process.terminationHandler = nil
             continuation.resume(throwing: error)
         }
     }

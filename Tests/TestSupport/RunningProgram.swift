@@ -4,7 +4,7 @@ import Testing
 /// A program of this package (or a peer such as `node`) running as a child process, as a user
 /// would run it, with its output collected for the test to wait on.
 public final class RunningProgram: @unchecked Sendable {
-    private let process = Process()
+    private var child: SpawnedChild!
     private let input = closedOnExec(Pipe())
     private let stdout = closedOnExec(Pipe())
     private let stderr = closedOnExec(Pipe())
@@ -50,51 +50,33 @@ public final class RunningProgram: @unchecked Sendable {
         // and peers run beside the tests, and the one event loop that every in-process test
         // shares must not be starved of CPU time, or their waits run out. `nice` and `timeout`
         // exec, so the process is still the program's.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments = ["-n", "10", "/usr/bin/timeout", "--kill-after=5", "120", executable] + arguments
         // No symbolicated backtrace when a program traps (some tests make one trap on purpose):
         // Swift's backtracer spends seconds of CPU on a debug binary, which starves every test.
-        process.environment = ProcessInfo.processInfo.environment.merging(
+        let environment = ProcessInfo.processInfo.environment.merging(
             ["SWIFT_BACKTRACE": "enable=no"].merging(environment) { $1 }
         ) { $1 }
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = input
-        process.terminationHandler = { [weak self] process in self?.exited(process.terminationStatus) }
-        try Self.spawn(process)
+        child = try SpawnedChild(
+            "/usr/bin/nice",
+            ["-n", "10", "/usr/bin/timeout", "--kill-after=5", "120", executable] + arguments,
+            environment: environment, input: input.fileHandleForReading.fileDescriptor,
+            output: stdout.fileHandleForWriting.fileDescriptor,
+            errors: stderr.fileHandleForWriting.fileDescriptor
+        ) { [weak self] status in self?.exited(status) }
+        // The child has its copies; the pipes end when it (and whatever it started) closes them.
+        for end in [input.fileHandleForReading, stdout.fileHandleForWriting, stderr.fileHandleForWriting] {
+            try? end.close()
+        }
         for (pipe, isError) in [(stdout, false), (stderr, true)] { startReading(pipe, isError: isError) }
     }
 
-    /// Foundation's pipes are inherited by every child spawned while they are open, and it closes
-    /// them in a new child from a list made before the spawn, which races with tests opening
-    /// pipes on other threads: a server started by one test kept another test's pipe open and
-    /// hung it. Close-on-exec keeps them out of every other child; the child's own copies, made
-    /// by dup2 onto 0, 1 and 2, do not inherit the flag.
+    /// Pipes are inherited by every child spawned while they are open: a server started by one
+    /// test kept another test's pipe open and hung it. Close-on-exec keeps them out of every
+    /// other child; the child's own copies, made by dup2 onto 0, 1 and 2, do not inherit the flag.
     private static func closedOnExec(_ pipe: Pipe) -> Pipe {
         for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
             _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
         }
         return pipe
-    }
-
-    /// Starts `process` from a thread of its own with no signal blocked. A child inherits its
-    /// spawner's signal mask, and the threads tests run on block SIGTERM: started from one, a
-    /// program (and `timeout`) ignored `stop()` and lived on until timeout's own alarm.
-    private static func spawn(_ process: Process) throws {
-        final class Outcome: @unchecked Sendable {
-            let done = DispatchSemaphore(value: 0)
-            var error: (any Error)?
-        }
-        let outcome = Outcome()
-        Thread {
-            var none = sigset_t()
-            sigemptyset(&none)
-            pthread_sigmask(SIG_SETMASK, &none, nil)
-            do { try process.runAlone() } catch { outcome.error = error }
-            outcome.done.signal()
-        }.start()
-        outcome.done.wait()
-        if let error = outcome.error { throw error }
     }
 
     /// One of this package's executables, from the build folder the tests run from.
@@ -120,9 +102,8 @@ public final class RunningProgram: @unchecked Sendable {
     /// Reads one of the program's pipes on a thread of its own until its end: plain blocking
     /// reads, because Foundation's readability handler now and then missed the end of a pipe.
     /// The thread keeps the pipe, so its descriptor stays open for as long as it reads, and
-    /// closes it at the end: the `Process` keeps the pipe as long as the test keeps the program,
-    /// and a test process with a thousand descriptors open crashed in Foundation's `Process.run()`
-    /// (which lists every open descriptor to close it in the child).
+    /// closes it at the end, not when the test lets the program go: a test process with
+    /// hundreds of programs would otherwise keep thousands of descriptors.
     private func startReading(_ pipe: Pipe, isError: Bool) {
         Thread { [weak self] in
             let descriptor = pipe.fileHandleForReading.fileDescriptor
@@ -249,18 +230,21 @@ public final class RunningProgram: @unchecked Sendable {
     }
 
     /// The pid of the process started: `timeout`'s, whose child is the program itself.
-    public var processIdentifier: Int32 { process.processIdentifier }
+    public var processIdentifier: Int32 { child.pid }
 
     /// Stops the program if it is still running.
     public func stop() {
-        if process.isRunning { process.terminate() }
+        if isRunning { kill(child.pid, SIGTERM) }
     }
+
+    /// Whether `timeout` (and so the program) has not exited yet.
+    private var isRunning: Bool { lock.withLock { state.status == nil } }
 
     /// Kills the program with SIGKILL, at once, with no chance to clean up (a crash, a power
     /// cut). `timeout` runs the program in a process group of its own, whose id is the pid we
     /// started, and SIGKILL cannot be passed on: the whole group is sent it.
     public func killNow() {
-        if process.isRunning { _ = kill(-process.processIdentifier, SIGKILL) }
+        if isRunning { _ = kill(-child.pid, SIGKILL) }
     }
 
     deinit { stop() }

@@ -65,7 +65,7 @@ public struct FetchedResponse: Sendable {
 /// Sends `options` with `https.request` (no body) and waits for the whole answer, or for the
 /// request's error, for at most `seconds`.
 @NodeActor
-public func fetchHTTPS(_ options: RequestOptions, seconds: Int = 10) async throws -> Result<
+public func fetchHTTPS(_ options: RequestOptions, seconds: Int = 30) async throws -> Result<
     FetchedResponse, NodeError
 > {
     try await waitFor(

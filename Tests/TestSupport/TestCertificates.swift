@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Keys and certificates for TLS tests, made once per test run by the `openssl` command line in
@@ -55,18 +56,23 @@ public struct TestCertificates: Sendable {
         } catch {
             throw CertificateError(description: "cannot write in \(folder.path): \(error)")
         }
+        let null = FileHandle.nullDevice.fileDescriptor
         for step in steps {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["openssl"] + step
-            process.currentDirectoryURL = folder
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            do { try process.runAlone() } catch {
+            let exited = DispatchSemaphore(value: 0)
+            let status = Mutex<Int32>(0)
+            do {
+                _ = try SpawnedChild(
+                    "/usr/bin/env", ["openssl"] + step, environment: ProcessInfo.processInfo.environment,
+                    directory: folder, input: null, output: null, errors: null
+                ) { code in
+                    status.withLock { $0 = code }
+                    exited.signal()
+                }
+            } catch {
                 throw CertificateError(description: "openssl did not start: \(error)")
             }
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
+            exited.wait()
+            guard status.withLock({ $0 }) == 0 else {
                 throw CertificateError(description: "openssl \(step.joined(separator: " ")) failed")
             }
         }

@@ -15,10 +15,10 @@ import Testing
         var received: [String] = []
         client.on(.data) { received.append($0.toString()) }
         do {
-            try await waitFor("the greeting", seconds: 10) { done in client.once(.data) { _ in done() } }
+            try await waitFor("the greeting", seconds: 30) { done in client.once(.data) { _ in done() } }
         } catch {
             Issue.record(
-                "a client connected, but no greeting arrived \(waited(10, error)): write it as soon as the connection comes"
+                "a client connected, but no greeting arrived \(waited(30, error)): write it as soon as the connection comes"
             )
             return
         }
@@ -26,13 +26,13 @@ import Testing
         for message in ["one", "two"] {
             let before = received.count
             do {
-                try await waitFor("a reply", seconds: 10) { done in
+                try await waitFor("a reply", seconds: 30) { done in
                     client.once(.data) { _ in done() }
                     client.write(message)
                 }
             } catch {
                 Issue.record(
-                    "the client sent \"\(message)\" and got no reply \(waited(10, error)): answer every data event"
+                    "the client sent \"\(message)\" and got no reply \(waited(30, error)): answer every data event"
                 )
                 return
             }

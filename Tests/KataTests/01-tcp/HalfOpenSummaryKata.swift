@@ -15,7 +15,7 @@ import Testing
         defer { client.destroy() }
         var reply = ""
         do {
-            try await waitFor("the server's end", seconds: 10) { done in
+            try await waitFor("the server's end", seconds: 30) { done in
                 client.on(.data) { reply += $0.toString() }
                 client.on(.end, done)
                 for chunk in chunks.dropLast() { client.write(chunk) }
@@ -23,7 +23,7 @@ import Testing
             }
         } catch {
             Issue.record(
-                "the client sent \(chunks.joined().utf8.count) bytes and ended its side, and the server did not end its own \(waited(10, error)); got \"\(reply)\""
+                "the client sent \(chunks.joined().utf8.count) bytes and ended its side, and the server did not end its own \(waited(30, error)); got \"\(reply)\""
             )
             return nil
         }

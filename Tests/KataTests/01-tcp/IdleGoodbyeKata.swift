@@ -50,10 +50,10 @@ import Testing
         let (client, received) = connect(port)
         defer { client.destroy() }
         do {
-            try await waitUntil("the server's end", received, seconds: 10) { $0.ended }
+            try await waitUntil("the server's end", received, seconds: 30) { $0.ended }
         } catch {
             Issue.record(
-                "a client sent nothing, and the server did not end the connection \(waited(10, error)) (the idle time was 200 ms); it received \(received.text.debugDescription). The timeout event only warns: call socket.end(…) in it"
+                "a client sent nothing, and the server did not end the connection \(waited(30, error)) (the idle time was 200 ms); it received \(received.text.debugDescription). The timeout event only warns: call socket.end(…) in it"
             )
             return
         }
@@ -84,11 +84,11 @@ import Testing
             expected += message
             client.write(message)
             do {
-                try await waitUntil("the echo of \(message)", received, seconds: 10) {
+                try await waitUntil("the echo of \(message)", received, seconds: 30) {
                     $0.text.hasSuffix(message) || $0.ended
                 }
             } catch {
-                return .noEcho(message: message, received: received.text, ending: waited(10, error))
+                return .noEcho(message: message, received: received.text, ending: waited(30, error))
             }
             guard !received.ended, received.text == expected else {
                 return .cut(
@@ -96,7 +96,7 @@ import Testing
                     gap: ContinuousClock.now - lastHeard)
             }
             lastHeard = ContinuousClock.now
-            try await waitFor("200 ms of talk's pace", seconds: 10) { done in setTimeout(200, done) }
+            try await waitFor("200 ms of talk's pace", seconds: 30) { done in setTimeout(200, done) }
         }
         return .kept
     }
@@ -168,12 +168,12 @@ import Testing
         // arrive: after the server's end().
         client.on(.data) { data in if data.toString().contains("bye") { client.write("one more\n") } }
         do {
-            try await waitFor("the server's side to close", seconds: 10) { done in
+            try await waitFor("the server's side to close", seconds: 30) { done in
                 serverClosed.whenDone = done
             }
         } catch {
             Issue.record(
-                "the server never closed its side of a connection it said goodbye to \(waited(10, error))")
+                "the server never closed its side of a connection it said goodbye to \(waited(30, error))")
             return
         }
         #expect(

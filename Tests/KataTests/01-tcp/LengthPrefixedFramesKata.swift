@@ -52,7 +52,7 @@ struct LengthPrefixedFramesKata {
             socket.end()
         }
         defer { server.close() }
-        let words: [String] = try await waitFor("the server's end", seconds: 10) { done in
+        let words: [String] = try await waitFor("the server's end", seconds: 30) { done in
             var decoder = FrameDecoder()
             var words: [String] = []
             let client = net.connect(port)

@@ -18,7 +18,7 @@ import Testing
         defer { server.close() }
         let reader = net.connect(port)
         reader.pause()  // A slow reader: nothing is taken until the writer has had its go.
-        try await waitFor("the connection", seconds: 10) { done in server.once(.connection) { _ in done() } }
+        try await waitFor("the connection", seconds: 30) { done in server.once(.connection) { _ in done() } }
         let limit = (writer?.writableHighWaterMark ?? 16384) + chunk
         #expect(
             bufferedRightAfterPump <= limit,
@@ -29,7 +29,7 @@ import Testing
         let received = try crypto.createHash("sha256")
         var count = 0
         do {
-            try await waitFor("the writer's end", seconds: 15) { done in
+            try await waitFor("the writer's end", seconds: 40) { done in
                 reader.on(.data) {
                     received.update($0)
                     count += $0.count

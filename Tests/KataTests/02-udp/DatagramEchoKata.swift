@@ -61,14 +61,14 @@ import Testing
         }
         let arrived: String
         do {
-            arrived = try await waitFor("an echo", seconds: 10) { done in
+            arrived = try await waitFor("an echo", seconds: 30) { done in
                 client.once(.message) { _, _ in done("127.0.0.2") }
                 decoy?.once(.message) { _, _ in done("127.0.0.1") }
                 try! client.send("ping", server.address()!.port, "127.0.0.1")
             }
         } catch {
             Issue.record(
-                "a client on 127.0.0.2, port \(port), sent \"ping\" and nothing came back \(waited(10, error)): send each message to rinfo.address and rinfo.port"
+                "a client on 127.0.0.2, port \(port), sent \"ping\" and nothing came back \(waited(30, error)): send each message to rinfo.address and rinfo.port"
             )
             return
         }

@@ -35,13 +35,13 @@ import Testing
             let who = names[ObjectIdentifier(client)]!
             let answer: String
             do {
-                answer = try await waitFor("an answer", seconds: 10) { done in
+                answer = try await waitFor("an answer", seconds: 30) { done in
                     client.once(.message) { message, _ in done(message.toString()) }
                     try! client.send("hello", server.address()!.port, "127.0.0.1")
                 }
             } catch {
                 Issue.record(
-                    "\(who) sent a datagram and got no answer \(waited(10, error)): answer every message, to rinfo's address and port"
+                    "\(who) sent a datagram and got no answer \(waited(30, error)): answer every message, to rinfo's address and port"
                 )
                 return
             }

@@ -14,15 +14,15 @@ import Testing
 
     private func report(_ messages: [Buffer], to port: Int, from sender: DatagramSocket) async -> [String]? {
         do {
-            return try await waitFor("done", seconds: 10) { done in
+            return try await waitFor("done", seconds: 30) { done in
                 sendAndReport(sender, messages, to: port, "127.0.0.1", done: done)
             }
         } catch {
             let sizes = messages.map { "\($0.count)" }.joined(separator: ", ")
             Issue.record(
                 messages.isEmpty
-                    ? "sendAndReport was given no messages and did not call done \(waited(10, error)): with nothing to send, no callback will come, so call done([]) at once"
-                    : "sendAndReport was given \(messages.count) messages (of \(sizes) bytes) and did not call done \(waited(10, error)): call it once every send's callback has come"
+                    ? "sendAndReport was given no messages and did not call done \(waited(30, error)): with nothing to send, no callback will come, so call done([]) at once"
+                    : "sendAndReport was given \(messages.count) messages (of \(sizes) bytes) and did not call done \(waited(30, error)): call it once every send's callback has come"
             )
             return nil
         }
@@ -54,7 +54,7 @@ import Testing
             "the sending socket emitted error \(seen.errors): give every send a callback, which receives its error instead"
         )
         do {
-            try await waitFor("four datagrams", seconds: 10) { done in
+            try await waitFor("four datagrams", seconds: 30) { done in
                 if seen.sizes.count == 4 { return done() }
                 receiver.on(.message) { _, _ in if seen.sizes.count == 4 { done() } }
             }

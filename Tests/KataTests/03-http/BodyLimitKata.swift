@@ -44,10 +44,10 @@ import Testing
     /// Sends `request` on a connection of its own and reads until the server closes it.
     private func refused(_ port: Int, _ request: String, _ situation: String) async -> RawReply? {
         do {
-            return try await rawExchange(port, request, seconds: 10)
+            return try await rawExchange(port, request, seconds: 30)
         } catch {
             Issue.record(
-                "\(situation), and no 413 came (with the connection closed) \(waited(10, error)): answer 413 with Connection: close as soon as you know the body is too big, without waiting for its end"
+                "\(situation), and no 413 came (with the connection closed) \(waited(30, error)): answer 413 with Connection: close as soon as you know the body is too big, without waiting for its end"
             )
             return nil
         }
@@ -66,7 +66,7 @@ import Testing
     private func expectStillServing(_ port: Int) async throws {
         let reply = try await rawExchange(
             port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi",
-            seconds: 10
+            seconds: 30
         )
         #expect(
             statusLine(reply) == "HTTP/1.1 200 OK" && reply.text.hasSuffix("\r\n\r\nhi"),
@@ -90,20 +90,20 @@ import Testing
         client.on(.data) { received += $0.bytes }
         client.on(.error) { _ in }
         client.write(first)
-        try await waitFor("the first chunk to reach the handler", seconds: 10) { done in
+        try await waitFor("the first chunk to reach the handler", seconds: 30) { done in
             chunks.changed = { done() }
             if chunks.count > 0 { done() }
         }
         client.write(second)
         let expected = "你 ok"
         do {
-            try await waitFor("the whole answer", seconds: 10) { done in
+            try await waitFor("the whole answer", seconds: 30) { done in
                 client.on(.data) { _ in if Self.isWholeResponse(received) { done() } }
                 client.on(.close) { _ in done() }
             }
         } catch {
             Issue.record(
-                "the client sent a 6-byte chunked body in two chunks and got no whole answer \(waited(10, error)); it received \(String(decoding: received, as: UTF8.self).debugDescription). Answer at the request's end with the whole body"
+                "the client sent a 6-byte chunked body in two chunks and got no whole answer \(waited(30, error)); it received \(String(decoding: received, as: UTF8.self).debugDescription). Answer at the request's end with the whole body"
             )
             return
         }
@@ -122,11 +122,11 @@ import Testing
         do {
             reply = try await rawExchange(
                 port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \(Self.limit)\r\n\r\n\(body)",
-                seconds: 10
+                seconds: 30
             ) { $0.hasSuffix(body) || $0.contains(" 413 ") }
         } catch {
             Issue.record(
-                "a body of exactly the limit (\(Self.limit) bytes) got no answer \(waited(10, error)): take it, and answer 200 with it at the request's end"
+                "a body of exactly the limit (\(Self.limit) bytes) got no answer \(waited(30, error)): take it, and answer 200 with it at the request's end"
             )
             return
         }

@@ -37,12 +37,12 @@ import Testing
         -> String?
     {
         do {
-            return try await waitFor("the probe's line", seconds: 10) { done in
+            return try await waitFor("the probe's line", seconds: 30) { done in
                 probeTLS(port: port, host: host, ca: ca, done: done)
             }
         } catch {
             Issue.record(
-                "\(situation): done was not called \(waited(10, error)). Call it from secureConnect, or from error with \"refused: \" and the code"
+                "\(situation): done was not called \(waited(30, error)). Call it from secureConnect, or from error with \"refused: \" and the code"
             )
             return nil
         }
@@ -56,7 +56,7 @@ import Testing
         let situation = "a server whose certificate (CN=localhost) the CA in ca signed"
         guard let line = await probe(port, [certs.caCert], situation) else { return }
         // The client's handshake ends before the server's: wait for the server's view.
-        try await waitFor("the server's secureConnection", seconds: 10) { done in
+        try await waitFor("the server's secureConnection", seconds: 30) { done in
             side.changed = { if side.negotiated != nil { done() } }
             side.changed()
         }
@@ -67,13 +67,13 @@ import Testing
             line == expected,
             "\(situation): the line must be \(expected.debugDescription); you said \(line.debugDescription)")
         do {
-            try await waitFor("the probe's connection to end", seconds: 10) { done in
+            try await waitFor("the probe's connection to end", seconds: 30) { done in
                 side.changed = { done() }
                 if side.closed { done() }
             }
         } catch {
             Issue.record(
-                "after the handshake the probe must end its connection (socket.end()); it did not end \(waited(10, error))"
+                "after the handshake the probe must end its connection (socket.end()); it did not end \(waited(30, error))"
             )
         }
     }

@@ -17,14 +17,14 @@ import Testing
         let (server, port) = try await listeningHTTPSServer(identity)
         defer { server.close() }
         do {
-            return try await waitFor("the monitor's line", seconds: 10) { done in
+            return try await waitFor("the monitor's line", seconds: 30) { done in
                 checkCertificateExpiry(
                     "https://localhost:\(port)/", ca: [certs.caCert], warnDays: warnDays, now: now, done: done
                 )
             }
         } catch {
             Issue.record(
-                "\(situation): done was not called \(waited(10, error)). Call it when the response comes, or from the request's error event"
+                "\(situation): done was not called \(waited(30, error)). Call it when the response comes, or from the request's error event"
             )
             return nil
         }

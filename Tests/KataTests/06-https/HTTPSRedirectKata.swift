@@ -18,10 +18,10 @@ import Testing
     {
         let reply: RawReply
         do {
-            reply = try await rawExchange(port, head, seconds: 10) { $0.contains("\r\n\r\n") }
+            reply = try await rawExchange(port, head, seconds: 30) { $0.contains("\r\n\r\n") }
         } catch {
             Issue.record(
-                "the request \(head.prefix { $0 != "\r" }.debugDescription) got no answer \(waited(10, error))"
+                "the request \(head.prefix { $0 != "\r" }.debugDescription) got no answer \(waited(30, error))"
             )
             return nil
         }

@@ -67,7 +67,7 @@ import Testing
         defer { server.close() }
         let reply: String
         do {
-            reply = try await waitFor("the answer", seconds: 10) { done in
+            reply = try await waitFor("the answer", seconds: 30) { done in
                 let socket = tls.connect(
                     port, "127.0.0.1", TLSOptions(ca: [certs.caCert], servername: "a.test"))
                 var received = ""
@@ -77,7 +77,7 @@ import Testing
                 socket.write("GET / HTTP/1.0\r\n\r\n")
             }
         } catch {
-            Issue.record("an HTTP/1.0 request without Host got no answer \(waited(10, error))")
+            Issue.record("an HTTP/1.0 request without Host got no answer \(waited(30, error))")
             return
         }
         let status = String(reply.prefix { $0 != "\r\n" })
