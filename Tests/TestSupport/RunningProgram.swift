@@ -4,7 +4,8 @@ import Testing
 /// A program of this package (or a peer such as `node`) running as a child process, as a user
 /// would run it, with its output collected for the test to wait on.
 public final class RunningProgram: @unchecked Sendable {
-    private var child: SpawnedChild!
+    /// Nil only if the start failed (`deinit` still runs then, and stops nothing).
+    private var child: SpawnedChild?
     private let input = closedOnExec(Pipe())
     private let stdout = closedOnExec(Pipe())
     private let stderr = closedOnExec(Pipe())
@@ -230,11 +231,11 @@ public final class RunningProgram: @unchecked Sendable {
     }
 
     /// The pid of the process started: `timeout`'s, whose child is the program itself.
-    public var processIdentifier: Int32 { child.pid }
+    public var processIdentifier: Int32 { child?.pid ?? 0 }
 
     /// Stops the program if it is still running.
     public func stop() {
-        if isRunning { kill(child.pid, SIGTERM) }
+        if let child, isRunning { kill(child.pid, SIGTERM) }
     }
 
     /// Whether `timeout` (and so the program) has not exited yet.
@@ -244,7 +245,7 @@ public final class RunningProgram: @unchecked Sendable {
     /// cut). `timeout` runs the program in a process group of its own, whose id is the pid we
     /// started, and SIGKILL cannot be passed on: the whole group is sent it.
     public func killNow() {
-        if isRunning { _ = kill(-child.pid, SIGKILL) }
+        if let child, isRunning { _ = kill(-child.pid, SIGKILL) }
     }
 
     deinit { stop() }
