@@ -22,6 +22,20 @@ struct SpawnedChildTests {
         #expect(program.standardOutput.split(separator: "\n") == ["0", "1", "2", "3"])
     }
 
+    @Test func aDescriptorThatIsNotOpenIsRefusedNotReplacedByOurs() throws {
+        // Foundation's FileHandle.nullDevice answers -1: the child must not get our stdout instead.
+        #expect(throws: POSIXError.self) {
+            _ = try SpawnedChild("/bin/true", [], environment: [:], output: -1) { _ in }
+        }
+    }
+
+    @Test func whatIsNotGivenIsDevNull() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let run = try await runPeer("/bin/readlink", ["/proc/self/fd/0"], in: folder.url)
+        #expect(run.output == "/dev/null\n", "\(run)")
+    }
+
     @Test func aPeerRunsInTheFolderItIsGiven() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }

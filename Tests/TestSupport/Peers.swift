@@ -58,8 +58,6 @@ public func runPeer(_ executable: String, _ arguments: [String], in directory: U
         try? output.close()
         try? errors.close()
     }
-    let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/null"))
-    defer { try? input.close() }
     // At a lower priority than the tests, as ChapterTests' programs: the tests' shared event loop
     // must not be starved by the peers that run beside it.
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
@@ -67,7 +65,7 @@ public func runPeer(_ executable: String, _ arguments: [String], in directory: U
             _ = try SpawnedChild(
                 "/usr/bin/nice", ["-n", "10", executable] + arguments,
                 environment: ProcessInfo.processInfo.environment, directory: directory,
-                input: input.fileDescriptor, output: output.fileDescriptor, errors: errors.fileDescriptor
+                output: output.fileDescriptor, errors: errors.fileDescriptor
             ) { continuation.resume(returning: $0) }
         } catch {
             continuation.resume(throwing: error)

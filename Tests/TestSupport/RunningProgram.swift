@@ -70,9 +70,11 @@ public final class RunningProgram: @unchecked Sendable {
         for (pipe, isError) in [(stdout, false), (stderr, true)] { startReading(pipe, isError: isError) }
     }
 
-    /// Pipes are inherited by every child spawned while they are open: a server started by one
-    /// test kept another test's pipe open and hung it. Close-on-exec keeps them out of every
-    /// other child; the child's own copies, made by dup2 onto 0, 1 and 2, do not inherit the flag.
+    /// A pipe inherited by another child stays open while that child lives: a server started by
+    /// one test kept another test's pipe open and hung it. `SpawnedChild` closes what a child
+    /// inherits, but the kata runner's `ChildProcess`, which KataRunnerTests run in this process,
+    /// does not: close-on-exec keeps the pipes out of its children too. This program's own
+    /// copies, made by dup2 onto 0, 1 and 2, do not inherit the flag.
     private static func closedOnExec(_ pipe: Pipe) -> Pipe {
         for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
             _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)

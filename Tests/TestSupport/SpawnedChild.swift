@@ -17,27 +17,34 @@ public final class SpawnedChild: Sendable {
     public let pid: pid_t
 
     /// Starts `executable` (a path) with `arguments` and exactly `environment`, in `directory`
-    /// (nil: this process's), with `input`, `output` and `errors` as its descriptors 0, 1 and 2.
-    /// `onExit` gets the exit status (or the number of the signal that ended it) from a thread of
-    /// its own, once the child has ended.
+    /// (nil: this process's), with `input`, `output` and `errors` as its descriptors 0, 1 and 2
+    /// (nil: `/dev/null`). `onExit` gets the exit status (or the number of the signal that ended
+    /// it) from a thread of its own, once the child has ended.
+    ///
+    /// A descriptor that is not open (Foundation's `FileHandle.nullDevice` has -1) is refused with
+    /// `EBADF`, not left for the child to inherit this process's own in its place.
     public init(
         _ executable: String, _ arguments: [String], environment: [String: String],
-        directory: URL? = nil, input: Int32, output: Int32, errors: Int32,
+        directory: URL? = nil, input: Int32? = nil, output: Int32? = nil, errors: Int32? = nil,
         onExit: @escaping @Sendable (Int32) -> Void
     ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for (from, to) in [(input, Int32(0)), (output, 1), (errors, 2)] {
-            posix_spawn_file_actions_adddup2(&actions, from, to)
+            guard let from else {
+                try check(posix_spawn_file_actions_addopen(&actions, to, "/dev/null", O_RDWR, 0), executable)
+                continue
+            }
+            try check(posix_spawn_file_actions_adddup2(&actions, from, to), executable)
         }
         // Descriptors the tests open without close-on-exec stay out of the child.
-        if let closeFrom = Self.glibc.closeFrom { _ = closeFrom(&actions, 3) }
+        if let closeFrom = Self.glibc.closeFrom { try check(closeFrom(&actions, 3), executable) }
         if let directory {
             guard let chdir = Self.glibc.changeDirectory else {
                 throw POSIXError(.ENOSYS, "posix_spawn_file_actions_addchdir_np (glibc 2.29)")
             }
-            _ = chdir(&actions, directory.path)
+            try check(chdir(&actions, directory.path), executable)
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -56,9 +63,7 @@ public final class SpawnedChild: Sendable {
         defer { for pointer in argv + envp { free(pointer) } }
         var started = pid_t()
         let failure = posix_spawn(&started, executable, &actions, &attributes, argv, envp)
-        guard failure == 0 else {
-            throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO, executable)
-        }
+        try check(failure, executable)
         let pid = started
         self.pid = pid
         Thread {
@@ -86,6 +91,12 @@ public final class SpawnedChild: Sendable {
         @convention(c) (
             UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
         ) -> Int32
+}
+
+/// Throws the error a `posix_spawn…` call answered (they return it rather than set `errno`).
+private func check(_ answer: Int32, _ executable: String) throws {
+    guard answer != 0 else { return }
+    throw POSIXError(POSIXErrorCode(rawValue: answer) ?? .EIO, executable)
 }
 
 extension POSIXError {

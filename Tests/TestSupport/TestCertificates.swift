@@ -56,14 +56,13 @@ public struct TestCertificates: Sendable {
         } catch {
             throw CertificateError(description: "cannot write in \(folder.path): \(error)")
         }
-        let null = FileHandle.nullDevice.fileDescriptor
         for step in steps {
             let exited = DispatchSemaphore(value: 0)
             let status = Mutex<Int32>(0)
             do {
                 _ = try SpawnedChild(
                     "/usr/bin/env", ["openssl"] + step, environment: ProcessInfo.processInfo.environment,
-                    directory: folder, input: null, output: null, errors: null
+                    directory: folder
                 ) { code in
                     status.withLock { $0 = code }
                     exited.signal()
