@@ -9,10 +9,7 @@ import NIOWebSocket
 /// is its bytes alone: an empty fragment costs nothing (as in `ws`, which skips them), yet it
 /// still counts towards `maxFragments`, or a peer could send them for ever. Text is checked as
 /// it comes: invalid UTF-8 ends the connection in the fragment that holds it.
-final class MessageAssembler: ChannelInboundHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias InboundOut = WebSocketFrame
-
+struct MessageAssembler {
     private let maxPayload: Int
     private let maxFragments: Int
     /// The message being assembled: its opcode, bytes so far, and fragments so far.
@@ -26,33 +23,35 @@ final class MessageAssembler: ChannelInboundHandler {
         self.maxFragments = maxFragments
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        do {
+    /// What to deliver now that `frame` has come: the frame itself if it is whole (or a control
+    /// frame), the joined message at its last fragment, or nil while the message is in pieces.
+    mutating func take(_ frame: WebSocketFrame) throws(ProtocolViolation) -> WebSocketFrame? {
+        do throws(ProtocolViolation) {
             switch frame.opcode {
             case .text, .binary:
                 guard opcode == nil else { throw ProtocolViolation.unfinishedMessage(frame.opcode) }
                 // The common case, a message in one frame, passes untouched.
-                guard !frame.fin else { return context.fireChannelRead(data) }
+                guard !frame.fin else { return frame }
                 opcode = frame.opcode
                 try add(frame)
+                return nil
             case .continuation:
                 guard let opcode else { throw ProtocolViolation.unfinishedMessage(.continuation) }
                 try add(frame)
-                guard frame.fin else { return }
+                guard frame.fin else { return nil }
                 let message = WebSocketFrame(fin: true, opcode: opcode, data: bytes)
                 reset()
-                context.fireChannelRead(wrapInboundOut(message))
+                return message
             default:
-                context.fireChannelRead(data)
+                return frame
             }
         } catch {
             reset()
-            context.fireErrorCaught(error)
+            throw error
         }
     }
 
-    private func add(_ frame: WebSocketFrame) throws(ProtocolViolation) {
+    private mutating func add(_ frame: WebSocketFrame) throws(ProtocolViolation) {
         fragments += 1
         guard fragments <= maxFragments else { throw .tooManyFragments(maxFragments) }
         guard bytes.readableBytes + frame.length <= maxPayload else { throw .tooBig }
@@ -64,7 +63,7 @@ final class MessageAssembler: ChannelInboundHandler {
         if frame.fin && opcode == .text && !text.isComplete { throw .invalidUTF8 }
     }
 
-    private func reset() {
+    private mutating func reset() {
         opcode = nil
         // The next message starts from an empty buffer: a big one is not kept for the connection.
         bytes = ByteBuffer()
