@@ -36,36 +36,37 @@ public struct TestReport: Sendable, Equatable {
         }
         var started: [String] = []
         var ended: Set<String> = []
+        let patterns = Patterns()
         // Cheap prefix checks pick the lines a pattern is tried on: regular expressions on every
         // line of a backtrace cost seconds in a debug build.
         for line in lines(of: output) {
             let isStatus = line.hasPrefix("◇") || line.hasPrefix("✔") || line.hasPrefix("✘")
             guard isStatus || line.hasPrefix("↳") else {
-                readCrash(line)
+                readCrash(line, patterns)
                 continue
             }
-            if line.hasPrefix("◇ Test "), let match = line.firstMatch(of: /^◇ Test (.+) started\.$/),
+            if line.hasPrefix("◇ Test "), let match = line.firstMatch(of: patterns.testStarted),
                 match.1 != "run"
             {
                 started.append(String(match.1))
             } else if line.contains(" after "),
-                let match = line.firstMatch(of: /^[✔✘] Test (.+) (passed|failed) after\b/)
+                let match = line.firstMatch(of: patterns.testEnded)
             {
                 ended.insert(String(match.1))
             }
-            if let match = line.firstMatch(of: /^✔ Suite (\w+) passed/) {
+            if let match = line.firstMatch(of: patterns.suitePassed) {
                 flushExpectation()
                 suites[String(match.1), default: Suite(passed: true, messages: [])].passed = true
-            } else if let match = line.firstMatch(of: /^✘ Suite (\w+) failed/) {
+            } else if let match = line.firstMatch(of: patterns.suiteFailed) {
                 flushExpectation()
                 suites[String(match.1), default: Suite(passed: false, messages: [])].passed = false
             } else if line.hasPrefix("✘ Test "), line.contains(" recorded an issue at "),
-                let match = line.firstMatch(of: /^✘ Test .* recorded an issue at (\w+)\.swift:\d+:\d+: (.*)$/)
+                let match = line.firstMatch(of: patterns.issue)
             {
                 flushExpectation()
                 currentSuite = String(match.1)
                 pendingExpectation = match.2 == "Issue recorded" ? nil : String(match.2)
-            } else if let match = line.firstMatch(of: /^↳ (.*)$/), let suite = currentSuite {
+            } else if let match = line.firstMatch(of: patterns.issueDetail), let suite = currentSuite {
                 pendingExpectation = nil
                 add(String(match.1), to: suite)
             } else if ["◇", "✔", "✘"].contains(where: line.hasPrefix) {
@@ -81,16 +82,15 @@ public struct TestReport: Sendable, Equatable {
 
     /// Keeps a line of a crash worth showing: the runtime's fatal error, or a backtrace frame in
     /// an exercise's file (`3 [ra] 0x… LineSplitter.push(_:) + 285 in … at /…/Exercises/…:9:42`).
-    private mutating func readCrash(_ line: String) {
+    private mutating func readCrash(_ line: String, _ patterns: Patterns) {
         let mayBeFatal = line.contains("Fatal error") || line.contains(" failed")
         if mayBeFatal,
-            let match = line.firstMatch(of: /(Fatal error|Precondition failed|Assertion failed)(: .*)?$/)
+            let match = line.firstMatch(of: patterns.fatalError)
         {
             let text = String(match.0)
             if !fatalErrors.contains(text) { fatalErrors.append(text) }
         } else if line.contains("/Exercises/"), line.contains(" at /"),
-            let match = line.firstMatch(
-                of: /0x[0-9a-f]+ (.+?) \+ \d+ in \S+ at \/\S*\/(Exercises\/\S+\.swift:\d+(:\d+)?)/)
+            let match = line.firstMatch(of: patterns.frameInExercises)
         {
             let place = "\(match.1) at \(match.2)"
             if !placesInExercises.contains(place) { placesInExercises.append(place) }
@@ -106,9 +106,10 @@ public struct TestReport: Sendable, Equatable {
 
 /// The compiler's errors, by file, from `swift build`'s output.
 public func compilerErrors(in output: String) -> [(file: String, line: String)] {
-    lines(of: output).compactMap { line in
+    let compilerError = /^(\/[^:]+\.swift):\d+:\d+: error: .*$/
+    return lines(of: output).compactMap { line in
         guard line.contains(": error: "),
-            let match = line.firstMatch(of: /^(\/[^:]+\.swift):\d+:\d+: error: .*$/)
+            let match = line.firstMatch(of: compilerError)
         else { return nil }
         return (String(match.1), String(line))
     }
@@ -117,8 +118,24 @@ public func compilerErrors(in output: String) -> [(file: String, line: String)] 
 /// The lines of a program's output, split at every line ending: Swift reads "\r\n" as one
 /// `Character`, so splitting at "\n" alone would leave a CRLF-ended line glued to the next.
 public func lines(of output: String) -> [String] {
-    output.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
+    let colour = /\x{1B}\[[0-9;]*m/
+    return output.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
         // Colours, should a program print them anyway.
-        $0.contains("\u{1B}") ? String($0).replacing(/\x{1B}\[[0-9;]*m/, with: "") : String($0)
+        $0.contains("\u{1B}") ? String($0).replacing(colour, with: "") : String($0)
     }
+}
+
+/// The patterns the output is read with. A regex literal is parsed again each time it is
+/// evaluated, which for every line of a long test output was most of what reading it cost, so
+/// each reading makes them once (one value per reading: SwiftRegex's `Regex` is not `Sendable`).
+private struct Patterns {
+    let testStarted = /^◇ Test (.+) started\.$/
+    let testEnded = /^[✔✘] Test (.+) (passed|failed) after\b/
+    let suitePassed = /^✔ Suite (\w+) passed/
+    let suiteFailed = /^✘ Suite (\w+) failed/
+    let issue = /^✘ Test .* recorded an issue at (\w+)\.swift:\d+:\d+: (.*)$/
+    let issueDetail = /^↳ (.*)$/
+    let fatalError = /(Fatal error|Precondition failed|Assertion failed)(: .*)?$/
+    let frameInExercises =
+        /0x[0-9a-f]+ (.+?) \+ \d+ in \S+ at \/\S*\/(Exercises\/\S+\.swift:\d+(:\d+)?)/
 }
