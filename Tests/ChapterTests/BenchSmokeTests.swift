@@ -75,12 +75,18 @@ import Testing
                 #expect(measurement.peakResidentBytes > 1_000_000, "\(workload.name) \(server)")
                 if workload.name != "tcp-idle" {
                     #expect(measurement.value > 0, "\(workload.name) \(server) measured nothing")
+                    // A number exists once there were operations. It may be 0: `/proc` counts CPU
+                    // time in 10 ms ticks, and Node's twin once served a one-connection ping-pong
+                    // from a debug-built client in less than one tick of a one-second round.
                     #expect(
-                        (measurement.cpuMicrosecondsPerOperation ?? 0) > 0,
-                        "\(workload.name) \(server) did nothing")
+                        measurement.cpuMicrosecondsPerOperation != nil,
+                        "\(workload.name) \(server) has no CPU per operation")
                 }
             }
         }
+        // The servers' CPU time is read at all.
+        #expect(
+            run.workloads.flatMap(\.results.values).contains { ($0.cpuMicrosecondsPerOperation ?? 0) > 0 })
         #expect(output.chart.hasPrefix("<svg"))
         #expect(output.chart.contains("tcp-pingpong-1") && output.chart.contains("</svg>"))
     }
@@ -95,7 +101,7 @@ import Testing
             #expect(workload.results.keys.sorted() == ["node", "ours"])
             for (server, measurement) in workload.results {
                 #expect(measurement.value > 0, "\(server) finished no handshake")
-                #expect((measurement.cpuMicrosecondsPerOperation ?? 0) > 0, "\(server) did nothing")
+                #expect(measurement.cpuMicrosecondsPerOperation != nil, "\(server) did nothing")
                 #expect(measurement.peakResidentBytes > 1_000_000, "\(server)")
             }
         }
