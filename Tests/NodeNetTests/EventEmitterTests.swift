@@ -1,7 +1,7 @@
 import TestSupport
 import Testing
 
-@testable import NodeNet
+@_spi(Testing) @testable import NodeNet
 
 /// A small emitter with events of each shape, for testing the machinery on its own.
 @NodeActor private final class Kettle: EventEmitter {}
@@ -105,10 +105,13 @@ extension Event where Emitter: Kettle, Payload == NodeError {
         var caught: [String] = []
         let listener = process.on(.uncaughtException) { error in
             caught.append((error as? NodeError)?.code ?? "?")
+            caught.append(process.uncaughtErrorEmitter ?? "no emitter")
         }
         defer { process.off(listener) }
         #expect(!kettle.emit(.error, NodeError(code: "EBOIL", message: "boiled dry")))
-        #expect(caught == ["EBOIL"])
+        // The listeners can learn where it came from, and only while they run.
+        #expect(caught == ["EBOIL", kettle.traceLabel])
+        #expect(process.uncaughtErrorEmitter == nil)
     }
 
     /// In a test process (TestSupport), an error nobody listened for is a failure of the run, not
@@ -116,11 +119,13 @@ extension Event where Emitter: Kettle, Payload == NodeError {
     @Test func inTestsAnUnhandledErrorIsRecordedAndTheProcessGoesOn() async throws {
         try await waitFor("TestSupport's first wait") { done in done() }
         let kettle = Kettle()
+        let label = kettle.traceLabel
         withKnownIssue {
             #expect(!kettle.emit(.error, NodeError(code: "EBOIL", message: "boiled dry")))
         } matching: { issue in
             issue.comments.contains {
                 $0.rawValue.contains("nothing listened for") && $0.rawValue.contains("EBOIL")
+                    && $0.rawValue.contains(label)
             }
         }
     }

@@ -76,7 +76,8 @@ public func waitFor<T: Sendable>(
 @NodeActor let unhandledErrorsAreTestFailures: Void = {
     process.on(.uncaughtException) { error in
         guard process.listenerCount(.uncaughtException) == 1 else { return }
-        Issue.record("an 'error' event that nothing listened for: \(error)")
+        Issue.record(
+            "an 'error' event that nothing listened for, on \(process.uncaughtErrorEmitter ?? "?"): \(error)")
     }
 }()
 

@@ -51,10 +51,17 @@
         return exitCode
     }
 
+    /// While `uncaughtException` listeners run, the emitter whose `error` nobody listened for, as
+    /// `NODENET_TRACE` names it (`Socket(server)#12`). Node's listeners do not learn it; a test
+    /// harness that turns such errors into failures uses it to say where one came from.
+    @_spi(Testing) public private(set) var uncaughtErrorEmitter: String?
+
     /// An `error` event with no listener arrives here. With an `uncaughtException` listener the
     /// program goes on; without one it prints the error, as Node does, and exits with code 1.
     func uncaught(_ error: (any Error)?, from emitter: EventEmitter) {
         let error = error ?? NodeError(code: .unhandledError, message: "Unhandled error.")
+        uncaughtErrorEmitter = emitter.traceLabel
+        defer { uncaughtErrorEmitter = nil }
         if emit(.uncaughtException, error) { return }
         CStandardStreams.printError("Uncaught 'error' event from \(emitter.traceLabel)\n\(error)\n")
         exit(1)
