@@ -75,12 +75,16 @@ import Testing
                 #expect(measurement.peakResidentBytes > 1_000_000, "\(workload.name) \(server)")
                 if workload.name != "tcp-idle" {
                     #expect(measurement.value > 0, "\(workload.name) \(server) measured nothing")
-                    // A number exists once there were operations. It may be 0: `/proc` counts CPU
-                    // time in 10 ms ticks, and Node's twin once served a one-connection ping-pong
-                    // from a debug-built client in less than one tick of a one-second round.
-                    #expect(
-                        measurement.cpuMicrosecondsPerOperation != nil,
+                    // A number exists once there were operations. It may be 0 for the lone
+                    // ping-pong only: `/proc` counts CPU time in 10 ms ticks, and Node's twin once
+                    // served it from a debug-built client in less than one tick of a one-second
+                    // round. Fifty connections' echoes take many ticks on every server.
+                    let cpu = try #require(
+                        measurement.cpuMicrosecondsPerOperation,
                         "\(workload.name) \(server) has no CPU per operation")
+                    if workload.name != "tcp-pingpong-1" {
+                        #expect(cpu > 0, "\(workload.name) \(server) did nothing")
+                    }
                 }
             }
         }
