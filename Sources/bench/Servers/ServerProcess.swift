@@ -64,7 +64,7 @@ final class ServerProcess: @unchecked Sendable {
         }.start()
     }
 
-    /// CPU and memory as /proc reports them now.
+    /// CPU time and memory as Linux reports them now.
     var stats: ProcessStats? { ProcessStats(pid: process.processIdentifier) }
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to go.
