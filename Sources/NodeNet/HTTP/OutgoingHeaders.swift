@@ -30,19 +30,38 @@ struct OutgoingHeaders: Sendable {
     }
 }
 
-extension String {
-    func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+extension StringProtocol {
+    /// Whether the two are equal but for ASCII letters' case, as HTTP compares header names and
+    /// tokens (RFC 9110 §5.1): byte by byte, with no lower-cased copies and no Unicode case folding.
+    func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
+        utf8.elementsEqual(other.utf8) { asciiLowercased($0) == asciiLowercased($1) }
     }
+}
 
+private func asciiLowercased(_ byte: UInt8) -> UInt8 {
+    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+}
+
+extension String {
     /// Whether this comma-separated header value holds `token`, in any case (`Keep-Alive, Upgrade`).
     func hasToken(_ token: String) -> Bool {
-        split(separator: ",").contains { $0.trimmingWhitespace().caseInsensitiveEquals(token) }
+        var rest = self[...]
+        while true {
+            let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+            if rest[..<comma].trimmingWhitespace().caseInsensitiveEquals(token) { return true }
+            guard comma < rest.endIndex else { return false }
+            rest = rest[rest.utf8.index(after: comma)...]
+        }
     }
 }
 
 extension Substring {
-    func trimmingWhitespace() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    /// Without HTTP's optional whitespace (spaces and tabs) at either end.
+    func trimmingWhitespace() -> Substring {
+        let isWhitespace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = utf8.firstIndex(where: { !isWhitespace($0) }),
+            let last = utf8.lastIndex(where: { !isWhitespace($0) })
+        else { return self[endIndex...] }
+        return self[first...last]
     }
 }

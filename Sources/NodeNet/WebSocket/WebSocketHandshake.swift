@@ -83,7 +83,7 @@ public enum WebSocketHandshake {
     static func offeredProtocols(_ header: String?) -> [String]? {
         guard let header else { return [] }
         let names = header.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingWhitespace()
+            String($0.trimmingWhitespace())
         }
         guard !names.contains(where: \.isEmpty), Set(names).count == names.count else { return nil }
         return names
