@@ -72,12 +72,17 @@ import NIOHTTP1
     }
 
     override func implicitHead() {
-        storeHead(firstLine: "\(method) \(path) HTTP/1.1\r\n")
+        storeHead { head in
+            head.writeString(method)
+            head.writeStaticString(" ")
+            head.writeString(path)
+            head.writeStaticString(" HTTP/1.1\r\n")
+        }
     }
 
     /// Sends the head now, before any body (Node's `flushHeaders`).
     public func flushHeaders() {
-        if storedHead == nil { implicitHead() }
+        if !headersSent { implicitHead() }
         send(Buffer([UInt8]()))
     }
 

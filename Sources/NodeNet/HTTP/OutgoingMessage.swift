@@ -8,10 +8,9 @@ import NIOCore
 /// (the last byte is handed to the connection), `close`, `error`.
 @NodeActor public class OutgoingMessage: EventEmitter {
     var headerList = OutgoingHeaders()
-    /// The stored head (Node's `_header`), built once by `writeHead` or by the first write.
-    var storedHead: Buffer?
-    /// Whether the head has gone to the connection (Node's `_headerSent`).
-    private(set) var headFlushed = false
+    /// The head's life: built once by `writeHead` or by the first write (Node's `_header`), then
+    /// sent with the first body bytes (`_headerSent`).
+    private var head = Head.notBuilt
     var chunkedEncoding = false
     var useChunkedEncodingByDefault = true
     /// Whether the peer may keep the connection open after this message.
@@ -46,7 +45,23 @@ import NIOCore
 
     /// Whether the head has been built (it goes out with the first body bytes); headers can no
     /// longer change.
-    public var headersSent: Bool { storedHead != nil }
+    public var headersSent: Bool {
+        if case .notBuilt = head { return false }
+        return true
+    }
+
+    /// Whether the head has gone to the connection.
+    var headFlushed: Bool {
+        if case .sent = head { return true }
+        return false
+    }
+
+    private enum Head {
+        case notBuilt
+        /// Built, with room left for the first body bytes to join it in one write.
+        case built(ByteBuffer)
+        case sent
+    }
 
     // MARK: Headers
 
@@ -100,13 +115,14 @@ import NIOCore
 
     // MARK: The head
 
-    /// Builds the head from `firstLine` and the headers, as Node's `_storeHeader` does, deciding
-    /// on the way whether the connection stays open and how the body is framed.
-    func storeHead(firstLine: String) {
-        // Written straight into the bytes that go out: building a String first cost a copy per
-        // line and one more for the whole head.
+    /// Builds the head, its first line written by `firstLine`, then the headers, as Node's
+    /// `_storeHeader` does, deciding on the way whether the connection stays open and how the
+    /// body is framed.
+    func storeHead(firstLine: (inout ByteBuffer) -> Void) {
+        // Written piece by piece straight into the bytes that go out: every String built on the
+        // way (a status line, `Date: …`) was an allocation per response.
         var head = ByteBufferAllocator().buffer(capacity: 256)
-        head.writeString(firstLine)
+        firstLine(&head)
         var sawConnection = false
         var sawContentLength = false
         var sawTransferEncoding = false
@@ -116,19 +132,23 @@ import NIOCore
             head.writeStaticString(": ")
             head.writeString(value)
             head.writeStaticString("\r\n")
-            switch name.lowercased() {
-            case "connection":
+            if name.caseInsensitiveEquals("connection") {
                 sawConnection = true
                 if value.hasToken("close") { last = true } else { shouldKeepAlive = true }
-            case "content-length": sawContentLength = true
-            case "transfer-encoding":
+            } else if name.caseInsensitiveEquals("content-length") {
+                sawContentLength = true
+            } else if name.caseInsensitiveEquals("transfer-encoding") {
                 sawTransferEncoding = true
                 if value.hasToken("chunked") { chunkedEncoding = true }
-            case "date": sawDate = true
-            default: break
+            } else if name.caseInsensitiveEquals("date") {
+                sawDate = true
             }
         }
-        if sendDate && !sawDate { head.writeString("Date: \(HTTPDate.now())\r\n") }
+        if sendDate && !sawDate {
+            head.writeStaticString("Date: ")
+            head.writeString(HTTPDate.now())
+            head.writeStaticString("\r\n")
+        }
         if !sawConnection {
             let sendKeepAlive =
                 shouldKeepAlive && (sawContentLength || useChunkedEncodingByDefault || keepAliveWithoutLength)
@@ -139,9 +159,13 @@ import NIOCore
             } else if sendKeepAlive {
                 head.writeStaticString("Connection: keep-alive\r\n")
                 if let hint = keepAliveHint {
-                    head.writeString(
-                        "Keep-Alive: timeout=\(hint.timeout / 1000)" + (hint.max.map { ", max=\($0)" } ?? "")
-                            + "\r\n")
+                    head.writeStaticString("Keep-Alive: timeout=")
+                    head.writeString(String(hint.timeout / 1000))
+                    if let max = hint.max {
+                        head.writeStaticString(", max=")
+                        head.writeString(String(max))
+                    }
+                    head.writeStaticString("\r\n")
                 }
             } else {
                 last = true
@@ -164,7 +188,7 @@ import NIOCore
             }
         }
         head.writeStaticString("\r\n")
-        storedHead = Buffer(head)
+        self.head = .built(head)
     }
 
     /// Builds the head with what is known so far; called by the first `write` or `end`.
@@ -186,9 +210,9 @@ import NIOCore
             }
             return false
         }
-        if storedHead == nil { implicitHead() }
+        if !headersSent { implicitHead() }
         // The head was refused (an `error` said why): no body goes out without one.
-        guard storedHead != nil else { return false }
+        guard headersSent else { return false }
         return writeBody(chunk, callback)
     }
 
@@ -223,10 +247,10 @@ import NIOCore
             if writableFinished { callback() } else { once(.finish, callback) }
         }
         guard !writableEnded else { return }
-        if storedHead == nil {
+        if !headersSent {
             contentLength = chunk?.count ?? 0
             implicitHead()
-            guard storedHead != nil else { return }
+            guard headersSent else { return }
         }
         let finishing: @NodeActor (NodeError?) -> Void = { error in
             if error == nil { self.didFinish() }
@@ -266,9 +290,11 @@ import NIOCore
     @discardableResult
     func send(_ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
         var data = data
-        if !headFlushed, let storedHead {
-            headFlushed = true
-            data = data.isEmpty ? storedHead : Buffer.concat([storedHead, data])
+        if case .built(var bytes) = head {
+            // Marked sent first, so that `bytes` holds the only reference and grows in place.
+            head = .sent
+            bytes.writeImmutableBuffer(data.storage)
+            data = Buffer(bytes)
         }
         guard let socket else {
             pending.append((data, callback))

@@ -55,7 +55,13 @@
         if statusCode == 204 || statusCode == 304 || (100..<200).contains(statusCode) { hasBody = false }
         // A client still waiting to send its body gets an answer instead: it must not send it now.
         if expectsContinue && !sentContinue { shouldKeepAlive = false }
-        storeHead(firstLine: "HTTP/1.1 \(statusCode) \(reason)\r\n")
+        storeHead { head in
+            head.writeStaticString("HTTP/1.1 ")
+            head.writeString(String(statusCode))
+            head.writeStaticString(" ")
+            head.writeString(reason)
+            head.writeStaticString("\r\n")
+        }
         return self
     }
 
