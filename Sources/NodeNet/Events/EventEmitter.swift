@@ -7,8 +7,8 @@
     /// One list per event that ever had a listener, in the order they came. An emitter has a
     /// handful of events: a scan compares short names, where a dictionary hashed the name on
     /// every `on` and `emit` and grew its storage as events were added.
-    @usableFromInline var listeners: [AnyListenerList] = []
-    @usableFromInline var nextListenerID = 0
+    var listeners: [AnyListenerList] = []
+    private var nextListenerID = 0
 
     /// A number unique to this emitter for the life of the process, shown by `NODENET_TRACE=1`.
     public let handleID: Int
@@ -32,17 +32,31 @@
         once: Bool,
         _ listener: @escaping @NodeActor (Payload) -> Void
     ) -> Listener {
-        nextListenerID += 1
         let list: ListenerList<Payload>
         if let existing = self.list(of: event) {
             list = typed(existing, event)
         } else {
             list = ListenerList(event: event)
-            listeners.append(list)
+            keep(list)
         }
-        list.append(.init(id: nextListenerID, once: once, call: listener))
+        let id = newListenerID()
+        list.append(.init(id: id, once: once, call: listener))
         listenerAdded(event)
-        return Listener(id: nextListenerID, event: event)
+        return Listener(id: id, event: event)
+    }
+
+    // Not inlined: a program's module would reach these stored properties through accessor calls,
+    // each with its own exclusivity check.
+    @usableFromInline func newListenerID() -> Int {
+        nextListenerID += 1
+        return nextListenerID
+    }
+
+    @usableFromInline func keep(_ list: AnyListenerList) {
+        // Room for four events at once: growing from one to two to four cost two more allocations,
+        // and a request or a socket usually has two to four events with listeners.
+        if listeners.isEmpty { listeners.reserveCapacity(4) }
+        listeners.append(list)
     }
 
     @usableFromInline func list(of event: EventName) -> AnyListenerList? {
