@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// How Node folds a received header list into `message.headers`: names lower-cased; a repeated
 /// header joined with ", " (`cookie` with "; "), except the ones that may appear only once,
 /// where the first wins; `set-cookie` is a list, so it is in `headersDistinct` only.
@@ -13,10 +15,16 @@ enum IncomingHeaders {
     /// header lines (its parser counts 2000 names and values).
     static let defaultMaxCount = 1000
 
-    /// The first `limit` pairs (all when `limit` is 0), as Node drops the lines past
-    /// `maxHeadersCount`.
-    static func kept(_ pairs: [(String, String)], limit: Int) -> ArraySlice<(String, String)> {
-        limit > 0 ? pairs.prefix(limit) : pairs[...]
+    /// The parser's header lines as pairs, the first `limit` of them (all when `limit` is 0), as
+    /// Node drops the lines past `maxHeadersCount`.
+    static func lines(_ headers: HTTPHeaders, limit: Int) -> ArraySlice<(String, String)> {
+        var pairs: [(String, String)] = []
+        pairs.reserveCapacity(limit > 0 ? min(limit, headers.count) : headers.count)
+        for (name, value) in headers {
+            if limit > 0 && pairs.count == limit { break }
+            pairs.append((name, value))
+        }
+        return pairs[...]
     }
 
     /// Each name's values are gathered first and joined once at the end: joining as each copy

@@ -55,10 +55,9 @@ import NIOHTTP1
         url = head.uri
         statusCode = 0
         statusMessage = ""
-        let pairs = IncomingHeaders.kept(head.headers.map { ($0.name, $0.value) }, limit: maxHeadersCount)
         (httpVersionMajor, httpVersionMinor) = (head.version.major, head.version.minor)
-        httpVersion = "\(head.version.major).\(head.version.minor)"
-        headerLines = pairs
+        httpVersion = Self.versionText(head.version)
+        headerLines = IncomingHeaders.lines(head.headers, limit: maxHeadersCount)
         self.socket = socket
         super.init()
     }
@@ -69,18 +68,31 @@ import NIOHTTP1
         url = ""
         statusCode = Int(head.status.code)
         statusMessage = head.status.reasonPhrase
-        let pairs = IncomingHeaders.kept(head.headers.map { ($0.name, $0.value) }, limit: maxHeadersCount)
         (httpVersionMajor, httpVersionMinor) = (head.version.major, head.version.minor)
-        httpVersion = "\(head.version.major).\(head.version.minor)"
-        headerLines = pairs
+        httpVersion = Self.versionText(head.version)
+        headerLines = IncomingHeaders.lines(head.headers, limit: maxHeadersCount)
         self.socket = socket
         super.init()
+    }
+
+    /// `1.1` and `1.0` without building a string each time; other versions as they came.
+    private static func versionText(_ version: HTTPVersion) -> String {
+        switch (version.major, version.minor) {
+        case (1, 1): "1.1"
+        case (1, 0): "1.0"
+        default: "\(version.major).\(version.minor)"
+        }
     }
 
     /// Whether a header `name` (any case) has `token` among its comma-separated values, read
     /// from the lines as received: what `headers[name]?.hasToken(token)` says, without folding.
     func header(_ name: String, hasToken token: String) -> Bool {
-        headerLines.contains { $0.0.caseInsensitiveEquals(name) && $0.1.hasToken(token) }
+        // A loop, not `contains(where:)`: a closure formed here checks that it runs on the loop
+        // each time the library calls it.
+        for (lineName, value) in headerLines where lineName.caseInsensitiveEquals(name) {
+            if value.hasToken(token) { return true }
+        }
+        return false
     }
 
     // MARK: From the parser

@@ -119,9 +119,7 @@ import NIOHTTP1
     /// made and cancelled for every request; the watchdog is moved only when a deadline comes
     /// before it, and otherwise fires early, finds nothing due, and sets itself again.
     private func armWatchdog() {
-        guard let next = [headersDeadline, requestDeadline, keepAliveDeadline].compactMap({ $0 }).min() else {
-            return
-        }
+        guard let next = earliest(earliest(headersDeadline, requestDeadline), keepAliveDeadline) else { return }
         if let firesAt = watchdogFiresAt, firesAt <= next { return }
         watchdog?.close()
         watchdogFiresAt = next
@@ -313,7 +311,7 @@ import NIOHTTP1
     // MARK: Answering
 
     func responseFinished(_ res: ServerResponse) {
-        guard let index = outgoing.firstIndex(where: { $0 === res }) else { return }
+        guard let index = outgoing.firstIndex(ofIdentical: res) else { return }
         outgoing.remove(at: index)
         afterIOBatch {
             res.emit(.close)
@@ -400,5 +398,22 @@ import NIOHTTP1
         }
         outgoing = []
         server.forget(self)
+    }
+}
+
+/// The earlier of two deadlines, either of which may be unset. Written out, where an array's
+/// `compactMap` and `min` cost an allocation and, for each element, the closure's check that it
+/// runs on the loop (a closure formed in `@NodeActor` code checks that when a library calls it).
+private func earliest(_ first: NIODeadline?, _ second: NIODeadline?) -> NIODeadline? {
+    guard let first else { return second }
+    guard let second else { return first }
+    return min(first, second)
+}
+
+extension Array where Element: AnyObject {
+    /// Where `object` itself is, found by a loop for the same reason as `earliest`.
+    fileprivate func firstIndex(ofIdentical object: Element) -> Int? {
+        for index in indices where self[index] === object { return index }
+        return nil
     }
 }
