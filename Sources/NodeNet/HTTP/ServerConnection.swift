@@ -119,7 +119,9 @@ import NIOHTTP1
     /// made and cancelled for every request; the watchdog is moved only when a deadline comes
     /// before it, and otherwise fires early, finds nothing due, and sets itself again.
     private func armWatchdog() {
-        guard let next = earliest(earliest(headersDeadline, requestDeadline), keepAliveDeadline) else { return }
+        guard let next = earliest(earliest(headersDeadline, requestDeadline), keepAliveDeadline) else {
+            return
+        }
         if let firesAt = watchdogFiresAt, firesAt <= next { return }
         watchdog?.close()
         watchdogFiresAt = next
