@@ -237,12 +237,3 @@ extension Event where Emitter: Server, Payload == NodeError {
     /// Listening failed (EADDRINUSE, EACCES, …).
     public static var error: Self { Self("error") }
 }
-
-extension AddressInfo {
-    init(_ address: SocketAddress) {
-        let ip = address.ipAddress ?? "?"
-        let family: String
-        if case .v6 = address { family = "IPv6" } else { family = "IPv4" }
-        self.init(address: ip, family: family, port: address.port ?? 0)
-    }
-}
