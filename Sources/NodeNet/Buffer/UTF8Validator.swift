@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Checks UTF-8 piece by piece, as the pieces arrive: a byte that cannot continue a valid
 /// sequence is caught in the piece it comes in, not once the whole text is in. A character may
 /// be cut between two pieces; only at the end must the last one be whole.
@@ -35,4 +37,15 @@ struct UTF8Validator {
 
     /// Whether the text fed so far ends on a whole character.
     var isComplete: Bool { owed == 0 }
+}
+
+extension UTF8Validator {
+    /// `bytes` as text if they are whole, valid UTF-8, else nil. Checked here, then decoded by
+    /// the standard library's fast path: `String(validating:as:)` runs unspecialized generic
+    /// code, about 1,000 instructions for a twelve-byte WebSocket message.
+    static func text(_ bytes: ByteBufferView) -> String? {
+        var validator = UTF8Validator()
+        guard validator.feed(bytes), validator.isComplete else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }

@@ -163,7 +163,7 @@ import NIOWebSocket
         let payload = frame.unmaskedData
         switch frame.opcode {
         case .text:
-            guard let text = String(validating: payload.readableBytesView, as: UTF8.self) else {
+            guard let text = UTF8Validator.text(payload.readableBytesView) else {
                 return fail(.invalidUTF8)
             }
             deliver(.text(text))
@@ -211,7 +211,7 @@ import NIOWebSocket
                         1002, .wsInvalidCloseCode,
                         "Invalid WebSocket frame: invalid status code \(code)"))
             }
-            guard let text = String(validating: payload.readableBytesView, as: UTF8.self) else {
+            guard let text = UTF8Validator.text(payload.readableBytesView) else {
                 return fail(.invalidUTF8)
             }
             reason = text
