@@ -120,7 +120,7 @@ let package = Package(
             name: "bench",
             dependencies: [
                 "NodeNet", argumentParser, "tcp-echo", "udp-socket", "http-events", "websocket", "tls-certs",
-                "https-server", "classroom", "ClassroomWire",
+                "https-server", "classroom", "ClassroomWire", "CStdio",
             ] + nio,
             // The README's numbers and chart, from `swift run -c release bench --json …`.
             exclude: ["Results"]

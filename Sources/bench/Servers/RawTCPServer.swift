@@ -37,6 +37,10 @@ final class RawUDPHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
+        let size = envelope.data.readableBytes
+        print(
+            "server got: \(String(buffer: envelope.data)) from \(Optional(envelope.remoteAddress).text) (\(size) bytes)"
+        )
         var answer = context.channel.allocator.buffer(
             capacity: Self.prefix.count + envelope.data.readableBytes)
         answer.writeBytes(Self.prefix)

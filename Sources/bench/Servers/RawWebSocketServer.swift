@@ -2,15 +2,30 @@ import NIOCore
 import NIOWebSocket
 
 /// The §4 echo on SwiftNIO and NIOWebSocket alone: every data frame goes back as it came,
-/// pings are answered, and a close is returned.
+/// pings are answered, and a close is returned; a text message is printed as `websocket`
+/// prints it.
 final class RawWebSocketEchoHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
+    private let number: Int
+
+    init(number: Int) {
+        self.number = number
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
-        case .text, .binary, .continuation:
+        case .text:
+            let text = String(buffer: frame.unmaskedData)
+            let shown = text.count > 60 ? String(text.prefix(60)) + "…" : text
+            print("#\(number) text (\(text.utf8.count) bytes): \(shown)")
+            context.write(
+                wrapOutboundOut(
+                    WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData)),
+                promise: nil)
+        case .binary, .continuation:
             let echo = WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData)
             context.write(wrapOutboundOut(echo), promise: nil)
         case .ping:
@@ -18,6 +33,7 @@ final class RawWebSocketEchoHandler: ChannelInboundHandler {
                 wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)),
                 promise: nil)
         case .connectionClose:
+            print("#\(number) closed: \(frame.unmaskedData.getInteger(at: 0, as: UInt16.self) ?? 1005)")
             let close = WebSocketFrame(fin: true, opcode: .connectionClose, data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(close)).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
