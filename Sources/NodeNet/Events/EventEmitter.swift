@@ -84,7 +84,7 @@
     /// connection keeps no storage for events that had listeners once (an HTTP connection's,
     /// taken off at an upgrade; a `once` that has fired).
     private func forgetIfEmpty(_ list: AnyListenerList) {
-        if list.count == 0 { listeners.removeAll { $0 === list } }
+        if list.count == 0 { listeners.removeAll(identicalTo: list) }
     }
 
     /// Same as ``off(_:)``.

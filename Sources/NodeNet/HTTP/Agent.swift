@@ -66,7 +66,7 @@
     /// A connection finished its request and may carry another.
     func free(_ connection: ClientConnection) {
         let key = connection.key
-        busy[key]?.removeAll { $0 === connection }
+        busy[key]?.removeAll(identicalTo: connection)
         if let next = waiting[key]?.first {
             waiting[key]?.removeFirst()
             busy[key, default: []].append(connection)
@@ -86,8 +86,8 @@
     /// A connection closed or was handed over: it is no longer the agent's.
     func forget(_ connection: ClientConnection) {
         let key = connection.key
-        busy[key]?.removeAll { $0 === connection }
-        idle[key]?.removeAll { $0 === connection }
+        busy[key]?.removeAll(identicalTo: connection)
+        idle[key]?.removeAll(identicalTo: connection)
         // A closed connection makes room for a waiting request.
         if let next = waiting[key]?.first, busy[key, default: []].count < maxSockets {
             waiting[key]?.removeFirst()

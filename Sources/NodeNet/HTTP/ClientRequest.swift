@@ -43,7 +43,7 @@ import NIOHTTP1
             method: options.method.isEmpty ? method : options.method, path: path)
         let defaultPort = options.tls == nil ? 80 : 443
         var headers = options.headers
-        if !headers.contains(where: { $0.0.caseInsensitiveEquals("host") }) {
+        if !Self.names(headers, include: "host") {
             headers.append(("Host", port == defaultPort ? host : "\(host):\(port)"))
         }
         for (name, value) in headers where invalid == nil {
@@ -64,6 +64,12 @@ import NIOHTTP1
         } else {
             afterIOBatch { self.agent.addRequest(self) }
         }
+    }
+
+    /// Whether a header list has `name`, in any case; nonisolated, for the reason in
+    /// `ObjectIdentity.swift`.
+    private nonisolated static func names(_ headers: [(String, String)], include name: String) -> Bool {
+        headers.contains { $0.0.caseInsensitiveEquals(name) }
     }
 
     /// What the response decoder needs to know of this request (its method).

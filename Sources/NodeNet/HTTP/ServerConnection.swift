@@ -405,17 +405,9 @@ import NIOHTTP1
 
 /// The earlier of two deadlines, either of which may be unset. Written out, where an array's
 /// `compactMap` and `min` cost an allocation and, for each element, the closure's check that it
-/// runs on the loop (a closure formed in `@NodeActor` code checks that when a library calls it).
+/// runs on the loop (see `ObjectIdentity.swift`).
 private func earliest(_ first: NIODeadline?, _ second: NIODeadline?) -> NIODeadline? {
     guard let first else { return second }
     guard let second else { return first }
     return min(first, second)
-}
-
-extension Array where Element: AnyObject {
-    /// Where `object` itself is, found by a loop for the same reason as `earliest`.
-    fileprivate func firstIndex(ofIdentical object: Element) -> Int? {
-        for index in indices where self[index] === object { return index }
-        return nil
-    }
 }

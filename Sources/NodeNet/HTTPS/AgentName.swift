@@ -73,8 +73,9 @@ struct TrustSettings: Equatable {
     mutating func name(host: String, port: Int, tls: TLSOptions?) -> String {
         guard let tls else { return Agent.name(host: host, port: port, tls: nil) }
         let trust = TrustSettings(tls)
-        if let index = recent.firstIndex(where: { $0.port == port && $0.host == host && $0.trust == trust }) {
-            return recent[index].name
+        // A loop: see `ObjectIdentity.swift` for what a closure here would cost per entry.
+        for entry in recent where entry.port == port && entry.host == host && entry.trust == trust {
+            return entry.name
         }
         let name = Agent.name(host: host, port: port, tls: tls)
         if recent.count == Self.kept { recent.removeFirst() }
