@@ -232,12 +232,21 @@ import NIOCore
             if let callback { afterIOBatch { callback(nil) } }
             return true
         }
-        if chunkedEncoding {
-            send(Buffer(String(chunk.count, radix: 16) + "\r\n"))
-            send(chunk)
-            return send(Buffer("\r\n"), callback)
+        return send(chunkedEncoding ? Self.chunked(chunk) : chunk, callback)
+    }
+
+    /// `chunk` as one chunk of a chunked body, size line and all, then the last chunk if `last`:
+    /// one buffer, one write. Three writes were three system calls for every `write`.
+    private static func chunked(_ chunk: Buffer, thenLast last: Bool = false) -> Buffer {
+        var bytes = ByteBufferAllocator().buffer(capacity: chunk.count + 32)
+        if !chunk.isEmpty {
+            bytes.writeString(String(chunk.count, radix: 16))
+            bytes.writeStaticString("\r\n")
+            bytes.writeImmutableBuffer(chunk.storage)
+            bytes.writeStaticString("\r\n")
         }
-        return send(chunk, callback)
+        if last { bytes.writeStaticString("0\r\n\r\n") }
+        return Buffer(bytes)
     }
 
     /// Sends `chunk` if given and finishes the message. `callback` runs at `finish`, or at once if
@@ -255,7 +264,14 @@ import NIOCore
         let finishing: @NodeActor (NodeError?) -> Void = { error in
             if error == nil { self.didFinish() }
         }
-        let lastPiece = !chunkedEncoding && hasBody && !(chunk?.isEmpty ?? true)
+        if chunkedEncoding && hasBody {
+            // The body's last bytes and the last chunk in one write, as Node's `end` corks the
+            // socket around them.
+            _ = writable.beginEnding()
+            send(Self.chunked(chunk ?? Buffer([UInt8]()), thenLast: true), finishing)
+            return
+        }
+        let lastPiece = hasBody && !(chunk?.isEmpty ?? true)
         if let chunk {
             // The usual `res.end(body)`: the body's write is the last, and `finish` waits for it
             // alone, so the whole response is one write with nothing behind it.
@@ -263,11 +279,7 @@ import NIOCore
         }
         _ = writable.beginEnding()
         if lastPiece { return }
-        if chunkedEncoding && hasBody {
-            send(Buffer("0\r\n\r\n"), finishing)
-        } else {
-            send(Buffer([UInt8]()), finishing)
-        }
+        send(Buffer([UInt8]()), finishing)
     }
 
     /// Sends the UTF-8 bytes of `text` and finishes the message.
