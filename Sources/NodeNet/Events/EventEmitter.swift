@@ -105,7 +105,13 @@
     }
 
     func removeAll(of event: EventName) {
-        listeners.removeAll { $0.event == event }
+        Self.remove(event, from: &listeners)
+    }
+
+    /// Nonisolated, for the reason in `ObjectIdentity.swift`: a request whose body nobody reads
+    /// comes here once.
+    private nonisolated static func remove(_ event: EventName, from lists: inout [AnyListenerList]) {
+        lists.removeAll { $0.event == event }
     }
 
     @discardableResult

@@ -137,7 +137,10 @@ import NIOHTTP1
         watchdog = nil
         watchdogFiresAt = nil
         let now = NIODeadline.now()
-        func due(_ deadline: NIODeadline?) -> Bool { deadline.map { $0 <= now } ?? false }
+        func due(_ deadline: NIODeadline?) -> Bool {
+            guard let deadline else { return false }
+            return deadline <= now
+        }
         if due(headersDeadline) || due(requestDeadline) { return timedOut() }
         if due(keepAliveDeadline) { return socket.destroy() }
         armWatchdog()
