@@ -146,7 +146,7 @@
         let ws = WebSocket(url: req.url, isServer: true, options: options)
         ws.attach(socket, head: head, protocol: chosen ?? "")
         clients.append(ws)
-        ws.once(.close) { [weak self] _ in self?.clients.removeAll { $0 === ws } }
+        ws.once(.close) { [weak self] _ in self?.clients.removeAll(identicalTo: ws) }
         callback(ws)
     }
 
