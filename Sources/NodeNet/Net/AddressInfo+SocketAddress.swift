@@ -10,14 +10,15 @@ extension AddressInfo {
     /// The address, family and port of a SwiftNIO address, as Node reports them (`rinfo`,
     /// `socket.remoteAddress`).
     init(_ address: SocketAddress) {
-        switch address {
-        case .v4(let v4):
-            self.init(address: Self.dottedQuad(v4.address.sin_addr), family: "IPv4", port: address.port ?? 0)
-        case .v6:
-            self.init(address: address.ipAddress ?? "?", family: "IPv6", port: address.port ?? 0)
-        default:
-            self.init(address: address.ipAddress ?? "?", family: "IPv4", port: address.port ?? 0)
+        let text: String
+        if case .v4(let v4) = address {
+            text = Self.dottedQuad(v4.address.sin_addr)
+        } else {
+            text = address.ipAddress ?? "?"
         }
+        let family: String
+        if case .v6 = address { family = "IPv6" } else { family = "IPv4" }
+        self.init(address: text, family: family, port: address.port ?? 0)
     }
 
     /// `127.0.0.1`, written from the four bytes: SwiftNIO's `ipAddress` calls `inet_ntop`, which

@@ -17,15 +17,12 @@ final class RawWebSocketEchoHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
-        case .text:
-            let text = String(buffer: frame.unmaskedData)
-            let shown = text.count > 60 ? String(text.prefix(60)) + "…" : text
-            print("#\(number) text (\(text.utf8.count) bytes): \(shown)")
-            context.write(
-                wrapOutboundOut(
-                    WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData)),
-                promise: nil)
-        case .binary, .continuation:
+        case .text, .binary, .continuation:
+            if frame.opcode == .text {
+                let text = String(buffer: frame.unmaskedData)
+                let shown = text.count > 60 ? String(text.prefix(60)) + "…" : text
+                print("#\(number) text (\(text.utf8.count) bytes): \(shown)")
+            }
             let echo = WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData)
             context.write(wrapOutboundOut(echo), promise: nil)
         case .ping:
