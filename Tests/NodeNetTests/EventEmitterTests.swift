@@ -8,6 +8,7 @@ import Testing
 
 extension Event where Emitter: Kettle, Payload == Int {
     fileprivate static var degrees: Self { Self("degrees") }
+    fileprivate static var whistle: Self { Self("whistle") }
 }
 
 extension Event where Emitter: Kettle, Payload == Void {
@@ -76,10 +77,10 @@ extension Event where Emitter: Kettle, Payload == NodeError {
         let kettle = Kettle()
         let listener = kettle.on(.degrees) { _ in }
         kettle.once(.boiled) {}
-        #expect(kettle.listeners.count == 2)
+        #expect(kettle.eventNames() == ["degrees", "boiled"])
         kettle.off(listener)
         kettle.emit(.boiled)
-        #expect(kettle.listeners.isEmpty)
+        #expect(kettle.eventNames().isEmpty)
         var seen: [String] = []
         // A `once` that adds a listener of its own event while emitting: the new one stays.
         kettle.once(.boiled) { kettle.on(.boiled) { seen.append("again") } }
@@ -87,6 +88,27 @@ extension Event where Emitter: Kettle, Payload == NodeError {
         kettle.emit(.boiled)
         #expect(seen == ["again"])
         #expect(kettle.listenerCount(.boiled) == 1)
+    }
+
+    /// The order Node 20 gives (checked with node): an event that lost its last listener and got
+    /// a new one goes last, wherever it was in the chain.
+    @Test func eventNamesKeepTheOrderNodeGives() {
+        let kettle = Kettle()
+        let degrees = kettle.on(.degrees) { _ in }
+        kettle.on(.boiled) {}
+        kettle.on(.whistle) { _ in }
+        kettle.off(degrees)
+        #expect(kettle.eventNames() == ["boiled", "whistle"])
+        kettle.on(.degrees) { _ in }
+        #expect(kettle.eventNames() == ["boiled", "whistle", "degrees"])
+        kettle.removeAllListeners(.whistle)
+        #expect(kettle.eventNames() == ["boiled", "degrees"])
+        kettle.on(.whistle) { _ in }
+        kettle.removeAllListeners(.whistle)
+        kettle.removeAllListeners(.boiled)
+        #expect(kettle.eventNames() == ["degrees"])
+        kettle.emit(.degrees, 1)
+        #expect(kettle.listenerCount(.degrees) == 1)
     }
 
     @Test func aListenerAddedWhileEmittingWaitsForTheNextEmit() {

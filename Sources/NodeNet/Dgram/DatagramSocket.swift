@@ -28,7 +28,7 @@ import NIOPosix
     private var sendsWhileBinding: [() -> Void] = []
     /// The system socket `addMembership` or `dropMembership` bound before `bind`, as libuv does.
     private var implicitSocket: ImplicitlyBoundSocket?
-    private let hold = LoopHold()
+    private var hold = LoopHold()
 
     private enum State { case unbound, binding, bound, closed }
 

@@ -4,10 +4,11 @@
 /// in the order they were added, when the event is emitted. An `error` emitted with no listener is
 /// an uncaught error, as in Node: see ``NodeProcess``.
 @NodeActor open class EventEmitter {
-    /// One list per event that ever had a listener, in the order they came. An emitter has a
-    /// handful of events: a scan compares short names, where a dictionary hashed the name on
-    /// every `on` and `emit` and grew its storage as events were added.
-    var listeners: [AnyListenerList] = []
+    /// The first of the lists of events that have listeners, each chained to the next in the order
+    /// they came. An emitter has a handful of events: a walk compares short names, where a
+    /// dictionary hashed the name on every `on` and `emit`, and an array was one more allocation
+    /// for every emitter.
+    var firstList: AnyListenerList?
     private var nextListenerID = 0
 
     /// A number unique to this emitter for the life of the process, shown by `NODENET_TRACE=1`.
@@ -53,15 +54,33 @@
     }
 
     @usableFromInline func keep(_ list: AnyListenerList) {
-        // Room for four events at once: growing from one to two to four cost two more allocations,
-        // and a request or a socket usually has two to four events with listeners.
-        if listeners.isEmpty { listeners.reserveCapacity(4) }
-        listeners.append(list)
+        guard var last = firstList else {
+            firstList = list
+            return
+        }
+        while let next = last.next { last = next }
+        last.next = list
     }
 
     @usableFromInline func list(of event: EventName) -> AnyListenerList? {
-        for list in listeners where list.event == event { return list }
+        var list = firstList
+        while let current = list {
+            if current.event == event { return current }
+            list = current.next
+        }
         return nil
+    }
+
+    /// Takes `list` out of the chain.
+    private func unlink(_ list: AnyListenerList) {
+        if firstList === list {
+            firstList = list.next
+        } else {
+            var previous = firstList
+            while let current = previous, current.next !== list { previous = current.next }
+            previous?.next = list.next
+        }
+        list.next = nil
     }
 
     /// An event name stands for one payload type on one emitter; two `Event` declarations that
@@ -84,7 +103,7 @@
     /// connection keeps no storage for events that had listeners once (an HTTP connection's,
     /// taken off at an upgrade; a `once` that has fired).
     private func forgetIfEmpty(_ list: AnyListenerList) {
-        if list.count == 0 { listeners.removeAll(identicalTo: list) }
+        if list.count == 0 { unlink(list) }
     }
 
     /// Same as ``off(_:)``.
@@ -92,8 +111,20 @@
         off(listener)
     }
 
+    /// The names of the events that have listeners, in the order their first listener came (an
+    /// event whose listeners all went and came back again goes last), as Node's `eventNames()`.
+    public func eventNames() -> [String] {
+        var names: [String] = []
+        var list = firstList
+        while let current = list {
+            names.append(current.event.name)
+            list = current.next
+        }
+        return names
+    }
+
     func count(of event: EventName) -> Int {
-        list(of: event)?.count ?? 0
+        Int(list(of: event)?.count ?? 0)
     }
 
     /// Lets go of every listener, once the emitter's last event (`close`) has been emitted.
@@ -101,17 +132,11 @@
     /// a cycle Node's garbage collector frees once the handle is unreachable; reference counting
     /// cannot, so without this every connection, request and response would leak.
     func releaseListeners() {
-        listeners.removeAll()
+        firstList = nil
     }
 
     func removeAll(of event: EventName) {
-        Self.remove(event, from: &listeners)
-    }
-
-    /// Nonisolated, for the reason in `ObjectIdentity.swift`: a request whose body nobody reads
-    /// comes here once.
-    private nonisolated static func remove(_ event: EventName, from lists: inout [AnyListenerList]) {
-        lists.removeAll { $0.event == event }
+        if let list = list(of: event) { unlink(list) }
     }
 
     @discardableResult

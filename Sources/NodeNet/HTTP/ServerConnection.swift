@@ -49,14 +49,16 @@ import NIOHTTP1
         self.socket = socket
         self.channel = channel
         try installParser(replaying: nil)
+        // Strong captures, as a WebSocket's: the socket lets go of them at `close` (and this
+        // connection takes them off at an upgrade), and they need no allocation of their own.
         socketListeners = [
-            socket.on(.error) { [weak self] error in self?.fail(error) },
-            socket.on(.drain) { [weak self] in
-                self?.outgoing.first?.socketDrained()
-                self?.resumeIfCaughtUp()
+            socket.on(.error) { error in self.fail(error) },
+            socket.on(.drain) {
+                self.outgoing.first?.socketDrained()
+                self.resumeIfCaughtUp()
             },
-            socket.on(.end) { [weak self] in self?.peerEnded() },
-            socket.on(.close) { [weak self] _ in self?.closed() },
+            socket.on(.end) { self.peerEnded() },
+            socket.on(.close) { _ in self.closed() },
         ]
         // The parser reads the socket, so it flows: the client's FIN is the socket's `end`.
         socket.resume()

@@ -31,11 +31,10 @@ public enum Node {
     /// Runs an `async` script and returns the exit code once it has returned and nothing holds the loop.
     public static func runUntilIdle(_ script: @escaping @NodeActor () async -> Void) -> Int32 {
         runUntilIdle { () -> Void in
-            let hold = LoopHold()
-            hold.activate()
+            LoopLifetime.shared.hold()
             Task {
                 await script()
-                hold.deactivate()
+                LoopLifetime.shared.release()
             }
         }
     }
@@ -110,35 +109,36 @@ private final class ExitCodeBox: @unchecked Sendable {
 /// One handle's claim on the loop: held while the handle is active and referenced.
 ///
 /// `ref()` and `unref()` are Node's: an unreferenced handle works as usual but does not, on its own,
-/// keep the program alive.
-@NodeActor final class LoopHold {
+/// keep the program alive. A value kept inside its handle: every socket and timer has one, and an
+/// object of its own was one more allocation for each.
+@NodeActor struct LoopHold {
     private var active = false
     private var referenced = true
     private var holding = false
 
     var isReferenced: Bool { referenced }
 
-    func activate() {
+    mutating func activate() {
         active = true
         update()
     }
 
-    func deactivate() {
+    mutating func deactivate() {
         active = false
         update()
     }
 
-    func ref() {
+    mutating func ref() {
         referenced = true
         update()
     }
 
-    func unref() {
+    mutating func unref() {
         referenced = false
         update()
     }
 
-    private func update() {
+    private mutating func update() {
         let shouldHold = active && referenced
         guard shouldHold != holding else { return }
         holding = shouldHold

@@ -10,7 +10,7 @@ import NIOPosix
     private var channel: (any Channel)?
     private var state = State.idle
     private var connections = 0
-    private let hold = LoopHold()
+    private var hold = LoopHold()
     private var closeCallbacks: [@NodeActor (NodeError?) -> Void] = []
     /// Whether a closed server's listening socket is still being closed: `close` waits for it, so
     /// that in its callback the port refuses connections and can be bound again, as in Node.

@@ -18,7 +18,7 @@ import NIOPosix
     public private(set) weak var server: Server?
     var channel: (any Channel)?
     let allowHalfOpen: Bool
-    private let hold = LoopHold()
+    private var hold = LoopHold()
 
     private var life: SocketLife
 

@@ -12,7 +12,7 @@ import NIOPosix
 /// It starts reading when a `data` listener is added, and holds the loop only while it reads, so a
 /// program that never reads its input still ends by itself.
 @NodeActor public final class StandardInput: EventEmitter {
-    private let hold = LoopHold()
+    private var hold = LoopHold()
     private var started = false
 
     override init() {}

@@ -4,7 +4,7 @@ import NIOCore
 /// so that the timer alone does not keep the program running.
 @NodeActor public final class Timeout {
     private var scheduled: Scheduled<Void>?
-    private let hold = LoopHold()
+    private var hold = LoopHold()
     private let callback: @NodeActor () -> Void
     private let interval: TimeAmount?
     private let delay: TimeAmount

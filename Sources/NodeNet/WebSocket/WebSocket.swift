@@ -59,11 +59,14 @@ import NIOWebSocket
     func attach(_ socket: Socket, head: Buffer, protocol chosen: String) {
         self.socket = socket
         self.protocol = chosen
-        socket.on(.error) { [weak self] error in self?.report(error) }
-        socket.on(.close) { [weak self] _ in self?.socketClosed() }
+        // Strong captures: the socket lets go of its listeners at `close`, which frees the
+        // WebSocket with them, and a closure holding one object needs no allocation of its own
+        // (a weak capture needed a box for each, and a side table for the WebSocket).
+        socket.on(.error) { error in self.report(error) }
+        socket.on(.close) { _ in self.socketClosed() }
         // The peer's FIN without a close frame: nothing more will come; end our side too.
-        socket.on(.end) { [weak self] in self?.socket?.end() }
-        socket.on(.drain) { [weak self] in self?.socket?.setReadingStopped(false, for: .answersBackedUp) }
+        socket.on(.end) { self.socket?.end() }
+        socket.on(.drain) { self.socket?.setReadingStopped(false, for: .answersBackedUp) }
         guard let channel = socket.channel else { return socket.destroy() }
         do {
             try FrameHandlers.install(for: self, on: socket, options: options, in: channel)
