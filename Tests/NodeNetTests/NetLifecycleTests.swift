@@ -254,6 +254,29 @@ import Testing
         server.close()
     }
 
+    /// Both ends of an IPv6 loopback connection say `IPv6`; a socket not yet connected has no
+    /// family (Node's `undefined`).
+    @Test func anIPv6ConnectionReportsItsFamilyOnBothEnds() async throws {
+        let accepted = EventLog()
+        let server = net.createServer { socket in
+            accepted.add("\(socket.remoteFamily ?? "nil") \(socket.remoteAddress ?? "nil")")
+            socket.end()
+        }
+        let listened: NodeError? = try await waitFor("listening or error") { done in
+            server.once(.error) { done($0) }
+            server.listen(0, "::1") { done(nil) }
+        }
+        if let listened { try Test.cancel("no IPv6 loopback here: \(listened.message)") }
+        let client = net.connect(server.address()!.port, "::1")
+        #expect(client.remoteFamily == nil)
+        try await waitFor("connect") { done in client.on(.connect) { done() } }
+        #expect(client.remoteFamily == "IPv6")
+        #expect(client.remoteAddress == "::1")
+        try await waitFor("close") { done in client.on(.close) { _ in done() } }
+        #expect(accepted.entries == ["IPv6 ::1"])
+        server.close()
+    }
+
     @Test func getConnectionsCountsOpenSockets() async throws {
         let (server, port) = try await listeningServer { socket in socket.resume() }
         let first = net.connect(port)

@@ -70,7 +70,6 @@ import NIOPosix
     var destroyRequested: Bool {
         if case .destroying = life { true } else { false }
     }
-    private var errorEmitted = false
     private var idle: IdleTimer?
 
     /// The peer's address, once connected.
@@ -78,11 +77,21 @@ import NIOPosix
     /// The peer's port, once connected.
     public private(set) var remotePort: Int?
     /// `IPv4` or `IPv6`, once connected.
-    public private(set) var remoteFamily: String?
+    public var remoteFamily: String? {
+        remoteAddress == nil ? nil : remoteIsIPv6 ? "IPv6" : "IPv4"
+    }
     /// Our own address, once connected.
     public private(set) var localAddress: String?
     /// Our own port, once connected.
     public private(set) var localPort: Int?
+
+    // The flags come last, where they fill the optional port's padding: every idle connection
+    // has a socket, and this kept it within a smaller allocation.
+    private var remoteIsIPv6 = false
+    private var errorEmitted = false
+    private var noDelay = false
+    /// Whether a ``ReadTally`` counts what arrives, in front of a protocol's handlers.
+    var readsTallied = false
 
     /// A client socket, not yet connected.
     init(options: SocketOptions) {
@@ -91,8 +100,6 @@ import NIOPosix
         super.init()
         noDelay = options.noDelay
     }
-
-    private var noDelay = false
 
     /// A server-side socket for a connection `server` accepted.
     init(server: Server, channel: any Channel) throws {
@@ -156,7 +163,7 @@ import NIOPosix
         if let remote = channel.remoteAddress.map(AddressInfo.init) {
             remoteAddress = remote.address
             remotePort = remote.port
-            remoteFamily = remote.family
+            remoteIsIPv6 = remote.family == "IPv6"
         }
         if let local = channel.localAddress.map(AddressInfo.init) {
             localAddress = local.address
@@ -174,9 +181,6 @@ import NIOPosix
         for (data, callback) in queued { send(data, callback) }
         if writableEnded { shutdownWhenFlushed() }
     }
-
-    /// Whether a ``ReadTally`` counts what arrives, in front of a protocol's handlers.
-    var readsTallied = false
 
     /// Bytes came in, for this socket or a protocol on it (``ReadTally``).
     func didReceive(_ count: Int) {
