@@ -17,6 +17,27 @@ import Testing
         #expect(!"É".caseInsensitiveEquals("é"))
     }
 
+    /// A substring is compared where it lies in its string (by length first, then in place).
+    @Test func substringsCompareByTheirOwnBytes() {
+        let line = "X-Name: Connection"
+        let name = line[line.index(line.startIndex, offsetBy: 8)...]
+        #expect(name.caseInsensitiveEquals("connection"))
+        #expect(!name.caseInsensitiveEquals("connectio"))
+        #expect(!line.dropLast().caseInsensitiveEquals(line))
+    }
+
+    /// RFC 9110's `tchar`, byte by byte over all 256: letters, digits and the 15 marks, nothing else.
+    @Test func tokenBytesAreExactlyTheRFCs() {
+        let marks = Array("!#$%&'*+-.^_`|~".utf8)
+        for byte in UInt8.min...UInt8.max {
+            let expected =
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || marks.contains(byte)
+            #expect(HeaderValidation.isTokenByte(byte) == expected, "byte \(byte)")
+        }
+    }
+
     @Test func aTokenIsFoundAnywhereInTheList() {
         #expect("Keep-Alive, Upgrade".hasToken("upgrade"))
         #expect("upgrade".hasToken("upgrade"))

@@ -42,7 +42,9 @@
     /// The listeners after the first, in order; empty while `first` is nil.
     @usableFromInline var others: [Entry] = []
 
-    @usableFromInline override init(event: EventName) {
+    // Inlinable, so that a program's `on` makes its lists with their payload type known: the
+    // generic init looked the entry type's metadata up at run time for every new list.
+    @inlinable override init(event: EventName) {
         super.init(event: event)
     }
 

@@ -34,7 +34,16 @@ extension StringProtocol {
     /// Whether the two are equal but for ASCII letters' case, as HTTP compares header names and
     /// tokens (RFC 9110 §5.1): byte by byte, with no lower-cased copies and no Unicode case folding.
     func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
-        utf8.elementsEqual(other.utf8) { asciiLowercased($0) == asciiLowercased($1) }
+        // Lengths first: most names compared are different words (a head's names against
+        // `connection`, `content-length`, …), and a native string knows its length.
+        guard utf8.count == other.utf8.count else { return false }
+        let inPlace = utf8.withContiguousStorageIfAvailable { mine in
+            other.utf8.withContiguousStorageIfAvailable { theirs in
+                zip(mine, theirs).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
+            }
+        }
+        if let inPlace, let equal = inPlace { return equal }
+        return utf8.elementsEqual(other.utf8) { asciiLowercased($0) == asciiLowercased($1) }
     }
 }
 
