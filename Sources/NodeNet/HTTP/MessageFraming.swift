@@ -163,16 +163,8 @@ final class MessageFraming: ChannelInboundHandler, RemovableChannelHandler {
             offset += 1
             switch state {
             case .head(let bytes, let lastFour):
-                if bytes == 0 && (byte == cr || byte == lf) { continue }
-                if bytes == 0 {
-                    NodeActor.run(delegate) { delegate in delegate.messageBegan() }
-                }
-                let four = lastFour << 8 | UInt32(byte)
-                state = .head(bytes: bytes + 1, lastFour: four)
-                if four == 0x0D0A_0D0A {
-                    headEnded = true
-                    return offset
-                }
+                offset = scanHead(view, from: offset - 1, bytes: bytes, lastFour: lastFour)
+                if headEnded { return offset }
             case .body(let remaining):
                 let taken = min(remaining, view.count - offset + 1)
                 offset += taken - 1
@@ -206,6 +198,34 @@ final class MessageFraming: ChannelInboundHandler, RemovableChannelHandler {
                 }
             case .untracked, .overflowed:
                 return view.count
+            }
+        }
+        return offset
+    }
+
+    /// A head's bytes from `start`, up to its end (then `headEnded` is set) or the end of the
+    /// bytes. A loop of its own, with the count in locals: the state is written once, where it
+    /// stops, not for every byte of every head.
+    private func scanHead(
+        _ view: UnsafeRawBufferPointer, from start: Int, bytes: Int, lastFour: UInt32
+    ) -> Int {
+        var offset = start
+        var bytes = bytes
+        var four = lastFour
+        defer { state = .head(bytes: bytes, lastFour: four) }
+        while offset < view.count {
+            let byte = view[offset]
+            offset += 1
+            if bytes == 0 {
+                // Empty lines before a head are skipped, as llhttp skips them.
+                if byte == cr || byte == lf { continue }
+                NodeActor.run(delegate) { delegate in delegate.messageBegan() }
+            }
+            bytes += 1
+            four = four << 8 | UInt32(byte)
+            if four == 0x0D0A_0D0A {
+                headEnded = true
+                return offset
             }
         }
         return offset
