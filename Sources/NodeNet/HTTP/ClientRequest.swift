@@ -79,10 +79,7 @@ import NIOHTTP1
 
     override func implicitHead() {
         storeHead { head in
-            head.writeString(method)
-            head.writeStaticString(" ")
-            head.writeString(path)
-            head.writeStaticString(" HTTP/1.1\r\n")
+            head.writeLine(method, " ", path, ending: " HTTP/1.1\r\n")
         }
     }
 

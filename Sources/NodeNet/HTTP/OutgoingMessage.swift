@@ -128,10 +128,7 @@ import NIOCore
         var sawTransferEncoding = false
         var sawDate = false
         headerList.forEachLine { name, value in
-            head.writeString(name)
-            head.writeStaticString(": ")
-            head.writeString(value)
-            head.writeStaticString("\r\n")
+            head.writeLine(name, ": ", value)
             if name.caseInsensitiveEquals("connection") {
                 sawConnection = true
                 if value.hasToken("close") { last = true } else { shouldKeepAlive = true }
@@ -145,9 +142,7 @@ import NIOCore
             }
         }
         if sendDate && !sawDate {
-            head.writeStaticString("Date: ")
-            head.writeString(HTTPDate.now())
-            head.writeStaticString("\r\n")
+            head.writeLine("Date", ": ", HTTPDate.now())
         }
         if !sawConnection {
             let sendKeepAlive =
@@ -179,9 +174,7 @@ import NIOCore
                 // HTTP/1.0 has no chunks: the body ends when the connection does.
                 last = true
             } else if let contentLength {
-                head.writeStaticString("Content-Length: ")
-                head.writeString(String(contentLength))
-                head.writeStaticString("\r\n")
+                head.writeLine("Content-Length", ": ", String(contentLength))
             } else {
                 head.writeStaticString("Transfer-Encoding: chunked\r\n")
                 chunkedEncoding = true

@@ -57,10 +57,7 @@
         if expectsContinue && !sentContinue { shouldKeepAlive = false }
         storeHead { head in
             head.writeStaticString("HTTP/1.1 ")
-            head.writeString(String(statusCode))
-            head.writeStaticString(" ")
-            head.writeString(reason)
-            head.writeStaticString("\r\n")
+            head.writeLine(String(statusCode), " ", reason)
         }
         return self
     }
