@@ -22,16 +22,7 @@ extension ByteBuffer {
 extension UnsafeMutableRawBufferPointer {
     /// Copies `text`'s UTF-8 bytes to `offset`; returns the offset after them.
     fileprivate func put(_ text: String, at offset: Int) -> Int {
-        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
-            copy(UnsafeRawBufferPointer(bytes), to: offset)
-        }
-        if let copied { return offset + copied }
-        var at = offset
-        for byte in text.utf8 {
-            self[at] = byte
-            at += 1
-        }
-        return at
+        text.withUTF8Bytes { bytes in offset + copy(UnsafeRawBufferPointer(bytes), to: offset) }
     }
 
     fileprivate func put(_ text: StaticString, at offset: Int) -> Int {

@@ -38,10 +38,7 @@ enum HeaderValidation {
     }
 
     static func isToken(_ text: String) -> Bool {
-        guard !text.isEmpty else { return false }
-        // In place where the string's bytes are contiguous (a native string's always are).
-        return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isTokenByte) }
-            ?? text.utf8.allSatisfy(isTokenByte)
+        !text.isEmpty && text.withUTF8Bytes { $0.allSatisfy(isTokenByte) }
     }
 
     /// RFC 9110's `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``. One switch, which the
@@ -63,17 +60,11 @@ enum HeaderValidation {
     private static func isValidValue(_ value: String) -> Bool {
         // Byte by byte, in place, while the value is ASCII, as nearly every value is; from the
         // first byte past ASCII on, the characters themselves decide.
-        let asciiVerdict: Bool? =
-            if let inPlace = value.utf8.withContiguousStorageIfAvailable(verdictWhileASCII) {
-                inPlace
-            } else {
-                verdictWhileASCII(value.utf8)
-            }
-        return asciiVerdict ?? value.unicodeScalars.allSatisfy(isValidValueCharacter)
+        value.withUTF8Bytes(verdictWhileASCII) ?? value.unicodeScalars.allSatisfy(isValidValueCharacter)
     }
 
     /// Whether every byte is a valid ASCII value byte; nil at the first byte past ASCII.
-    private static func verdictWhileASCII(_ bytes: some Sequence<UInt8>) -> Bool? {
+    private static func verdictWhileASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         for byte in bytes {
             if byte >= 0x80 { return nil }
             if byte != UInt8(ascii: "\t") && (byte < 0x20 || byte == 0x7F) { return false }

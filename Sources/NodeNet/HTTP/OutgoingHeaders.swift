@@ -37,13 +37,17 @@ extension StringProtocol {
         // Lengths first: most names compared are different words (a head's names against
         // `connection`, `content-length`, …), and a native string knows its length.
         guard utf8.count == other.utf8.count else { return false }
-        let inPlace = utf8.withContiguousStorageIfAvailable { mine in
-            other.utf8.withContiguousStorageIfAvailable { theirs in
+        return withUTF8Bytes { mine in
+            other.withUTF8Bytes { theirs in
                 zip(mine, theirs).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
             }
         }
-        if let inPlace, let equal = inPlace { return equal }
-        return utf8.elementsEqual(other.utf8) { asciiLowercased($0) == asciiLowercased($1) }
+    }
+
+    /// Runs `body` over the UTF-8 bytes where they lie (a native string's always lie together),
+    /// or over a copy of them where they do not.
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        utf8.withContiguousStorageIfAvailable(body) ?? Array(utf8).withUnsafeBufferPointer(body)
     }
 }
 
