@@ -60,14 +60,17 @@ import Testing
         let total = 64 * 1024 * 1024
         let received = try crypto.createHash("sha256")
         var receivedBytes = 0
+        var progress: @NodeActor () -> Void = {}
         let (server, port) = try await listeningServer { socket in
             socket.on(.data) { data in
+                progress()
                 received.update(data)
                 receivedBytes += data.count
             }
         }
         let writer = try PatternedWriter(total: total, into: net.connect(port))
-        try await waitFor("every byte received", seconds: 90) { done in
+        try await waitForTransfer("every byte received") { done, progressed in
+            progress = progressed
             server.once(.connection) { socket in socket.on(.end) { done() } }
             writer.start()
         }

@@ -4,8 +4,9 @@ import Testing
 
 /// Clients that try to wear an HTTP server out: too slow, silent, greedy or rude. Each attack is
 /// bounded (so many bytes, so many connections, so many seconds) and each test ends by checking
-/// that the same server still answers an honest client.
-@Suite(.timeLimit(.minutes(1)))
+/// that the same server still answers an honest client. The 16 MiB of answers wait until their
+/// bytes stop (`waitForTransfer`), under a limit long enough for a whole run on two cores.
+@Suite(.timeLimit(.minutes(3)))
 @NodeActor struct HostilePeerHTTPTests {
     /// A slowloris: a head sent one byte every `interval` ms, never finished. `headersTimeout`
     /// ends it, however steadily bytes come.
@@ -82,9 +83,12 @@ import Testing
         // (some MiB) were made while the client did not read.
         #expect(servedWhenPaused! < requests * 2 / 3)
         // Reading the answers lets the server go on: every request is answered, in full.
-        let received: Int = try await waitFor("every answer", seconds: 30) { done in
+        let received: Int = try await waitForTransfer("every answer") { done, progress in
             var count = 0
-            greedy.on(.data) { count += $0.count }
+            greedy.on(.data) {
+                count += $0.count
+                progress()
+            }
             greedy.on(.close) { _ in done(count) }
             greedy.resume()
         }

@@ -39,31 +39,84 @@ public func waitFor<T: Sendable>(
     seconds: Int = 30,
     _ start: (@escaping @NodeActor (T) -> Void) -> Void
 ) async throws -> T {
+    try await wait(for: what, seconds: seconds, untilProgressStops: false) { done, _ in start(done) }
+}
+
+/// Waits for a long transfer until `start` calls its `done`, or fails once `seconds` (or the
+/// `testPatience`) pass in which `start`'s `progress` was never called, such as a byte arriving.
+///
+/// A hang is a transfer that stops, not one that is slow: in a whole `swift test` run on two cores,
+/// eight mebibytes through a debug build share the one loop with some 700 tests and can take longer
+/// than any fixed deadline that is short enough to catch a stall. The suite's time limit still
+/// bounds the whole wait.
+@NodeActor
+public func waitForTransfer<T: Sendable>(
+    _ what: String,
+    stalledFor seconds: Int = 30,
+    _ start: (_ done: @escaping @NodeActor (T) -> Void, _ progress: @escaping @NodeActor () -> Void) -> Void
+) async throws -> T {
+    try await wait(for: what, seconds: seconds, untilProgressStops: true, start)
+}
+
+/// Waits for a long transfer's `Void` completion (see the other `waitForTransfer`).
+@NodeActor
+public func waitForTransfer(
+    _ what: String,
+    stalledFor seconds: Int = 30,
+    _ start: (_ done: @escaping @NodeActor () -> Void, _ progress: @escaping @NodeActor () -> Void) -> Void
+) async throws {
+    let _: Bool = try await waitForTransfer(what, stalledFor: seconds) { done, progress in
+        start({ done(true) }, progress)
+    }
+}
+
+/// The one wait under `waitFor` and `waitForTransfer`. When `untilProgressStops`, a deadline that
+/// comes after some progress starts over instead of failing, so it fails between one and two
+/// periods after the last progress; counting progress is one store, where moving a timer for every
+/// chunk would be a cancel and a schedule.
+@NodeActor
+private func wait<T: Sendable>(
+    for what: String,
+    seconds: Int,
+    untilProgressStops: Bool,
+    _ start: (_ done: @escaping @NodeActor (T) -> Void, _ progress: @escaping @NodeActor () -> Void) -> Void
+) async throws -> T {
     let seconds = min(seconds, testPatience ?? seconds)
     _ = unhandledErrorsAreTestFailures
     return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         var settled = false
+        var progressed = false
         var idleWatch: Quiescence.Watch?
-        let deadline = Quiescence.deadline(seconds * 1000) {
-            guard !settled else { return }
-            settled = true
-            idleWatch?.cancel()
-            continuation.resume(throwing: TimedOut(what: what))
+        var deadline: Timeout?
+        @NodeActor func arm() {
+            deadline = Quiescence.deadline(seconds * 1000) {
+                guard !settled else { return }
+                if untilProgressStops && progressed {
+                    progressed = false
+                    return arm()
+                }
+                settled = true
+                idleWatch?.cancel()
+                continuation.resume(throwing: TimedOut(what: what))
+            }
         }
-        start { value in
-            guard !settled else { return }
-            settled = true
-            deadline.close()
-            idleWatch?.cancel()
-            continuation.resume(returning: value)
-        }
+        arm()
+        start(
+            { value in
+                guard !settled else { return }
+                settled = true
+                deadline?.close()
+                idleWatch?.cancel()
+                continuation.resume(returning: value)
+            },
+            { progressed = true })
         // Where the runtime keeps the books (the kata runner's test processes), a stub that never
         // answers fails once nothing could answer, instead of at the deadline.
         guard Quiescence.isTracking, !settled else { return }
         idleWatch = Quiescence.whenIdle(within: seconds * 1000) {
             guard !settled else { return }
             settled = true
-            deadline.close()
+            deadline?.close()
             continuation.resume(throwing: TimedOut(what: what, wentIdle: true))
         }
     }
