@@ -39,7 +39,7 @@ public func waitFor<T: Sendable>(
     seconds: Int = 30,
     _ start: (@escaping @NodeActor (T) -> Void) -> Void
 ) async throws -> T {
-    try await wait(for: what, seconds: seconds, untilProgressStops: false) { done, _ in start(done) }
+    try await wait(for: what, seconds: seconds) { done, _ in start(done) }
 }
 
 /// Waits for a long transfer until `start` calls its `done`, or fails once `seconds` (or the
@@ -55,7 +55,7 @@ public func waitForTransfer<T: Sendable>(
     stalledFor seconds: Int = 30,
     _ start: (_ done: @escaping @NodeActor (T) -> Void, _ progress: @escaping @NodeActor () -> Void) -> Void
 ) async throws -> T {
-    try await wait(for: what, seconds: seconds, untilProgressStops: true, start)
+    try await wait(for: what, seconds: seconds, start)
 }
 
 /// Waits for a long transfer's `Void` completion (see the other `waitForTransfer`).
@@ -70,15 +70,14 @@ public func waitForTransfer(
     }
 }
 
-/// The one wait under `waitFor` and `waitForTransfer`. When `untilProgressStops`, a deadline that
-/// comes after some progress starts over instead of failing, so it fails between one and two
-/// periods after the last progress; counting progress is one store, where moving a timer for every
-/// chunk would be a cancel and a schedule.
+/// The one wait under `waitFor` and `waitForTransfer`. A deadline that comes after some progress
+/// starts over instead of failing, so a transfer fails between one and two periods after its last
+/// progress (`waitFor` reports none, so its first deadline is its last); counting progress is one
+/// store, where moving a timer for every chunk would be a cancel and a schedule.
 @NodeActor
 private func wait<T: Sendable>(
     for what: String,
     seconds: Int,
-    untilProgressStops: Bool,
     _ start: (_ done: @escaping @NodeActor (T) -> Void, _ progress: @escaping @NodeActor () -> Void) -> Void
 ) async throws -> T {
     let seconds = min(seconds, testPatience ?? seconds)
@@ -91,7 +90,7 @@ private func wait<T: Sendable>(
         @NodeActor func arm() {
             deadline = Quiescence.deadline(seconds * 1000) {
                 guard !settled else { return }
-                if untilProgressStops && progressed {
+                if progressed {
                     progressed = false
                     return arm()
                 }
