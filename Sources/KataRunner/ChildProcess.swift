@@ -54,6 +54,17 @@ public enum ChildProcess {
         }
     }
 
+    /// How much nicer than this process the children on a leash start from now on (as
+    /// `nice -n`); 0 unless set.
+    ///
+    /// A test run sets it: on two cores the `swift build`s its runner tests start would otherwise
+    /// take an even share of the CPU from the event loop that every in-process test waits on.
+    public static var niceness: Int32 {
+        get { startingNiceness.withLock { $0 } }
+        set { startingNiceness.withLock { $0 = newValue } }
+    }
+    private static let startingNiceness = Mutex<Int32>(0)
+
     /// Runs `executable` with `arguments` (in this process's directory: pass the package to
     /// SwiftPM with `--package-path`), with `environment` added to this process's own, and waits for it within `limits`. Its output goes to a temporary file, not a
     /// pipe, so a child that writes a lot never blocks on a reader.
@@ -106,6 +117,11 @@ public enum ChildProcess {
     private static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String], output: URL
     ) throws -> pid_t {
+        let niceness = niceness
+        // Through `nice`, which sets it before the program starts (a renice after spawning races
+        // a short child); what the program starts inherits it.
+        let (executable, arguments) =
+            niceness == 0 ? (executable, arguments) : ("nice", ["-n", "\(niceness)", executable] + arguments)
         let pid = try spawn(
             executable, arguments, environment: environment, placement: .leashed(output: output))
         Children.shared.add(pid, log: output)

@@ -34,6 +34,19 @@ import Testing
         #expect(result.output == "closed\n", "descriptor \(descriptor) of the runner reached the child")
     }
 
+    /// A test run's builds yield the CPU to the tests' event loop: the child and what it starts
+    /// run that much nicer than the runner.
+    @Test func aChildAndWhatItStartsRunAsMuchNicerAsAskedFor() async throws {
+        errno = 0
+        let own = getpriority(priorityOfThisProcess, 0)
+        try #require(
+            errno == 0 && own < 19, "this test process runs at niceness \(own): no child can be nicer")
+        ChildProcess.niceness = Fixtures.childNiceness
+        let expected = min(19, own + Fixtures.childNiceness)
+        let result = try await run("nice; sh -c nice")
+        #expect(result.output == "\(expected)\n\(expected)\n")
+    }
+
     @Test func aForegroundProgramGivesItsExitStatusOrItsSignal() async throws {
         let exited = try await Fixtures.offThePool {
             try ChildProcess.runInForeground("/bin/sh", ["-c", "exit 3"])
@@ -106,3 +119,10 @@ import Testing
         #expect(try await run("sleep 600", cancellation: cancellation).ending == .cancelled)
     }
 }
+
+#if canImport(Glibc)
+    /// `getpriority`'s "a process", typed as glibc's header types it.
+    private let priorityOfThisProcess = __priority_which_t(PRIO_PROCESS.rawValue)
+#else
+    private let priorityOfThisProcess = PRIO_PROCESS
+#endif

@@ -36,10 +36,16 @@ enum Fixtures {
         return Workspace(root: root)
     }
 
+    /// How much nicer than the tests the runner's children start: below the tests' own event
+    /// loop, which every in-process test waits on (``ChildProcess/niceness``).
+    static let childNiceness: Int32 = 10
+
     /// Runs `work` on a thread of its own and awaits it. The runner blocks while its child runs,
-    /// and a blocked test would hold one of the few threads that every other test needs.
+    /// and a blocked test would hold one of the few threads that every other test needs. The
+    /// children it starts (builds, mostly) run ``childNiceness`` nicer.
     static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        ChildProcess.niceness = childNiceness
+        return try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try work() }) }.start()
         }
     }
