@@ -1,4 +1,4 @@
-import NodeNet
+@_spi(Testing) import NodeNet
 import TestSupport
 import Testing
 
@@ -141,10 +141,19 @@ import Testing
         let (wss, port) = try await listeningEchoServer()
         defer { wss.httpServer?.close() }
         var serverSide: (ws: WebSocket, socket: Socket)?
-        wss.on(.connection) { ws, req in serverSide = (ws, req.socket) }
+        // Smaller kernel buffers on both ends: a few hundred kilobytes of pongs fill them, where
+        // loopback's own grow to megabytes (seconds of the loop every test shares). Much smaller
+        // (16 KiB) and loopback's 64 KiB segments no longer fit: the kernel drops them and resends
+        // after ever longer waits.
+        let kernelBuffers = 128 * 1024
+        wss.on(.connection) { ws, req in
+            req.socket.setKernelBufferSizes(kernelBuffers)
+            serverSide = (ws, req.socket)
+        }
         let client = net.connect(port, "127.0.0.1")
         defer { client.destroy() }
         client.on(.error) { _ in }
+        client.on(.connect) { client.setKernelBufferSizes(kernelBuffers) }
         client.pause()  // never reads a pong
         // 512 pings of 125 bytes a write, 500 writes: 33 MB of pings, as many bytes of pongs.
         let ping = RawWebSocket.frame(0x89, [UInt8](repeating: 0x70, count: 125))
