@@ -39,7 +39,9 @@ import Testing
                 }
             }
         }
-        #expect(error?.description == "timed out waiting for bytes that stop")
+        // (A crowded machine adds how far behind the loop ran: LoopLagTests.)
+        #expect(error?.description.hasPrefix("timed out waiting for bytes that stop") == true)
+        #expect(error?.wentIdle == false)
         // The last progress came at 0.9 s; a deadline at 1 s saw it and started over.
         #expect(clock.now - start > .seconds(1.9))
     }

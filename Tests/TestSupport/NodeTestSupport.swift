@@ -13,11 +13,20 @@ public struct TimedOut: Error, CustomStringConvertible {
     public let what: String
     /// The wait ended before its deadline: nothing left on the loop could bring the event.
     public var wentIdle = false
+    /// How far behind the shared loop ran meanwhile, when that was a second or more (``LoopLag``).
+    public var loopNote = ""
+
+    /// A wait for `what` that ended (see the properties).
+    public init(what: String, wentIdle: Bool = false, loopNote: String = "") {
+        self.what = what
+        self.wentIdle = wentIdle
+        self.loopNote = loopNote
+    }
     /// The message a failing test shows.
     public var description: String {
         wentIdle
             ? "gave up waiting for \(what): \(idleReason)"
-            : "timed out waiting for \(what)"
+            : "timed out waiting for \(what)\(loopNote)"
     }
 }
 
@@ -82,6 +91,8 @@ private func wait<T: Sendable>(
 ) async throws -> T {
     let seconds = min(seconds, testPatience ?? seconds)
     _ = unhandledErrorsAreTestFailures
+    LoopLag.watch()
+    let started = ContinuousClock.now
     return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         var settled = false
         var progressed = false
@@ -96,7 +107,7 @@ private func wait<T: Sendable>(
                 }
                 settled = true
                 idleWatch?.cancel()
-                continuation.resume(throwing: TimedOut(what: what))
+                continuation.resume(throwing: TimedOut(what: what, loopNote: LoopLag.note(since: started)))
             }
         }
         arm()
@@ -323,9 +334,11 @@ public func withoutDate(_ text: String) -> String {
 }
 
 /// How a wait of `seconds` that failed with `error` ended, for failure messages that tell the
-/// student how long the test waited: "within 3 s" (the `testPatience` cap included), or, when
-/// the loop went idle first, "before the loop went idle (…)".
+/// student how long the test waited: "within 3 s" (the `testPatience` cap included, and how far
+/// behind the shared loop ran meanwhile if that was seconds), or, when the loop went idle first,
+/// "before the loop went idle (…)".
 public func waited(_ seconds: Int, _ error: any Error) -> String {
-    if let timedOut = error as? TimedOut, timedOut.wentIdle { return "before \(idleReason)" }
-    return "within \(min(seconds, testPatience ?? seconds)) s"
+    let within = "within \(min(seconds, testPatience ?? seconds)) s"
+    guard let timedOut = error as? TimedOut else { return within }
+    return timedOut.wentIdle ? "before \(idleReason)" : within + timedOut.loopNote
 }
