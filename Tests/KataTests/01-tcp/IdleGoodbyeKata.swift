@@ -110,7 +110,8 @@ import Testing
         let idle = 3000
         // A machine so busy that this process got no turn for seconds can make a fair server see
         // a quiet connection. The socket then says so itself: its `timeout` event comes a whole
-        // idle time after the last read. Such a talk is tried again. A cut without that event came
+        // idle time after the last read (nine tenths of it here, for the two clocks' rounding).
+        // Such a talk is tried again. A cut without that event came
         // from some other clock, and one sooner after a read from a shorter timeout: both fail at once.
         var stalls = 0
         let giveUp = ContinuousClock.now + Self.patienceWithABusyMachine
