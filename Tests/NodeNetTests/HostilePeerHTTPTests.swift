@@ -22,7 +22,8 @@ import Testing
 
     /// The head clock of the servers a slow peer is cut from: long enough for the honest client
     /// beside it, whose own clock runs from accept, on a crowded machine (a whole run on two cores
-    /// left the shared loop 2.4 s behind, and 2 s gave the honest client a 408).
+    /// leaves the shared loop seconds behind its timers; with 2 s, CI's whole run of 6731e38
+    /// answered the honest client 408). As `HTTPHeadersTimeoutTests.quick`.
     static let headClock = HTTPServerOptions(headersTimeout: 8000)
 
     @Test func slowlorisIsCutAtHeadersTimeout() async throws {
