@@ -7,13 +7,8 @@ import Testing
 /// `requestTimeout` says. A client that owes a head past it gets `408` and is cut off.
 @Suite(.timeLimit(.minutes(1)))
 @NodeActor struct HTTPHeadersTimeoutTests {
-    /// Long enough for an honest client on a machine busy with other tests: the first head must
-    /// be in within it from accept, and a whole `swift test` on two cores has left the shared
-    /// loop over 4 s behind (3 s gave the honest first request a 408 there).
-    private let quick = HTTPServerOptions(headersTimeout: 8000, requestTimeout: 16000)
-
     @Test func aConnectionThatSendsNothingGets408() async throws {
-        let (server, port) = try await listeningHTTPServer(quick)
+        let (server, port) = try await listeningHTTPServer(.crowdedMachineHeadClock)
         defer { server.close() }
         let idle = RawConnection(port: port)
         #expect(try await idle.closedByServer(within: 30) == requestTimeoutReply)
@@ -21,8 +16,9 @@ import Testing
     }
 
     @Test func halfAHeadTimesOutWhenRequestTimeoutIsOff() async throws {
-        let (server, port) = try await listeningHTTPServer(
-            HTTPServerOptions(headersTimeout: 2000, requestTimeout: 0))
+        var headOnly = HTTPServerOptions.crowdedMachineHeadClock
+        headOnly.requestTimeout = 0
+        let (server, port) = try await listeningHTTPServer(headOnly)
         defer { server.close() }
         let slow = RawConnection(port: port)
         slow.socket.write("GET / HTTP/1.1\r\nHo")
@@ -39,7 +35,7 @@ import Testing
     }
 
     @Test func aSecondRequestThatStallsGets408AfterTheFirstIsAnswered() async throws {
-        let (server, port) = try await listeningHTTPServer(quick)
+        let (server, port) = try await listeningHTTPServer(.crowdedMachineHeadClock)
         defer { server.close() }
         let client = RawConnection(port: port)
         client.socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -53,7 +49,7 @@ import Testing
     }
 
     @Test func aStalledRequestRightBehindAnotherGets408() async throws {
-        let (server, port) = try await listeningHTTPServer(quick)
+        let (server, port) = try await listeningHTTPServer(.crowdedMachineHeadClock)
         defer { server.close() }
         let client = RawConnection(port: port)
         // Both in one write: the second request's first bytes arrive with the first request.
@@ -67,7 +63,7 @@ import Testing
     /// The second request begins before the decoder has reported the end of the first one's body:
     /// that end must not stop the second request's clocks.
     @Test func aStalledRequestRightBehindABodyGets408() async throws {
-        let (server, port) = try await listeningHTTPServer(quick)
+        let (server, port) = try await listeningHTTPServer(.crowdedMachineHeadClock)
         defer { server.close() }
         let client = RawConnection(port: port)
         client.socket.write(
@@ -80,7 +76,7 @@ import Testing
 
     @Test func anIdleHTTPSConnectionGets408OverTLS() async throws {
         let certs = try await TestCertificates.forTest()
-        let (server, connect) = try await listeningHTTPSServer(certs, HTTPServerOptions(headersTimeout: 2000))
+        let (server, connect) = try await listeningHTTPSServer(certs, .crowdedMachineHeadClock)
         defer { server.close() }
         let port = server.address()!.port
         let idle = try await connect()

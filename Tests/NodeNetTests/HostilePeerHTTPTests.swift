@@ -20,14 +20,8 @@ import Testing
         }
     }
 
-    /// The head clock of the servers a slow peer is cut from: long enough for the honest client
-    /// beside it, whose own clock runs from accept, on a crowded machine (a whole run on two cores
-    /// leaves the shared loop seconds behind its timers; with 2 s, CI's whole run of 6731e38
-    /// answered the honest client 408). As `HTTPHeadersTimeoutTests.quick`.
-    static let headClock = HTTPServerOptions(headersTimeout: 8000)
-
     @Test func slowlorisIsCutAtHeadersTimeout() async throws {
-        let (server, port) = try await listeningHTTPServer(Self.headClock)
+        let (server, port) = try await listeningHTTPServer(.crowdedMachineHeadClock)
         defer { server.close() }
         let slow = RawConnection(port: port)
         try await dribble(slow, interval: 50)
@@ -37,7 +31,7 @@ import Testing
 
     @Test func slowlorisOverTLSIsCutAtHeadersTimeout() async throws {
         let certs = try await TestCertificates.forTest()
-        let (server, connect) = try await listeningHTTPSServer(certs, Self.headClock)
+        let (server, connect) = try await listeningHTTPSServer(certs, .crowdedMachineHeadClock)
         defer { server.close() }
         let slow = try await connect()
         try await dribble(slow, interval: 50)
@@ -48,7 +42,7 @@ import Testing
     }
 
     @Test func manyIdleConnectionsAreAllClosedWhileAnHonestClientIsServed() async throws {
-        let (server, port) = try await listeningHTTPServer(Self.headClock)
+        let (server, port) = try await listeningHTTPServer(.crowdedMachineHeadClock)
         defer { server.close() }
         let idle = (0..<20).map { _ in RawConnection(port: port) }
         try await expectStillServes(port)

@@ -173,8 +173,10 @@ import Testing
     @Test(arguments: [false, true])
     func whenCloseCallsBackThePortIsFree(withAConnection: Bool) async throws {
         // The data listener reads the connection, so the server sees the client's end (see
-        // aSocketNobodyReadsStillSeesThePeersEnd for a socket nobody reads).
-        let (server, port) = try await listeningServer { socket in
+        // aSocketNobodyReadsStillSeesThePeersEnd for a socket nobody reads). Below the ephemeral
+        // range, so that neither another test's listen(0) nor a client connecting to itself can
+        // answer on the port once it is free.
+        let (server, port) = try await listeningServerBelowTheEphemeralRange { socket in
             socket.on(.error) { _ in }
             socket.on(.data) { _ in }
         }
@@ -190,7 +192,14 @@ import Testing
             server.close { _ in
                 let client = net.connect(port, "127.0.0.1")
                 client.on(.error) { error in done(error) }
-                client.on(.connect) { Issue.record("a closed server's port accepted a connection") }
+                client.on(.connect) {
+                    Issue.record(
+                        """
+                        a closed server's port accepted a connection \
+                        (from 127.0.0.1:\(client.localPort ?? 0) to 127.0.0.1:\(client.remotePort ?? 0))
+                        """)
+                    done(NodeError(code: "ACCEPTED", message: "connected"))
+                }
             }
             open?.destroy()
         }
