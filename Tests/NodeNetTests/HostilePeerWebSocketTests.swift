@@ -135,52 +135,5 @@ import Testing
         try await expectClose(1002, after: opening + RawWebSocket.frame(0x09, Array("p".utf8)))
     }
 
-    // MARK: A client that pings and never reads
-
-    @Test func aClientThatPingsAndNeverReadsItsPongsIsHeldBack() async throws {
-        let (wss, port) = try await listeningEchoServer()
-        defer { wss.httpServer?.close() }
-        var serverSide: (ws: WebSocket, socket: Socket)?
-        // Smaller kernel buffers on both ends: a few hundred kilobytes of pongs fill them, where
-        // loopback's own grow to megabytes (seconds of the loop every test shares). Much smaller
-        // (16 KiB) and loopback's 64 KiB segments no longer fit: the kernel drops them and resends
-        // after ever longer waits.
-        let kernelBuffers = 128 * 1024
-        wss.on(.connection) { ws, req in
-            req.socket.setKernelBufferSizes(kernelBuffers)
-            serverSide = (ws, req.socket)
-        }
-        let client = net.connect(port, "127.0.0.1")
-        defer { client.destroy() }
-        client.on(.error) { _ in }
-        client.on(.connect) { client.setKernelBufferSizes(kernelBuffers) }
-        client.pause()  // never reads a pong
-        // 512 pings of 125 bytes a write, 500 writes: 33 MB of pings, as many bytes of pongs.
-        let ping = RawWebSocket.frame(0x89, [UInt8](repeating: 0x70, count: 125))
-        let batch = Buffer(Array(Array(repeating: ping, count: 512).joined()))
-        let batches = 500
-        var sent = 0
-        @NodeActor func pump() {
-            while sent < batches {
-                sent += 1
-                if !client.write(batch) {
-                    client.once(.drain, pump)
-                    return
-                }
-            }
-        }
-        client.write(RawWebSocket.handshake())
-        pump()
-        try await waitUntil("the server to take the connection") { serverSide != nil }
-        let (ws, socket) = serverSide!
-        let mark = socket.writableHighWaterMark
-        // Past the mark by at most what one SwiftNIO read of pings (four 64 KiB buffers) answers.
-        let limit = mark + 4 * 64 * 1024
-        try await waitUntilReadingStalls(
-            seconds: 60, bytesRead: { socket.bytesRead }, peerHasMore: { client.writableLength > 0 },
-            ready: { ws.bufferedAmount >= mark }, overLimit: { ws.bufferedAmount > limit })
-        #expect(ws.bufferedAmount <= limit, "pongs nobody reads queued without end")
-        #expect(sent < batches, "the pinging client must have been held back")
-        try await expectEchoes("still serving", port: port)
-    }
+    // A client that pings and never reads its pongs: PingFloodTests.
 }

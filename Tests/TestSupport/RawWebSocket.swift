@@ -98,6 +98,14 @@ public enum RawWebSocket {
         public let closed: Bool
     }
 
+    /// Where the frames begin in what a server sent: just past the blank line that ends its
+    /// `101` head; nil while the head is incomplete.
+    public static func endOfHead(in bytes: [UInt8]) -> Int? {
+        let marker: [UInt8] = [13, 10, 13, 10]
+        let start = (0..<max(0, bytes.count - 3)).first { bytes[$0..<($0 + 4)].elementsEqual(marker) }
+        return start.map { $0 + 4 }
+    }
+
     /// Connects, sends the handshake and `bytes` in one write, and reads until the server closes
     /// or `until` accepts the frames so far.
     @NodeActor public static func session(
@@ -109,14 +117,11 @@ public enum RawWebSocket {
             var received: [UInt8] = []
             var finished = false
             @NodeActor func split() -> (String, [Frame]) {
-                let marker: [UInt8] = [13, 10, 13, 10]
-                guard
-                    let end = (0..<max(0, received.count - 3)).first(where: {
-                        Array(received[$0..<($0 + 4)]) == marker
-                    })
-                else { return (String(decoding: received, as: UTF8.self), []) }
-                let head = String(decoding: received[..<end], as: UTF8.self)
-                return (head, frames(in: Array(received[(end + 4)...])) ?? [])
+                guard let end = endOfHead(in: received) else {
+                    return (String(decoding: received, as: UTF8.self), [])
+                }
+                let head = String(decoding: received[..<(end - 4)], as: UTF8.self)
+                return (head, frames(in: Array(received[end...])) ?? [])
             }
             @NodeActor func finish(_ closed: Bool) {
                 guard !finished else { return }

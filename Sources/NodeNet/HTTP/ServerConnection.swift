@@ -38,8 +38,6 @@ import NIOHTTP1
     /// The one timer behind all three deadlines, and when it fires.
     private var watchdog: Timeout?
     private var watchdogFiresAt: NIODeadline?
-    /// What this connection listens to on its socket, all taken off at an upgrade, as Node does.
-    private var socketListeners: [Listener] = []
     /// The client's FIN, kept from the parser while an upgrade waits for its hand-over: at EOF
     /// SwiftNIO's decoder drops the bytes after the head, which belong to the new protocol.
     private var heldEOF = false
@@ -49,17 +47,8 @@ import NIOHTTP1
         self.socket = socket
         self.channel = channel
         try installParser(replaying: nil)
-        // Strong captures, as a WebSocket's: the socket lets go of them at `close` (and this
-        // connection takes them off at an upgrade), and they need no allocation of their own.
-        socketListeners = [
-            socket.on(.error) { error in self.fail(error) },
-            socket.on(.drain) {
-                self.outgoing.first?.socketDrained()
-                self.resumeIfCaughtUp()
-            },
-            socket.on(.end) { self.peerEnded() },
-            socket.on(.close) { _ in self.closed() },
-        ]
+        // Told of the socket's error, drain, end and close until an upgrade hands it over.
+        socket.owner = self
         // The parser reads the socket, so it flows: the client's FIN is the socket's `end`.
         socket.resume()
         // The first head is due `headersTimeout` after the connection is accepted (Node's
@@ -299,7 +288,8 @@ import NIOHTTP1
     }
 
     private func emitHandOver(_ req: IncomingMessage, _ head: Buffer) {
-        for listener in socketListeners { socket.off(listener) }
+        // As Node takes its listeners off: what happens to the socket now is not HTTP's.
+        socket.owner = nil
         // The socket is the listener's now, no longer HTTP: the server forgets it (Node's
         // closeAllConnections leaves an upgraded socket alone too), and this connection goes.
         stopTimers()
@@ -415,4 +405,17 @@ private func earliest(_ first: NIODeadline?, _ second: NIODeadline?) -> NIODeadl
     guard let first else { return second }
     guard let second else { return first }
     return min(first, second)
+}
+
+extension ServerConnection: SocketOwner {
+    func socketFailed(_ error: NodeError) { fail(error) }
+
+    func socketDrained() {
+        outgoing.first?.socketDrained()
+        resumeIfCaughtUp()
+    }
+
+    func socketEnded() { peerEnded() }
+
+    func socketClosed() { closed() }
 }

@@ -71,6 +71,8 @@ import NIOPosix
         if case .destroying = life { true } else { false }
     }
     private var idle: IdleTimer?
+    /// The protocol layer on this socket, told of its life before the listeners; let go at `close`.
+    var owner: (any SocketOwner)?
 
     /// The peer's address, once connected.
     public private(set) var remoteAddress: String?
@@ -218,7 +220,7 @@ import NIOPosix
         guard readable.endIsDue, !reading.reasons.contains(.untilResumed), readable.endEmitted() else {
             return
         }
-        emit(.end)
+        emitEnd()
         if !allowHalfOpen { end() }
         closeIfBothSidesDone()
     }
@@ -226,7 +228,17 @@ import NIOPosix
     func fail(_ error: NodeError) {
         guard !errorEmitted else { return }
         errorEmitted = true
+        if let owner {
+            owner.socketFailed(error)
+            // The owner has reported it: no listener is needed for it to be handled.
+            if listenerCount(.error) == 0 { return }
+        }
         emit(.error, error)
+    }
+
+    private func emitEnd() {
+        owner?.socketEnded()
+        emit(.end)
     }
 
     func didClose() {
@@ -254,12 +266,14 @@ import NIOPosix
         if !errorEmitted && !askedFor && readable.isEmpty && !reading.reasons.contains(.untilResumed)
             && readable.endEmitted()
         {
-            emit(.end)
+            emitEnd()
         }
         let failedWrites = pendingBeforeConnect
         pendingBeforeConnect = []
         for case (_, let callback?) in failedWrites { callback(.writeAfterDestroy) }
+        owner?.socketClosed()
         emit(.close, errorEmitted)
+        owner = nil
         releaseListeners()
         hold.deactivate()
         server?.disconnected(self)
@@ -421,7 +435,11 @@ import NIOPosix
             }
         // As in Node, `drain` comes before the callback of the write that emptied the buffer.
         if error == nil && writable.takeDrain() {
-            afterIOBatch { if !self.destroyed { self.emit(.drain) } }
+            afterIOBatch {
+                guard !self.destroyed else { return }
+                self.owner?.socketDrained()
+                self.emit(.drain)
+            }
         }
         if let callback { afterIOBatch { callback(error) } }
         guard let error else { return shutdownWhenFlushed() }

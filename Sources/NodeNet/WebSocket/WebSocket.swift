@@ -59,14 +59,8 @@ import NIOWebSocket
     func attach(_ socket: Socket, head: Buffer, protocol chosen: String) {
         self.socket = socket
         self.protocol = chosen
-        // Strong captures: the socket lets go of its listeners at `close`, which frees the
-        // WebSocket with them, and a closure holding one object needs no allocation of its own
-        // (a weak capture needed a box for each, and a side table for the WebSocket).
-        socket.on(.error) { error in self.report(error) }
-        socket.on(.close) { _ in self.socketClosed() }
-        // The peer's FIN without a close frame: nothing more will come; end our side too.
-        socket.on(.end) { self.socket?.end() }
-        socket.on(.drain) { self.socket?.setReadingStopped(false, for: .answersBackedUp) }
+        // The socket holds its owner until `close`, which frees the WebSocket with it.
+        socket.owner = self
         guard let channel = socket.channel else { return socket.destroy() }
         do {
             try FrameHandlers.install(for: self, on: socket, options: options, in: channel)
@@ -294,7 +288,7 @@ import NIOWebSocket
         onerror?(error)
     }
 
-    private func socketClosed() {
+    func socketClosed() {
         guard readyState != .closed else { return }
         readyState = .closed
         closeTimer?.close()
@@ -311,4 +305,13 @@ import NIOWebSocket
         (onopen, onmessage, onerror, onclose) = (nil, nil, nil, nil)
         releaseListeners()
     }
+}
+
+extension WebSocket: SocketOwner {
+    func socketFailed(_ error: NodeError) { report(error) }
+
+    func socketDrained() { socket?.setReadingStopped(false, for: .answersBackedUp) }
+
+    /// The peer's FIN without a close frame: nothing more will come; our side ends too.
+    func socketEnded() { socket?.end() }
 }
