@@ -372,7 +372,7 @@ import NIOPosix
     /// with the error if they cannot be.
     @discardableResult
     public func write(_ data: Buffer, _ callback: (@NodeActor (NodeError?) -> Void)? = nil) -> Bool {
-        write(OutboundMessage(message: data.storage, count: data.count), callback)
+        write(OutboundMessage(data.storage), callback)
     }
 
     /// Writes a message for a handler in front of the socket's own (a WebSocket frame for the
@@ -419,7 +419,8 @@ import NIOPosix
         idle?.touch()
         let promise = channel.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenCompleteOnNode { result in self.didSend(data.count, result, callback) }
-        channel.writeAndFlush(data.message, promise: promise)
+        // On the loop (the socket's actor runs there): the pipeline's own call, with no hop.
+        channel.pipeline.syncOperations.writeAndFlush(data.message, promise: promise)
     }
 
     private func didSend(
@@ -596,8 +597,22 @@ import NIOPosix
 }
 
 /// What a socket writes: bytes, or a message a handler in front of the socket's turns into bytes.
+///
+/// Wrapped for SwiftNIO where its type is known: `NIOAny`'s wrapping is generic code, and given an
+/// `any Sendable` it tried four casts on every write (a WebSocket frame failed all four), and the
+/// frame encoder then unwrapped the frame through two existentials.
 struct OutboundMessage {
-    let message: any Sendable
+    let message: NIOAny
     /// How many bytes it counts for in `writableLength` and `bytesWritten`.
     let count: Int
+
+    init(_ bytes: ByteBuffer) {
+        message = NIOAny(bytes)
+        count = bytes.readableBytes
+    }
+
+    init<Message: Sendable>(_ message: Message, count: Int) {
+        self.message = NIOAny(message)
+        self.count = count
+    }
 }

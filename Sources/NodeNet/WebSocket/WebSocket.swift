@@ -144,7 +144,7 @@ import NIOWebSocket
         if listenerCount(.frameSent) > 0 {
             emit(.frameSent, WebSocketFrameInfo(sending: frame))
         }
-        socket.write(OutboundMessage(message: frame, count: payload.count), callback)
+        socket.write(OutboundMessage(frame, count: payload.count), callback)
     }
 
     // MARK: Receiving
