@@ -151,8 +151,9 @@ import NIOPosix
             case .failure(let error): report(NodeError(error, syscall: "send", address: "\(host):\(port)"))
             }
         }
-        channel.writeAndFlush(
-            AddressedEnvelope(remoteAddress: target, data: message.storage), promise: promise)
+        // Wrapped here, where its type is known, as a socket's writes are (see `OutboundMessage`).
+        channel.pipeline.syncOperations.writeAndFlush(
+            NIOAny(AddressedEnvelope(remoteAddress: target, data: message.storage)), promise: promise)
     }
 
     func didReceive(_ envelope: AddressedEnvelope<ByteBuffer>) {
