@@ -8,6 +8,40 @@ import Testing
 @NodeActor struct HTTPServerEventsTests {
     private let get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
 
+    /// A client gone before its answer, in Node 20's order (checked with node on 127.0.0.1, for
+    /// both requests): the request's `aborted` at once, then the program's `close` listener on
+    /// the socket, the response's `close`, and a tick later the request's `error` and `close`.
+    /// A request whose body was still coming is aborted, and so is one nobody read to its end.
+    @Test(arguments: [
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
+        "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    ])
+    func aClientGoneBeforeItsAnswerClosesInNodesOrder(request: String) async throws {
+        let log = EventLog()
+        var client: Socket?
+        var requestClosed: (@NodeActor () -> Void)?
+        let (server, port) = try await listeningHTTPServer { req, res in
+            req.on(.aborted) { log.add("req aborted") }
+            req.on(.error) { error in log.add("req error \(error.code)") }
+            req.on(.close) {
+                log.add("req close")
+                requestClosed?()
+            }
+            res.on(.close) { log.add("res close") }
+            client?.destroy()  // before any answer, the body (if any) unread
+        }
+        defer { server.close() }
+        server.on(.connection) { socket in socket.on(.close) { _ in log.add("socket close") } }
+        try await waitFor("the request's close") { done in
+            requestClosed = done
+            client = net.connect(port, "127.0.0.1")
+            client?.on(.error) { _ in }
+            client?.write(request)
+        }
+        #expect(
+            log.entries == ["req aborted", "socket close", "res close", "req error ECONNRESET", "req close"])
+    }
+
     @Test func keepAliveIsOneConnectionManyRequests() async throws {
         let log = EventLog()
         let (server, port) = try await listeningHTTPServer { req, res in

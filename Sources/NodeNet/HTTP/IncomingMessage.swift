@@ -115,11 +115,23 @@ import NIOHTTP1
 
     /// The connection closed: a body still coming is cut short.
     func connectionClosed() {
-        if !complete {
-            aborted = true
-            emit(.aborted)
-            if listenerCount(.error) > 0 { emit(.error, .aborted) }
-        }
+        abortIfIncomplete()
+        finishClosing()
+    }
+
+    /// The first half of ``connectionClosed()``: `aborted`, if the body was still coming, or
+    /// (`orUnread`, a server's request) had not been read to its `end`: Node's server destroys a
+    /// request the program never read, and its `_destroy` counts that as aborted too (checked with
+    /// node 20: a `GET` nobody read, then the client gone: `aborted`, `error`, `close`).
+    func abortIfIncomplete(orUnread: Bool = false) {
+        guard !complete || (orUnread && readable.end != .emitted), !aborted else { return }
+        aborted = true
+        emit(.aborted)
+    }
+
+    /// The second half: the abort's `error` (to a listener only), then `close`.
+    func finishClosing() {
+        if aborted, !closed, listenerCount(.error) > 0 { emit(.error, .aborted) }
         emitClose()
     }
 

@@ -386,15 +386,25 @@ import NIOHTTP1
         stopTimers()
         // The parser's handlers point back at this connection: the cycle ends here.
         parser = nil
-        incoming?.connectionClosed()
-        incoming = nil
-        for res in outgoing {
-            res.req.connectionClosed()
-            res.emit(.close)
-            res.releaseListeners()
-        }
-        outgoing = []
+        let (incoming, outgoing) = (self.incoming, self.outgoing)
+        self.incoming = nil
+        self.outgoing = []
         server.forget(self)
+        // In Node's order (checked with node 20, a client gone in the middle of a request):
+        // `aborted` at once, from HTTP's own `close` listener on the socket, the first; the
+        // program's `close` listeners on the socket; the response's `close`, from a listener
+        // Node adds with the response; the request's `error` and `close` a tick later.
+        incoming?.abortIfIncomplete(orUnread: true)
+        for res in outgoing { res.req.abortIfIncomplete(orUnread: true) }
+        guard incoming != nil || !outgoing.isEmpty else { return }
+        process.nextTick {
+            for res in outgoing {
+                res.emit(.close)
+                res.releaseListeners()
+            }
+            for res in outgoing { res.req.finishClosing() }
+            incoming?.finishClosing()
+        }
     }
 }
 
