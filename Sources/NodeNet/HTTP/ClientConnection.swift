@@ -152,13 +152,28 @@ import NIOHTTP1
         socket.destroy()
     }
 
+    /// The server's FIN in the middle of a response (the parser's `HPE_INVALID_EOF_STATE`): no
+    /// parse error, as Node's client ignores what `parser.finish()` says there. Before a head,
+    /// the request gets Node's "socket hang up"; during a body, the close that follows cuts it.
+    func endedMidMessage() {
+        if response == nil, let request {
+            self.request = nil
+            request.failed(.socketHangUp)
+        }
+        socket.destroy()
+    }
+
     private func closed() {
         if let response {
             self.response = nil
-            response.connectionClosed()
+            // Node's order, from the first of the socket's `close` listeners: the response's
+            // `aborted` and the request's `close` at once, then the program's listeners on the
+            // socket; the response's `error` and `close` a tick later.
+            response.abortIfIncomplete()
+            request?.connectionClosed(nil)
+            process.nextTick { response.finishClosing() }
         } else if let request {
-            // Node's words for a connection that closed before any answer came.
-            request.failed(NodeError(code: .econnreset, message: "socket hang up"))
+            request.connectionClosed(.socketHangUp)
         }
         request = nil
         agent.forget(self)

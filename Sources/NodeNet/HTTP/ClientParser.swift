@@ -227,6 +227,12 @@ private final class ResponseParts: ChannelDuplexHandler, RemovableChannelHandler
             context.fireErrorCaught(error)
             return
         }
-        NodeActor.run(connection) { connection in connection.fail(parseError) }
+        NodeActor.run(connection) { connection in
+            if parseError.kind == .hpeInvalidEOFState {
+                connection.endedMidMessage()
+            } else {
+                connection.fail(parseError)
+            }
+        }
     }
 }

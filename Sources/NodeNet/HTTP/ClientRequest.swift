@@ -107,7 +107,7 @@ import NIOHTTP1
     /// Abandons the request: closes its connection, and emits `error` with `error` if given.
     public func destroy(_ error: NodeError? = nil) {
         guard !done else { return }
-        if let socket { socket.destroy() } else { failed(error ?? .requestAborted) }
+        if let socket { socket.destroy() } else { failed(error ?? .socketHangUp) }
         if let error { failed(error) }
     }
 
@@ -133,6 +133,16 @@ import NIOHTTP1
             self.emit(.close)
             self.releaseListeners()
         }
+    }
+
+    /// The connection closed before the response was whole: `error` (before any answer) and
+    /// `close`, at once, as Node's client emits them from its socket's `close` listener.
+    func connectionClosed(_ error: NodeError?) {
+        guard !done else { return }
+        done = true
+        if let error { emit(.error, error) }
+        emit(.close)
+        releaseListeners()
     }
 
     func failed(_ error: NodeError) {
@@ -174,9 +184,4 @@ extension Event where Emitter: ClientRequest, Payload == (IncomingMessage, Socke
     /// The proxy opened the tunnel (`2xx` to CONNECT): the socket and the bytes after the head
     /// are yours.
     public static var connect: Self { Self("connect") }
-}
-
-extension NodeError {
-    /// A request destroyed before it had a connection.
-    static let requestAborted = NodeError(code: .econnreset, message: "socket hang up")
 }

@@ -35,6 +35,10 @@ extension NodeError {
         self.init(code: code, message: reason.isEmpty ? "Parse Error" : "Parse Error: \(reason)")
     }
 
+    /// Node's words for a request whose connection closed before any answer came, or that was
+    /// destroyed before it had a connection.
+    static let socketHangUp = NodeError(code: .econnreset, message: "socket hang up")
+
     /// A chunk-size line carried over 16 KiB of extensions (Node's fix for CVE-2024-22019).
     static let chunkExtensionsOverflow = NodeError(
         code: .hpeChunkExtensionsOverflow, message: "Parse Error: Chunk extensions overflow")
