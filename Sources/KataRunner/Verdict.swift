@@ -40,8 +40,11 @@ public enum Verdict {
                 why:
                     "did not finish: the test process was killed from outside kata (out of memory?); the next check runs it again"
             )
-        case .signalled:
-            return .crashed(test: running, lines: report.fatalErrors + report.placesInExercises.prefix(3))
+        case .signalled(let signal):
+            let lines = report.fatalErrors + report.placesInExercises.prefix(3)
+            // No words from Swift's runtime (a signal from C code, or glibc's own abort): the
+            // signal at least says what ended it.
+            return .crashed(test: running, lines: lines.isEmpty ? [signalLine(signal)] : lines)
         case .exited(let status):
             if let result = report.suites[suite] {
                 return result.passed && status == 0 ? .done : failing(result.messages)
@@ -52,6 +55,15 @@ public enum Verdict {
             }
             return status == 0 ? .unknown : .failedWithoutMessage
         }
+    }
+
+    /// "the test process ended on signal 6 (SIGABRT)".
+    static func signalLine(_ signal: Int32) -> String {
+        let names: [Int32: String] = [
+            SIGABRT: "SIGABRT", SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+            SIGFPE: "SIGFPE", SIGPIPE: "SIGPIPE", SIGTERM: "SIGTERM", SIGINT: "SIGINT",
+        ]
+        return "the test process ended on signal \(signal)" + (names[signal].map { " (\($0))" } ?? "")
     }
 
     /// `.failing(messages)`, or `.failedWithoutMessage` when none could be read.

@@ -1,6 +1,10 @@
 import KataRunner
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Reading the kata tests' output when a student's code misbehaves: failure messages with CRLF in
 /// them, crashes, endless loops, and failures that say nothing. Fixtures/ holds real outputs of
 /// the kata test binary run on such files.
@@ -49,6 +53,13 @@ import Testing
             ])
         let words = Board.verdict(state, of: "line-splitter").joined(separator: "\n")
         #expect(words.contains("crashed") && words.contains("Index out of range"))
+    }
+
+    /// A crash with no words from Swift's runtime (glibc's abort, a fault in C code) names the
+    /// signal, where it said nothing at all.
+    @Test func aSilentCrashNamesItsSignal() {
+        let state = Verdict.state(ofSuite: "SignCSRKata", ending: .signalled(SIGABRT), output: "")
+        #expect(state == .crashed(test: nil, lines: ["the test process ended on signal \(SIGABRT) (SIGABRT)"]))
     }
 
     @Test func anEndlessLoopNamesTheFunctionThatNeverReturned() throws {
