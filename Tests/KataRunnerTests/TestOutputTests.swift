@@ -59,7 +59,8 @@ import Testing
     /// signal, where it said nothing at all.
     @Test func aSilentCrashNamesItsSignal() {
         let state = Verdict.state(ofSuite: "SignCSRKata", ending: .signalled(SIGABRT), output: "")
-        #expect(state == .crashed(test: nil, lines: ["the test process ended on signal \(SIGABRT) (SIGABRT)"]))
+        let said = "the test process ended on signal \(SIGABRT) (SIGABRT)"
+        #expect(state == .crashed(test: nil, lines: [said]))
     }
 
     @Test func anEndlessLoopNamesTheFunctionThatNeverReturned() throws {
