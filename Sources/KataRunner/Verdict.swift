@@ -57,13 +57,10 @@ public enum Verdict {
         }
     }
 
-    /// "the test process ended on signal 6 (SIGABRT)".
+    /// "the test process ended on signal 6 (Aborted)", in the C library's words for it.
     static func signalLine(_ signal: Int32) -> String {
-        let names: [Int32: String] = [
-            SIGABRT: "SIGABRT", SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
-            SIGFPE: "SIGFPE", SIGPIPE: "SIGPIPE", SIGTERM: "SIGTERM", SIGINT: "SIGINT",
-        ]
-        return "the test process ended on signal \(signal)" + (names[signal].map { " (\($0))" } ?? "")
+        "the test process ended on signal \(signal)"
+            + (strsignal(signal).map { " (\(String(cString: $0)))" } ?? "")
     }
 
     /// `.failing(messages)`, or `.failedWithoutMessage` when none could be read.

@@ -6,13 +6,9 @@ import Testing
 /// named, so that a renamed or moved test cannot leave a claim without its proof.
 @Suite struct CitedTestsTests {
     /// Every README that cites tests: the root one and each chapter's.
-    static let documents: [URL] = {
-        let chapters = repositoryRoot.appendingPathComponent("Chapters")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: chapters.path)) ?? []
-        return [repositoryRoot.appendingPathComponent("README.md")]
-            + names.sorted().map { chapters.appendingPathComponent("\($0)/README.md") }
-            .filter { FileManager.default.fileExists(atPath: $0.path) }
-    }()
+    static let documents: [URL] =
+        [repositoryRoot.appendingPathComponent("README.md")]
+        + ChapterTextTests.chapters.map { $0.appendingPathComponent("README.md") }
 
     /// The text of the test files that declare or extend each suite, by the suite's name.
     static let suites: [String: String] = {

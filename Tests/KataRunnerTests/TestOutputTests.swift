@@ -59,7 +59,7 @@ import Testing
     /// signal, where it said nothing at all.
     @Test func aSilentCrashNamesItsSignal() {
         let state = Verdict.state(ofSuite: "SignCSRKata", ending: .signalled(SIGABRT), output: "")
-        let said = "the test process ended on signal \(SIGABRT) (SIGABRT)"
+        let said = "the test process ended on signal \(SIGABRT) (Aborted)"
         #expect(state == .crashed(test: nil, lines: [said]))
     }
 
