@@ -8,6 +8,8 @@ import NodeNet
     private let sockets: WebSocketServer
     private unowned let classroom: ClassroomServer
     private var pending: Timeout?
+    /// Set by `close`: a report committed after it (its store call was under way) pushes nothing.
+    private var closed = false
 
     init(server: HTTPSServer, classroom: ClassroomServer) {
         self.classroom = classroom
@@ -27,8 +29,8 @@ import NodeNet
     /// A report (or a join) was committed: within `pushDelay` every page gets the new board. The
     /// reports of that short wait share one push, so a busy class costs a few pushes a second.
     func changed() {
-        guard pending == nil else { return }
-        pending = setTimeout(classroom.options.pushDelay) { [unowned self] in
+        guard pending == nil, !closed else { return }
+        pending = setTimeout(classroom.options.pushDelay) { [self] in
             pending = nil
             guard !sockets.clients.isEmpty else { return }
             let text = classroom.boardJSON()
@@ -39,6 +41,7 @@ import NodeNet
 
     /// Stops taking pages and closes those open.
     func close() {
+        closed = true
         pending?.close()
         pending = nil
         for ws in sockets.clients { ws.terminate() }
