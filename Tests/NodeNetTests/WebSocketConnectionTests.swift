@@ -137,6 +137,42 @@ import Testing
         #expect(closed == CloseEvent(code: 1001, reason: "going away", wasClean: true))
     }
 
+    /// `ws` adds its own listeners to a socket when it takes it over, so a program's listener on
+    /// the socket from before the upgrade hears of `end` and `close` before the WebSocket does,
+    /// and one added after it, after; every `end` listener before any `close` (node 20 with
+    /// ws 8.11 gives the order below).
+    @Test func aSocketListenerFromBeforeTheUpgradeHearsItsCloseBeforeTheWebSocket() async throws {
+        let (server, port) = try await listeningHTTPServer()
+        defer { server.close() }
+        let wss = WebSocketServer()
+        let log = EventLog()
+        server.on(.connection) { socket in
+            socket.on(.end) { log.add("end (at connection)") }
+            socket.on(.close) { _ in log.add("close (at connection)") }
+        }
+        try await waitFor("the last close listener") { done in
+            server.on(.upgrade) { req, socket, head in
+                wss.handleUpgrade(req, socket, head) { ws in
+                    socket.on(.end) { log.add("end (after the upgrade)") }
+                    socket.on(.close) { _ in
+                        log.add("close (after the upgrade)")
+                        done()
+                    }
+                    ws.on(.close) { log.add("WebSocket close \($0.code)") }
+                }
+            }
+            // A peer that ends its side once it has the handshake's answer, with no close frame.
+            let peer = net.connect(port, "127.0.0.1")
+            peer.on(.data) { _ in peer.end() }
+            peer.write(RawWebSocket.handshake())
+        }
+        #expect(
+            log.entries == [
+                "end (at connection)", "end (after the upgrade)", "close (at connection)",
+                "WebSocket close 1006", "close (after the upgrade)",
+            ])
+    }
+
     @Test func aPeerThatNeverAnswersTheCloseIsCutAfterCloseTimeout() async throws {
         #expect(WebSocketOptions().closeTimeout == 30_000)
         let (server, port) = try await listeningHTTPServer()

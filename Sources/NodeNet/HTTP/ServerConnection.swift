@@ -48,7 +48,7 @@ import NIOHTTP1
         self.channel = channel
         try installParser(replaying: nil)
         // Told of the socket's error, drain, end and close until an upgrade hands it over.
-        socket.owner = self
+        socket.handOver(to: self)
         // The parser reads the socket, so it flows: the client's FIN is the socket's `end`.
         socket.resume()
         // The first head is due `headersTimeout` after the connection is accepted (Node's
@@ -289,7 +289,7 @@ import NIOHTTP1
 
     private func emitHandOver(_ req: IncomingMessage, _ head: Buffer) {
         // As Node takes its listeners off: what happens to the socket now is not HTTP's.
-        socket.owner = nil
+        socket.handOver(to: nil)
         // The socket is the listener's now, no longer HTTP: the server forgets it (Node's
         // closeAllConnections leaves an upgraded socket alone too), and this connection goes.
         stopTimers()

@@ -72,7 +72,11 @@ import NIOPosix
     }
     private var idle: IdleTimer?
     /// The protocol layer on this socket, told of its life before the listeners; let go at `close`.
-    var owner: (any SocketOwner)?
+    /// Given with ``handOver(to:)``.
+    private(set) var owner: (any SocketOwner)?
+    /// The listeners that tell the owner of an event the program was listening to before the
+    /// hand-over; the owner is told of those events there, not before the listeners.
+    private var ownerListeners: [Listener] = []
 
     /// The peer's address, once connected.
     public private(set) var remoteAddress: String?
@@ -149,6 +153,32 @@ import NIOPosix
             self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
             self.didClose()
         }
+    }
+
+    // MARK: The owner
+
+    /// Gives the socket to `newOwner` (nil: to nobody), which is told of the socket's `error`,
+    /// `drain`, `end` and `close` before the program's listeners, as Node's `http` adds its
+    /// listeners before a program can.
+    ///
+    /// Where the program already listens to one of them (a socket upgraded to a WebSocket after
+    /// the program listened at `connection`), the owner is told of it by a listener added now,
+    /// after the program's: `ws` adds its listeners when it takes a socket over.
+    func handOver(to newOwner: (any SocketOwner)?) {
+        for listener in ownerListeners { off(listener) }
+        ownerListeners = []
+        owner = newOwner
+        guard let newOwner else { return }
+        // Held as the owner itself is, until `close` lets go of both.
+        if listenerCount(.error) > 0 { ownerListeners.append(on(.error) { newOwner.socketFailed($0) }) }
+        if listenerCount(.drain) > 0 { ownerListeners.append(on(.drain) { newOwner.socketDrained() }) }
+        if listenerCount(.end) > 0 { ownerListeners.append(on(.end) { newOwner.socketEnded() }) }
+        if listenerCount(.close) > 0 { ownerListeners.append(on(.close) { _ in newOwner.socketClosed() }) }
+    }
+
+    /// Whether the owner hears of `event` before the listeners, rather than from a listener.
+    private func ownerIsToldFirst<Payload>(of event: Event<Socket, Payload>) -> Bool {
+        ownerListeners.isEmpty || !ownerListeners.contains { $0.event == event.key }
     }
 
     // MARK: Events from the handler
@@ -228,7 +258,7 @@ import NIOPosix
     func fail(_ error: NodeError) {
         guard !errorEmitted else { return }
         errorEmitted = true
-        if let owner {
+        if let owner, ownerIsToldFirst(of: .error) {
             owner.socketFailed(error)
             // The owner has reported it: no listener is needed for it to be handled.
             if listenerCount(.error) == 0 { return }
@@ -237,7 +267,7 @@ import NIOPosix
     }
 
     private func emitEnd() {
-        owner?.socketEnded()
+        if ownerIsToldFirst(of: .end) { owner?.socketEnded() }
         emit(.end)
     }
 
@@ -252,7 +282,10 @@ import NIOPosix
             _ = setImmediate { _ = setImmediate { self.emitClose(askedFor: true) } }
             return
         }
-        emitClose(askedFor: false)
+        // Never inside the call that closed it: our `end()` after the peer's FIN closes the
+        // channel there and then, and Node's `close` (and `finish`) come later, after the rest of
+        // the listeners that `end()` was called from.
+        afterIOBatch { self.emitClose(askedFor: false) }
     }
 
     /// What `close` ends: the writes that never went, `end` for a close the peer made, `close`.
@@ -271,9 +304,10 @@ import NIOPosix
         let failedWrites = pendingBeforeConnect
         pendingBeforeConnect = []
         for case (_, let callback?) in failedWrites { callback(.writeAfterDestroy) }
-        owner?.socketClosed()
+        if ownerIsToldFirst(of: .close) { owner?.socketClosed() }
         emit(.close, errorEmitted)
         owner = nil
+        ownerListeners = []
         releaseListeners()
         hold.deactivate()
         server?.disconnected(self)
@@ -438,7 +472,7 @@ import NIOPosix
         if error == nil && writable.takeDrain() {
             afterIOBatch {
                 guard !self.destroyed else { return }
-                self.owner?.socketDrained()
+                if self.ownerIsToldFirst(of: .drain) { self.owner?.socketDrained() }
                 self.emit(.drain)
             }
         }

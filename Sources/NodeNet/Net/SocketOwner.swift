@@ -1,6 +1,7 @@
 /// The protocol layer a socket carries (an HTTP server's connection, or the WebSocket it was
 /// upgraded to), told of the socket's `error`, `drain`, `end` and `close` before the program's
-/// listeners, as Node's `http` and `ws` add theirs first.
+/// listeners, as Node's `http` and `ws` add theirs first; after those the program added before
+/// the hand-over (``Socket/handOver(to:)``), as `ws` adds its own when it takes a socket over.
 ///
 /// Kept outside the emitter, as net.Socket's own `end` handler is: an idle connection then
 /// needs no listener list for them (four lists of 88 bytes each), and a program that counts

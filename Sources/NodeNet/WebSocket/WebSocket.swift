@@ -60,7 +60,7 @@ import NIOWebSocket
         self.socket = socket
         self.protocol = chosen
         // The socket holds its owner until `close`, which frees the WebSocket with it.
-        socket.owner = self
+        socket.handOver(to: self)
         guard let channel = socket.channel else { return socket.destroy() }
         do {
             try FrameHandlers.install(for: self, on: socket, options: options, in: channel)
