@@ -173,6 +173,30 @@ import Testing
             ])
     }
 
+    /// A peer that resets the connection: the socket's error goes to `error` listeners and
+    /// `onerror`, then `close` 1006, as errors do in NodeNet's WebSocket; `ws` 8.11 only closes
+    /// with 1006 (checked with node 20), and emits no `error`.
+    @Test func aResetIsReportedThenClosedWith1006() async throws {
+        let (server, port) = try await listeningHTTPServer()
+        defer { server.close() }
+        let wss = WebSocketServer(server: server)
+        let log = EventLog()
+        try await waitFor("the server side's close") { done in
+            wss.on(.connection) { ws, _ in
+                ws.on(.error) { log.add("error \($0.code)") }
+                ws.onerror = { log.add("onerror \($0.code)") }
+                ws.on(.close) {
+                    log.add("close \($0.code)")
+                    done()
+                }
+            }
+            let peer = net.connect(port, "127.0.0.1")
+            peer.on(.data) { _ in peer.resetAndDestroy() }
+            peer.write(RawWebSocket.handshake())
+        }
+        #expect(log.entries == ["error ECONNRESET", "onerror ECONNRESET", "close 1006"])
+    }
+
     @Test func aPeerThatNeverAnswersTheCloseIsCutAfterCloseTimeout() async throws {
         #expect(WebSocketOptions().closeTimeout == 30_000)
         let (server, port) = try await listeningHTTPServer()
