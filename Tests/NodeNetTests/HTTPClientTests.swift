@@ -186,6 +186,39 @@ import Testing
         server.close()
     }
 
+    /// Once upgraded, the socket is the program's: its `timeout` is only an event, as on any
+    /// socket; the client no longer destroys it as an idle request's or a kept connection's
+    /// (node 20: not destroyed at `timeout`, nor 50 ms later).
+    @Test func anUpgradedSocketOutlivesItsTimeout() async throws {
+        let (server, port) = try await listeningHTTPServer()
+        defer { server.close() }
+        server.on(.upgrade) { _, socket, _ in
+            socket.write(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
+            socket.on(.data) { socket.write($0) }
+        }
+        let answer: String = try await waitFor("an echo after the timeout") { done in
+            let options = RequestOptions(
+                host: "127.0.0.1", port: port, headers: [("Upgrade", "echo"), ("Connection", "Upgrade")],
+                agent: nil)
+            let req = http.request(options)
+            req.on(.upgrade) { _, socket, _ in
+                socket.setTimeout(20)
+                socket.once(.close) { _ in done("closed") }
+                socket.once(.timeout) {
+                    #expect(!socket.destroyed, "the timeout destroyed the upgraded socket")
+                    socket.once(.data) { data in
+                        done(data.toString())
+                        socket.destroy()
+                    }
+                    socket.write("still here")
+                }
+            }
+            req.end()
+        }
+        #expect(answer == "still here")
+    }
+
     @Test func aRefusedConnectIsAnOrdinaryResponse() async throws {
         let (server, port) = try await listeningServer { socket in
             socket.on(.data) { _ in

@@ -17,16 +17,18 @@ import NIOHTTP1
         self.socket = socket
         self.key = key
         self.agent = agent
+        // All taken off at an upgrade, as Node's client takes off its own: the socket is the
+        // program's then, and its `timeout`, say, only an event.
         socketListeners = [
             socket.on(.error) { [weak self] error in self?.fail(error) },
             socket.on(.drain) { [weak self] in self?.request?.socketDrained() },
+            socket.on(.close) { [weak self] _ in self?.closed() },
+            // Idle while carrying a request: the request's `timeout`. Idle while kept: closed.
+            socket.on(.timeout) { [weak self] in
+                guard let self else { return }
+                if let request = self.request { request.emit(.timeout) } else { self.socket.destroy() }
+            },
         ]
-        socket.on(.close) { [weak self] _ in self?.closed() }
-        // Idle while carrying a request: the request's `timeout`. Idle while kept: closed.
-        socket.on(.timeout) { [weak self] in
-            guard let self else { return }
-            if let request = self.request { request.emit(.timeout) } else { self.socket.destroy() }
-        }
         // The parser reads the socket, so it flows: the server's FIN is the socket's `end`.
         socket.resume()
     }
@@ -125,12 +127,13 @@ import NIOHTTP1
             let head = self.socket.takeUnreadForHandover()
             let event: Event<ClientRequest, (IncomingMessage, Socket, Buffer)> =
                 request.method == "CONNECT" ? .connect : .upgrade
+            // Done before the listener has the socket: a timeout it sets is its own to keep.
+            request.completed()
             if request.listenerCount(event) > 0 {
                 request.emit(event, (res, self.socket, head))
             } else {
                 self.socket.destroy()
             }
-            request.completed()
         }
     }
 
