@@ -45,6 +45,29 @@ import Testing
         #expect(log.entries.isEmpty)
     }
 
+    /// What a callback does to a timer in the turn of the loop where the timer is due, after
+    /// SwiftNIO has taken its firing into the batch it runs: SwiftNIO runs that firing even when
+    /// cancelled, so the timer itself must know it no longer stands. An interval cleared that way
+    /// fired and re-armed itself, and held the program for ever (chapter 4's client, on a loaded
+    /// machine, printed its `close` and never exited); a refreshed timeout fired early.
+    enum LateChange: CaseIterable, Sendable { case clearTimeout, clearInterval, refresh }
+
+    @Test(arguments: LateChange.allCases)
+    func aTimerChangedInTheTurnItIsDueDoesNotFire(_ change: LateChange) async throws {
+        var fired = 0
+        let firedByThen: Int = try await waitFor("the timer after the change") { done in
+            // Three timers due one after the other: the change, the timer, the look at `fired`.
+            // The loop is kept busy until all three are due, so SwiftNIO takes them into one batch.
+            var timer: Timeout?
+            setTimeout(1) { if change == .refresh { timer?.refresh() } else { clearTimeout(timer) } }
+            timer = change == .clearInterval ? setInterval(2) { fired += 1 } : setTimeout(2) { fired += 1 }
+            setTimeout(3) { done(fired) }
+            let due = ContinuousClock.now + .milliseconds(10)
+            while ContinuousClock.now < due {}
+        }
+        #expect(firedByThen == 0)
+    }
+
     @Test func intervalsRepeatUntilCleared() async throws {
         var ticks = 0
         try await waitFor("three ticks") { done in

@@ -4,6 +4,10 @@ import NIOCore
 /// so that the timer alone does not keep the program running.
 @NodeActor public final class Timeout {
     private var scheduled: Scheduled<Void>?
+    /// Counts the timer's armings, so that a firing from one that `close` or `refresh` ended does
+    /// nothing: SwiftNIO runs a task it has already taken into the batch it is running, even if it
+    /// was cancelled meanwhile (a socket's `close` in that batch clearing the timer, say).
+    private var arming = 0
     private var hold = LoopHold()
     private let callback: @NodeActor () -> Void
     private let interval: TimeAmount?
@@ -20,14 +24,17 @@ import NIOCore
 
     private func start() {
         hold.activate()
+        arming += 1
+        let arming = arming
         // The loop owns a pending timer, as in Node: the caller may drop what setTimeout returned.
         scheduled = nodeLoop.scheduleTask(in: delay) {
-            NodeActor.assumeIsolated { self.fire() }
+            NodeActor.assumeIsolated { self.fire(arming) }
         }
         if countsAsWork { Quiescence.timerArmed(self, due: .now() + delay) }
     }
 
-    private func fire() {
+    private func fire(_ arming: Int) {
+        guard arming == self.arming else { return }
         scheduled = nil
         Quiescence.timerDisarmed(self)
         if interval == nil { hold.deactivate() } else { start() }
@@ -38,6 +45,7 @@ import NIOCore
     public func close() {
         scheduled?.cancel()
         scheduled = nil
+        arming += 1
         Quiescence.timerDisarmed(self)
         hold.deactivate()
     }
