@@ -35,6 +35,13 @@ import Testing
         }
     }
 
+    /// A request, on a connection of its own, to upgrade to the `echo` protocol.
+    private func upgradeToEcho(_ port: Int) -> RequestOptions {
+        RequestOptions(
+            host: "127.0.0.1", port: port, headers: [("Upgrade", "echo"), ("Connection", "Upgrade")],
+            agent: nil)
+    }
+
     @Test func getSendsWhatNodeSends() async throws {
         let (server, port, log) = try await recordingServer()
         let res: IncomingMessage = try await waitFor("response") { done in
@@ -157,10 +164,7 @@ import Testing
             socket.write("HTTP/1.1 200 Connection Established\r\n\r\ntunnel")
         }
         let upgraded: String = try await waitFor("upgrade") { done in
-            let options = RequestOptions(
-                host: "127.0.0.1", port: port, headers: [("Upgrade", "echo"), ("Connection", "Upgrade")],
-                agent: nil)
-            let req = http.request(options)
+            let req = http.request(upgradeToEcho(port))
             req.on(.upgrade) { res, socket, head in
                 var text = "\(res.statusCode) head=\(head.toString())"
                 socket.on(.data) { data in
@@ -198,10 +202,7 @@ import Testing
             socket.on(.data) { socket.write($0) }
         }
         let answer: String = try await waitFor("an echo after the timeout") { done in
-            let options = RequestOptions(
-                host: "127.0.0.1", port: port, headers: [("Upgrade", "echo"), ("Connection", "Upgrade")],
-                agent: nil)
-            let req = http.request(options)
+            let req = http.request(upgradeToEcho(port))
             req.on(.upgrade) { _, socket, _ in
                 socket.setTimeout(20)
                 socket.once(.close) { _ in done("closed") }
