@@ -25,18 +25,18 @@ import Testing
         init(batches: Int) async throws {
             (server, port) = try await listeningEchoServer()
             self.batches = batches
-            // Smaller kernel buffers on both ends: a few hundred kilobytes of pongs fill them,
-            // where loopback's own grow to megabytes (seconds of the loop every test shares).
-            // Much smaller (16 KiB) and loopback's 64 KiB segments no longer fit: the kernel
-            // drops them and resends after ever longer waits.
-            let kernelBuffers = 128 * 1024
+            // Smaller send buffers on both ends (the server's pongs, the client's pings): a few
+            // hundred kilobytes back them up, where loopback's grow to megabytes (seconds of the
+            // loop every test shares). The receive buffers are left to the kernel: fixed ones
+            // made both tests stall for a minute and more (``Socket/setKernelSendBufferSize(_:)`` says why).
+            let sendBuffer = 128 * 1024
             client = net.connect(port, "127.0.0.1")
             server.on(.connection) { [unowned self] ws, req in
-                req.socket.setKernelBufferSizes(kernelBuffers)
+                req.socket.setKernelSendBufferSize(sendBuffer)
                 serverSide = (ws, req.socket)
             }
             client.on(.error) { _ in }
-            client.on(.connect) { [client] in client.setKernelBufferSizes(kernelBuffers) }
+            client.on(.connect) { [client] in client.setKernelSendBufferSize(sendBuffer) }
             client.pause()
             client.write(RawWebSocket.handshake())
             pump()
@@ -85,8 +85,9 @@ import Testing
     /// Once the client reads its pongs, the server's socket drains and it reads the pings it
     /// had left in the kernel: every ping gets its pong.
     @Test func aPingingClientThatReadsAgainGetsEveryPong() async throws {
-        // 24 writes: 1.6 MB of pings; the server stops reading with about 1 MB of them sent.
-        let pinger = try await PingingClient(batches: 24)
+        // 40 writes: 2.6 MB of pings; the server stops reading with 0.7 to 1 MB of them sent
+        // (10 to 16 writes), the receive buffer the kernel grew for it meanwhile full.
+        let pinger = try await PingingClient(batches: 40)
         defer { pinger.close() }
         try await pinger.expectTheServerToStopReading()
         try #require(pinger.client.writableLength > 0, "the server stopped with every ping read")

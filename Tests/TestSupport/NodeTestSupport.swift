@@ -10,7 +10,7 @@ import Testing
 /// went idle with nothing left that could bring it (``NodeNet/Quiescence``).
 public struct TimedOut: Error, CustomStringConvertible {
     /// What was awaited.
-    public let what: String
+    public var what: String
     /// The wait ended before its deadline: nothing left on the loop could bring the event.
     public var wentIdle = false
     /// How far behind the shared loop ran meanwhile, when that was a second or more (``LoopLag``).
@@ -180,12 +180,19 @@ public func waitUntilReadingStalls(
 ) async throws {
     var lastRead = -1
     var quietChecks = 0
-    try await waitUntil("the reading to stop", seconds: seconds) {
-        if overLimit() { return true }
-        let read = bytesRead()
-        quietChecks = read == lastRead && peerHasMore() && ready() ? quietChecks + 1 : 0
-        lastRead = read
-        return quietChecks >= 10
+    do {
+        try await waitUntil("the reading to stop", seconds: seconds) {
+            if overLimit() { return true }
+            let read = bytesRead()
+            quietChecks = read == lastRead && peerHasMore() && ready() ? quietChecks + 1 : 0
+            lastRead = read
+            return quietChecks >= 10
+        }
+    } catch var timedOut as TimedOut {
+        // Which condition never held is what tells a slow machine from a reader that never stops.
+        timedOut.what +=
+            " (at the end: \(bytesRead()) bytes read, the peer had more: \(peerHasMore()), ready: \(ready()))"
+        throw timedOut
     }
 }
 
