@@ -54,4 +54,34 @@ import Testing
                 "res aborted", "req close", "socket close", "res error ECONNRESET", "res close",
             ])
     }
+
+    /// An upgrade or a tunnel answered and the connection ended at once: the socket is still
+    /// handed over, with the bytes after the head, and its `end` is the program's; no "socket
+    /// hang up". (Before the FIN was held back, the bytes were lost and the socket never ended.)
+    @Test(arguments: [true, false])
+    func anEndRightAfterAHandOverAnswerIsTheHandedOverSocketsEnd(tunnel: Bool) async throws {
+        let (raw, port) = try await server(
+            replying: tunnel
+                ? "HTTP/1.1 200 Connection Established\r\n\r\nhi"
+                : "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\nhi")
+        defer { raw.close() }
+        let log = EventLog()
+        try await waitFor("the handed-over socket's close") { done in
+            let options = RequestOptions(
+                host: "127.0.0.1", port: port, method: tunnel ? "CONNECT" : "GET",
+                path: tunnel ? "example.com:443" : "/",
+                headers: tunnel ? [] : [("Connection", "Upgrade"), ("Upgrade", "echo")], agent: nil)
+            let req = http.request(options)
+            req.on(.error) { error in log.add("req error \(error.code)") }
+            req.on(.close) { log.add("req close") }
+            req.on(tunnel ? .connect : .upgrade) { res, socket, head in
+                log.add("\(res.statusCode) \(head.toString())")
+                socket.on(.end) { log.add("socket end") }
+                socket.on(.close) { _ in done() }
+                socket.resume()
+            }
+            req.end()
+        }
+        #expect(log.entries == ["\(tunnel ? 200 : 101) hi", "req close", "socket end"])
+    }
 }

@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// One TCP connection of an ``Agent``: it carries one ``ClientRequest`` at a time and turns the
 /// answer into the request's `response` (or `continue`, `information`, `upgrade`, `connect`).
-@NodeActor final class ClientConnection: MessageFramingDelegate {
+@NodeActor final class ClientConnection: MessageFramingDelegate, UpgradeEOFHolder {
     let socket: Socket
     let key: String
     private let agent: Agent
@@ -11,26 +11,57 @@ import NIOHTTP1
     private(set) var request: ClientRequest?
     private var response: IncomingMessage?
     private var handOverResponse: IncomingMessage?
-    private var socketListeners: [Listener] = []
+    /// An upgrade or a tunnel was answered: the socket goes to the program on a later turn, and
+    /// the server's FIN meanwhile waits for it (``UpgradeEOFHold``).
+    private var handingOver = false
+    /// The server's FIN, kept from the parser while the hand-over waits (``UpgradeEOFHold``).
+    private var heldEOF = false
+    /// The connection's own listeners, from its first moment: they act only while no request's
+    /// are on the socket (a kept connection waiting in the agent).
+    private var connectionListeners: [Listener] = []
+    /// The listeners of the request the socket carries, added as it is assigned, as Node's client
+    /// adds its own: on a kept connection a program's listeners from an earlier request come
+    /// before them. Taken off when the connection is kept for the next request; all listeners
+    /// come off at an upgrade, where the socket becomes the program's and its `timeout`, say,
+    /// only an event.
+    private var requestListeners: [Listener] = []
 
     init(socket: Socket, key: String, agent: Agent) {
         self.socket = socket
         self.key = key
         self.agent = agent
-        // All taken off at an upgrade, as Node's client takes off its own: the socket is the
-        // program's then, and its `timeout`, say, only an event.
-        socketListeners = [
+        connectionListeners = [
+            socket.on(.error) { [weak self] _ in self?.whileKept { $0.socket.destroy() } },
+            socket.on(.close) { [weak self] _ in self?.whileKept { $0.agent.forget($0) } },
+            // A kept connection gone idle is closed.
+            socket.on(.timeout) { [weak self] in self?.whileKept { $0.socket.destroy() } },
+        ]
+        // The parser reads the socket, so it flows: the server's FIN is the socket's `end`.
+        socket.resume()
+    }
+
+    private func whileKept(_ body: (ClientConnection) -> Void) {
+        if requestListeners.isEmpty { body(self) }
+    }
+
+    private func listenForRequest() {
+        guard requestListeners.isEmpty else { return }
+        requestListeners = [
             socket.on(.error) { [weak self] error in self?.fail(error) },
             socket.on(.drain) { [weak self] in self?.request?.socketDrained() },
+            socket.on(.end) { [weak self] in self?.serverEnded() },
             socket.on(.close) { [weak self] _ in self?.closed() },
-            // Idle while carrying a request: the request's `timeout`. Idle while kept: closed.
+            // Idle while carrying a request: the request's `timeout`.
             socket.on(.timeout) { [weak self] in
                 guard let self else { return }
                 if let request = self.request { request.emit(.timeout) } else { self.socket.destroy() }
             },
         ]
-        // The parser reads the socket, so it flows: the server's FIN is the socket's `end`.
-        socket.resume()
+    }
+
+    private func stopListening(_ listeners: inout [Listener]) {
+        for listener in listeners { socket.off(listener) }
+        listeners = []
     }
 
     /// Whether the socket is connected and its parser in place.
@@ -50,6 +81,7 @@ import NIOHTTP1
     func assign(_ request: ClientRequest) {
         self.request = request
         response = nil
+        listenForRequest()
         if let channel = socket.channel { parser?.limitHeaders(to: request.maxHeaderSize, in: channel) }
         parser?.announce(request.requestHead)
         request.assigned(to: socket)
@@ -73,6 +105,7 @@ import NIOHTTP1
         if request.method == "CONNECT" {
             if (200..<300).contains(code) {
                 // The tunnel is open; its answer has no end to wait for.
+                handingOver = true
                 afterIOBatch { self.handOver(res) }
                 return
             }
@@ -82,6 +115,7 @@ import NIOHTTP1
         }
         if code == 101 {
             handOverResponse = res
+            handingOver = true
             return
         }
         // A body nobody reads stops the socket reading at its high-water mark, as on the server.
@@ -111,20 +145,31 @@ import NIOHTTP1
             && !res.header("connection", hasToken: "close")
             && (res.httpVersionMinor >= 1 || res.header("connection", hasToken: "keep-alive"))
         request.completed()
-        if keepAlive { agent.free(self) } else { socket.end(nil) { self.socket.destroy() } }
+        if keepAlive {
+            stopListening(&requestListeners)
+            agent.free(self)
+        } else {
+            socket.end(nil) { self.socket.destroy() }
+        }
     }
 
     private func handOver(_ res: IncomingMessage) {
         guard let request, let parser, let channel = socket.channel else { return }
         self.parser = nil
         self.request = nil
-        for listener in socketListeners { socket.off(listener) }
+        stopListening(&connectionListeners)
+        stopListening(&requestListeners)
         agent.forget(self)
         // The socket keeps the decoder's left-over bytes, and reads nothing more until the
         // listener that takes it over resumes it.
         socket.pauseUntilResumed()
         parser.remove(from: channel) {
             let head = self.socket.takeUnreadForHandover()
+            // The new owner finds the FIN waiting, after the bytes that came before it.
+            if self.heldEOF {
+                self.heldEOF = false
+                channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            }
             let event: Event<ClientRequest, (IncomingMessage, Socket, Buffer)> =
                 request.method == "CONNECT" ? .connect : .upgrade
             // Done before the listener has the socket: a timeout it sets is its own to keep.
@@ -135,6 +180,12 @@ import NIOHTTP1
                 self.socket.destroy()
             }
         }
+    }
+
+    /// Whether to keep the server's FIN from the parser for now (see `heldEOF`).
+    func holdsEOF() -> Bool {
+        heldEOF = handingOver
+        return heldEOF
     }
 
     /// A response's first byte; a client has no head timeout to start.
@@ -166,12 +217,19 @@ import NIOHTTP1
         socket.destroy()
     }
 
+    /// The server's FIN: with no answer begun, Node's "socket hang up" at once (its `close`
+    /// comes with the socket's); in every case the connection is done.
+    private func serverEnded() {
+        if response == nil, let request { request.serverHungUp() }
+        socket.destroy()
+    }
+
     private func closed() {
         if let response {
             self.response = nil
-            // Node's order, from the first of the socket's `close` listeners: the response's
-            // `aborted` and the request's `close` at once, then the program's listeners on the
-            // socket; the response's `error` and `close` a tick later.
+            // Node's order, from the request's `close` listener: the response's `aborted` and the
+            // request's `close` at once, then the program's listeners on the socket added since
+            // the request was assigned; the response's `error` and `close` a tick later.
             response.abortIfIncomplete()
             request?.connectionClosed(nil)
             process.nextTick { response.finishClosing() }

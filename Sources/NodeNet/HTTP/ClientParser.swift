@@ -7,9 +7,11 @@ import NIOHTTP1
 /// The decoder must see each request's head to know which responses have no body (to `HEAD`,
 /// `CONNECT`), so the socket's raw writes are wrapped as request parts on their way past it, and
 /// unwrapped again below it. Pipeline, head side first: ``MessageFraming`` → `RequestBytes` →
-/// decoder → `ResponseParts` → the socket's own handler. Before all of them, `ConnectGuard` holds
-/// back what follows a CONNECT response's head, which llhttp would otherwise try to read as HTTP.
+/// decoder → `ResponseParts` → the socket's own handler. Before all of them, ``UpgradeEOFHold``
+/// keeps the server's FIN back while the socket is handed over, and `ConnectGuard` holds back
+/// what follows a CONNECT response's head, which llhttp would otherwise try to read as HTTP.
 @NodeActor final class ClientParser {
+    private let eofHold: UpgradeEOFHold
     private let connectGuard = ConnectGuard()
     private let framing: MessageFraming
     private let requestBytes = RequestBytes()
@@ -19,6 +21,7 @@ import NIOHTTP1
     private(set) var maxHeaderSize: Int
 
     init(connection: ClientConnection, maxHeaderSize: Int) {
+        eofHold = UpgradeEOFHold(connection: connection)
         framing = MessageFraming(delegate: connection)
         parts = ResponseParts(connection: connection, framing: framing)
         decoder = Self.decoder(maxHeaderSize: maxHeaderSize)
@@ -52,7 +55,7 @@ import NIOHTTP1
 
     func install(in channel: any Channel, for socket: Socket) throws {
         try channel.pipeline.syncOperations.addProtocolHandlers(
-            [connectGuard, framing, requestBytes, decoder, parts], for: socket)
+            [eofHold, connectGuard, framing, requestBytes, decoder, parts], for: socket)
     }
 
     /// Tells the decoder which request the next response answers.
@@ -81,11 +84,13 @@ import NIOHTTP1
                 pipeline.removeHandler(context: context, promise: nil)
             }
         }
-        let connectGuard = self.connectGuard
+        let guards: [any RemovableChannelHandler] = [connectGuard, eofHold]
         let removeGuard: @NodeActor () -> Void = {
             // Removing the guard passes on what it held back, after the decoder's own left-overs.
-            if let context = try? pipeline.context(handler: connectGuard) {
-                pipeline.removeHandler(context: context, promise: nil)
+            for handler in guards {
+                if let context = try? pipeline.context(handler: handler) {
+                    pipeline.removeHandler(context: context, promise: nil)
+                }
             }
             completion()
         }

@@ -25,6 +25,8 @@ import NIOHTTP1
     private var timeout: Int?
     private var responded = false
     private var done = false
+    /// The server ended the connection before answering; `error` has been emitted.
+    private var hungUp = false
 
     init(options: RequestOptions) {
         // No method means GET, as in Node; it is checked before it is upper-cased.
@@ -140,9 +142,17 @@ import NIOHTTP1
     func connectionClosed(_ error: NodeError?) {
         guard !done else { return }
         done = true
-        if let error { emit(.error, error) }
+        if let error, !hungUp { emit(.error, error) }
         emit(.close)
         releaseListeners()
+    }
+
+    /// The server ended the connection with no answer yet: `error` now, as Node's client emits it
+    /// from its socket's `end` listener; `close` comes with the socket's.
+    func serverHungUp() {
+        guard !done, !hungUp else { return }
+        hungUp = true
+        emit(.error, .socketHangUp)
     }
 
     func failed(_ error: NodeError) {

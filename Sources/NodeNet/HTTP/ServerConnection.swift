@@ -6,7 +6,7 @@ import NIOHTTP1
 ///
 /// Requests may arrive back to back (pipelining); their responses queue, and only the first in
 /// the queue writes to the socket, so answers go out in the order the requests came.
-@NodeActor final class ServerConnection: MessageFramingDelegate {
+@NodeActor final class ServerConnection: MessageFramingDelegate, UpgradeEOFHolder {
     let server: HTTPServer
     let socket: Socket
     private let channel: any Channel

@@ -4,10 +4,10 @@ import NIOHTTP1
 /// The HTTP parser in a server connection's pipeline: SwiftNIO's request decoder (llhttp, the
 /// parser Node uses) between two small handlers that report to the ``ServerConnection``.
 ///
-/// Pipeline: `RequestStart` → ``MessageFraming`` → decoder → `RequestParts` → the socket's own
+/// Pipeline: ``UpgradeEOFHold`` → ``MessageFraming`` → decoder → `RequestParts` → the socket's own
 /// handler. Removing all four turns the connection back into a plain byte stream (after an upgrade).
 @NodeActor final class ServerParser {
-    private let start: RequestStart
+    private let start: UpgradeEOFHold
     private let framing: MessageFraming
     private let decoder: ByteToMessageHandler<HTTPRequestDecoder>
     private let parts: RequestParts
@@ -16,7 +16,7 @@ import NIOHTTP1
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderFieldSize = maxHeaderSize
         limits.maxHeaderListSize = maxHeaderSize
-        start = RequestStart(connection: connection)
+        start = UpgradeEOFHold(connection: connection)
         framing = MessageFraming(delegate: connection)
         decoder = ByteToMessageHandler(
             HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: limits))
@@ -49,24 +49,6 @@ import NIOHTTP1
         let removed = channel.eventLoop.makePromise(of: Void.self)
         removed.futureResult.whenCompleteOnNode { _ in completion() }
         pipeline.removeHandler(context: context, promise: removed)
-    }
-}
-
-/// Keeps the client's FIN from the decoder while an upgrade is being handed over.
-private final class RequestStart: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    private let connection: ServerConnection
-
-    init(connection: ServerConnection) {
-        self.connection = connection
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event {
-            if NodeActor.run(connection, { $0.holdsEOF() }) { return }
-        }
-        context.fireUserInboundEventTriggered(event)
     }
 }
 

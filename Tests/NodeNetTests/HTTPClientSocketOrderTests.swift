@@ -1,0 +1,75 @@
+import NodeNet
+import TestSupport
+import Testing
+
+/// Where a request's events fall among a program's listeners on its socket when the server hangs
+/// up without answering. Node's client adds its socket listeners as it assigns each request, and
+/// takes them off when it keeps the connection for the next; a program's listeners from an earlier
+/// request on a kept connection come first. The orders are node 20's (a keep-alive agent, the
+/// server destroying the socket of the request it does not answer).
+@Suite(.timeLimit(.minutes(1)))
+@NodeActor struct HTTPClientSocketOrderTests {
+    /// A server that answers the first request on each connection and destroys the socket of the
+    /// second.
+    private func serverAnsweringOnce() async throws -> (HTTPServer, Int) {
+        var answered = 0
+        return try await listeningHTTPServer { req, res in
+            answered += 1
+            if answered == 1 { res.end("one") } else { req.socket.destroy() }
+        }
+    }
+
+    /// Sends a request and logs its `error` and `close` and, from its `socket` event, the
+    /// socket's `end` and `close` under `name`.
+    private func send(_ name: String, to port: Int, with agent: Agent, log: EventLog) -> ClientRequest {
+        let request = http.request(RequestOptions(host: "127.0.0.1", port: port, agent: agent))
+        request.on(.socket) { socket in
+            socket.on(.end) { log.add("\(name): the socket's end") }
+            socket.on(.close) { _ in log.add("\(name): the socket's close") }
+        }
+        request.on(.error) { error in log.add("\(name) error \(error.code) \(error.message)") }
+        request.on(.close) { log.add("\(name) close") }
+        request.end()
+        return request
+    }
+
+    @Test func aHangUpOnAFreshConnectionIsTheRequestsErrorBeforeTheProgramsEnd() async throws {
+        let (server, port) = try await listeningHTTPServer { req, _ in req.socket.destroy() }
+        defer { server.close() }
+        let agent = Agent(keepAlive: true)
+        defer { agent.destroy() }
+        let log = EventLog()
+        _ = send("first", to: port, with: agent, log: log)
+        try await waitUntil("the socket's close") { log.entries.count == 4 }
+        #expect(
+            log.entries == [
+                "first error ECONNRESET socket hang up", "first: the socket's end", "first close",
+                "first: the socket's close",
+            ])
+    }
+
+    @Test func onAKeptConnectionTheListenersOfAnEarlierRequestComeFirst() async throws {
+        let (server, port) = try await serverAnsweringOnce()
+        defer { server.close() }
+        let agent = Agent(keepAlive: true, maxSockets: 1)
+        defer { agent.destroy() }
+        let log = EventLog()
+        let first = send("first", to: port, with: agent, log: log)
+        try await waitFor("the first answer") { done in
+            first.on(.response) { res in
+                res.on(.data) { _ in }
+                res.on(.end) { done() }
+            }
+        }
+        try await waitUntil("the first request's close") { log.entries == ["first close"] }
+        _ = send("second", to: port, with: agent, log: log)
+        try await waitUntil("the socket's close") { log.entries.count == 7 }
+        #expect(
+            log.entries == [
+                "first close",
+                "first: the socket's end", "second error ECONNRESET socket hang up",
+                "second: the socket's end",
+                "first: the socket's close", "second close", "second: the socket's close",
+            ])
+    }
+}
