@@ -8,8 +8,8 @@ import Testing
 /// own limits, and give up on a server that never finishes closing.
 @Suite(.timeLimit(.minutes(1)))
 @NodeActor struct HostileServerWebSocketTests {
-    /// A TCP server that accepts any WebSocket handshake, then sends `frames` and records what
-    /// the client sends after the handshake (masked frames); it never sends a close of its own.
+    /// A TCP server that accepts any WebSocket handshake, then sends `frames` (and FIN, if asked)
+    /// and records what the client sends after the handshake (masked frames).
     private final class HostileServer {
         let server: Server
         let port: Int
@@ -25,7 +25,9 @@ import Testing
         var clientFrames: [RawWebSocket.Frame] { RawWebSocket.frames(in: fromClient, masked: true) ?? [] }
     }
 
-    private func hostileServer(sending frames: [UInt8]) async throws -> HostileServer {
+    private func hostileServer(
+        sending frames: [UInt8], thenEnding ending: Bool = false
+    ) async throws -> HostileServer {
         var hostile: HostileServer?
         let (server, port) = try await listeningServer { socket in
             socket.on(.error) { _ in }
@@ -46,6 +48,7 @@ import Testing
                     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         + "Sec-WebSocket-Accept: \(WebSocketHandshake.accept(for: key ?? ""))\r\n\r\n")
                 socket.write(Buffer(frames))
+                if ending { socket.end() }
             }
             socket.on(.end) { hostile?.clientEnded = true }
         }
@@ -139,5 +142,21 @@ import Testing
         let (wss, port) = try await listeningEchoServer()
         defer { wss.httpServer?.close() }
         try await expectEchoes("an honest server", port: port)
+    }
+
+    /// A server that sends its `101`, a message and its close frame in one go, and its FIN right
+    /// behind them: the client hears it all (ws: `message`, then `close` with the server's 1000).
+    /// The FIN arrives before the client's frame handlers are in place; it waits for them.
+    @Test func aServerThatSaysAllAndEndsAtOnceIsHeardOut() async throws {
+        let message = RawWebSocket.frame(0x81, Array("bye".utf8), mask: nil)
+        let goodbye = message + RawWebSocket.frame(0x88, [0x03, 0xE8], mask: nil)
+        let hostile = try await hostileServer(sending: goodbye, thenEnding: true)
+        defer { hostile.server.close() }
+        var messages: [String] = []
+        let seen = try await clientMeets(hostile) { client in
+            client.on(.message) { message in messages.append(message.text ?? "(binary)") }
+        }
+        #expect(seen == Seen(error: nil, closeCode: 1000))
+        #expect(messages == ["bye"])
     }
 }
