@@ -2,11 +2,11 @@ import NodeNet
 import TestSupport
 import Testing
 
-/// Where a request's events fall among a program's listeners on its socket when the server hangs
-/// up without answering. Node's client adds its socket listeners as it assigns each request, and
-/// takes them off when it keeps the connection for the next; a program's listeners from an earlier
-/// request on a kept connection come first. The orders are node 20's (a keep-alive agent, the
-/// server destroying the socket of the request it does not answer).
+/// Where a request's events fall among a program's listeners on its socket, and among the events
+/// of the request before it on a kept connection. Node's client adds its socket listeners as it
+/// assigns each request (on the next tick, `onSocketNT`), and takes them off when it keeps the
+/// connection for the next; a program's listeners from an earlier request on a kept connection
+/// come first. The orders are node 20's (a keep-alive agent on 127.0.0.1).
 @Suite(.timeLimit(.minutes(1)))
 @NodeActor struct HTTPClientSocketOrderTests {
     /// A server that answers the first request on each connection and destroys the socket of the
@@ -71,5 +71,70 @@ import Testing
                 "second: the socket's end",
                 "first: the socket's close", "second close", "second: the socket's close",
             ])
+    }
+
+    /// Two requests at once through one kept connection: the second's `socket` comes after the
+    /// first's response has ended and the first request has closed.
+    @Test func aQueuedRequestGetsTheKeptSocketAfterTheFirstHasClosed() async throws {
+        let (server, port) = try await listeningHTTPServer { _, res in res.end("x") }
+        defer { server.close() }
+        let agent = Agent(keepAlive: true, maxSockets: 1)
+        defer { agent.destroy() }
+        let log = EventLog()
+        try await waitFor("the second response's end") { done in
+            let options = RequestOptions(host: "127.0.0.1", port: port, agent: agent)
+            for name in ["first", "second"] {
+                let request = http.request(options) { res in
+                    res.on(.data) { _ in }
+                    res.on(.end) {
+                        log.add("\(name) response's end")
+                        if name == "second" { done() }
+                    }
+                    res.on(.close) { log.add("\(name) response's close") }
+                }
+                request.on(.socket) { _ in log.add("\(name) socket") }
+                request.on(.close) { log.add("\(name) close") }
+                request.end()
+            }
+        }
+        #expect(
+            Array(log.entries.prefix(6)) == [
+                "first socket", "first response's end", "first close", "second socket",
+                "first response's close", "second response's end",
+            ])
+    }
+
+    /// The server ends the kept connection right after its first answer, while a second request
+    /// waits for it: the second request fails with "socket hang up", as in Node (20 runs of 20
+    /// there); it is not retried on a fresh connection.
+    @Test func aKeptConnectionTheServerEndsFailsTheRequestWaitingForIt() async throws {
+        var served = 0
+        let (server, port) = try await listeningHTTPServer { req, res in
+            served += 1
+            res.end("x")
+            if served == 1 { req.socket.end() }
+        }
+        defer { server.close() }
+        let agent = Agent(keepAlive: true, maxSockets: 1)
+        defer { agent.destroy() }
+        let log = EventLog()
+        try await waitFor("the second request's close") { done in
+            let first = http.request(RequestOptions(host: "127.0.0.1", port: port, agent: agent)) { res in
+                res.on(.data) { _ in }
+            }
+            first.end()
+            let second = http.request(RequestOptions(host: "127.0.0.1", port: port, agent: agent)) { res in
+                log.add("second response \(res.statusCode)")
+                res.on(.data) { _ in }
+            }
+            second.on(.error) { error in log.add("second error \(error.code) \(error.message)") }
+            second.on(.close) {
+                log.add("second close")
+                done()
+            }
+            second.end()
+        }
+        #expect(log.entries == ["second error ECONNRESET socket hang up", "second close"])
+        #expect(served == 1)
     }
 }

@@ -70,7 +70,14 @@
         if let next = waiting[key]?.first {
             waiting[key]?.removeFirst()
             busy[key, default: []].append(connection)
-            connection.assign(next)
+            // On the next turn, as Node's `onSocket` does it: the finished request's `close` and
+            // its response's `end` come before the next request's `socket`.
+            // A server that closed the kept connection meanwhile fails it with "socket hang up",
+            // as in Node (no retry on a fresh connection).
+            afterIOBatch {
+                guard !connection.socket.destroyed else { return next.failed(.socketHangUp) }
+                connection.assign(next)
+            }
             return
         }
         guard idle[key, default: []].count < maxFreeSockets else {
