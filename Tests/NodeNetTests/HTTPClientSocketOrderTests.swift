@@ -137,4 +137,72 @@ import Testing
         #expect(log.entries == ["second error ECONNRESET socket hang up", "second close"])
         #expect(served == 1)
     }
+
+    /// A request destroyed while it waits for the kept connection is never sent, and the one
+    /// behind it gets the connection (node 20: the server sees `/1` and `/3`; `/2` fails with
+    /// "socket hang up"). Destroyed in the same turn it was made (0), at the first response's
+    /// head while it is queued (1), or at the first response's end, as the connection comes free
+    /// (2). NodeNet reports the failure at `destroy()`; Node when the connection comes free.
+    @Test(arguments: [0, 1, 2]) func aRequestDestroyedWhileItWaitsIsNeverSent(moment: Int) async throws {
+        var paths: [String] = []
+        let (server, port) = try await listeningHTTPServer { req, res in
+            paths.append(req.url)
+            res.end("x")
+        }
+        defer { server.close() }
+        let agent = Agent(keepAlive: true, maxSockets: 1)
+        defer { agent.destroy() }
+        let log = EventLog()
+        try await waitFor("the third response's end") { done in
+            var second: ClientRequest?
+            @NodeActor func send(_ path: String) -> ClientRequest {
+                let options = RequestOptions(host: "127.0.0.1", port: port, path: path, agent: agent)
+                let request = http.request(options) { res in
+                    if path == "/1" && moment == 1 { second?.destroy() }
+                    res.on(.data) { _ in }
+                    res.on(.end) {
+                        if path == "/1" && moment == 2 { second?.destroy() }
+                        if path == "/3" { done() }
+                    }
+                }
+                request.end()
+                return request
+            }
+            _ = send("/1")
+            second = send("/2")
+            second?.on(.socket) { _ in log.add("/2 socket") }
+            second?.on(.error) { error in log.add("/2 error \(error.code) \(error.message)") }
+            second?.on(.close) { log.add("/2 close") }
+            if moment == 0 { second?.destroy() }
+            _ = send("/3")
+        }
+        #expect(paths == ["/1", "/3"])
+        #expect(log.entries == ["/2 error ECONNRESET socket hang up", "/2 close"])
+        #expect(agent.freeSockets == ["127.0.0.1:\(port):": 1])
+    }
+
+    /// A request destroyed in the turn it is made, with a connection free for it, opens none.
+    @Test func aRequestDestroyedAsItIsMadeOpensNoConnection() async throws {
+        var connections = 0
+        let (server, port) = try await listeningHTTPServer { _, res in res.end("x") }
+        server.on(.connection) { _ in connections += 1 }
+        defer { server.close() }
+        let agent = Agent(keepAlive: true)
+        defer { agent.destroy() }
+        let options = RequestOptions(host: "127.0.0.1", port: port, agent: agent)
+        try await waitFor("the destroyed request's close") { done in
+            let request = http.request(options)
+            request.on(.error) { _ in }
+            request.on(.close) { done() }
+            request.end()
+            request.destroy()
+        }
+        try await waitFor("another request's answer") { done in
+            http.request(options) { res in
+                res.on(.data) { _ in }
+                res.on(.end) { done() }
+            }.end()
+        }
+        #expect(connections == 1)
+    }
 }

@@ -43,6 +43,8 @@
     public var requests: [String: Int] { waiting.mapValues(\.count).filter { $0.value > 0 } }
 
     func addRequest(_ request: ClientRequest) {
+        // Destroyed while it waited: Node's `onSocket` sends nothing for it either.
+        guard !request.isDone else { return }
         // TLS connections are kept apart from plain ones, and by their trust settings.
         let key = names.name(host: request.host, port: request.port, tls: request.tls)
         if let connection = idle[key]?.popLast() {
@@ -67,8 +69,7 @@
     func free(_ connection: ClientConnection) {
         let key = connection.key
         busy[key]?.removeAll(identicalTo: connection)
-        if let next = waiting[key]?.first {
-            waiting[key]?.removeFirst()
+        if let next = takeWaiting(for: key) {
             busy[key, default: []].append(connection)
             // On the next turn, as Node's `onSocket` does it: the finished request's `close` and
             // its response's `end` come before the next request's `socket`.
@@ -76,6 +77,7 @@
             // as in Node (no retry on a fresh connection).
             afterIOBatch {
                 guard !connection.socket.destroyed else { return next.failed(.socketHangUp) }
+                guard !next.isDone else { return self.free(connection) }
                 connection.assign(next)
             }
             return
@@ -96,10 +98,18 @@
         busy[key]?.removeAll(identicalTo: connection)
         idle[key]?.removeAll(identicalTo: connection)
         // A closed connection makes room for a waiting request.
-        if let next = waiting[key]?.first, busy[key, default: []].count < maxSockets {
-            waiting[key]?.removeFirst()
+        if busy[key, default: []].count < maxSockets, let next = takeWaiting(for: key) {
             addRequest(next)
         }
+    }
+
+    /// The first request waiting for a connection to `key` that has not been destroyed meanwhile.
+    private func takeWaiting(for key: String) -> ClientRequest? {
+        while let next = waiting[key]?.first {
+            waiting[key]?.removeFirst()
+            if !next.isDone { return next }
+        }
+        return nil
     }
 
     /// Closes every connection, busy or idle.

@@ -25,6 +25,8 @@ import NIOHTTP1
     private var timeout: Int?
     private var responded = false
     private var done = false
+    /// It has failed, been destroyed or completed: no connection should carry it any more.
+    var isDone: Bool { done }
     /// The server ended the connection before answering; `error` has been emitted.
     private var hungUp = false
 
