@@ -97,9 +97,33 @@ import Testing
         let certs = try await TestCertificates.forTest()
         let (server, port) = try await server(certs)
         defer { server.close() }
+        // The error of this client's connection, told apart by its port: any other connection
+        // that reaches this server (on a crowded run, another test's client on a reused port)
+        // fails its handshake too. One CI run of e173794 failed here with a hang-up before any
+        // byte, the error such a connection gives.
         let error: NodeError = try await waitFor("tlsClientError") { done in
-            server.once(.tlsClientError) { error, _ in done(error) }
-            http.get("http://127.0.0.1:\(port)/").on(.error) { _ in }
+            var clientPort: Int?
+            var errors: [(port: Int?, error: NodeError)] = []
+            var found = false
+            @NodeActor func check() {
+                guard !found, let clientPort else { return }
+                guard let match = errors.first(where: { $0.port == clientPort }) else { return }
+                found = true
+                done(match.error)
+            }
+            server.on(.tlsClientError) { error, socket in
+                errors.append((socket.remotePort, error))
+                check()
+            }
+            let request = http.get("http://127.0.0.1:\(port)/")
+            request.on(.error) { _ in }
+            request.on(.socket) { socket in
+                clientPort = socket.localPort
+                socket.on(.connect) {
+                    clientPort = socket.localPort
+                    check()
+                }
+            }
         }
         #expect(error.code.hasPrefix("ERR_SSL_"), "\(error)")
     }
