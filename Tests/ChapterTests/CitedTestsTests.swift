@@ -5,10 +5,8 @@ import Testing
 /// suite in the same table cell, or `Suite` (all N)): every test named must exist, in the suite
 /// named, so that a renamed or moved test cannot leave a claim without its proof.
 @Suite struct CitedTestsTests {
-    /// Every README that cites tests: the root one and each chapter's.
-    static let documents: [URL] =
-        [repositoryRoot.appendingPathComponent("README.md")]
-        + ChapterTextTests.chapters.map { $0.appendingPathComponent("README.md") }
+    /// Every README that may cite tests: the same texts whose commands are checked.
+    static let documents: [URL] = ReadmeCommandTests.texts.map { repositoryRoot.appendingPathComponent($0) }
 
     /// The text of the test files that declare or extend each suite, by the suite's name.
     static let suites: [String: String] = {
@@ -49,7 +47,7 @@ import Testing
     @Test func theSuitesAreFound() {
         #expect(Self.suites["NetLifecycleTests"]?.contains("func whenCloseCallsBackThePortIsFree(") == true)
         #expect(Self.documents.count > 1)
-        // The root README cites dozens (its table of limits, the fuzz targets).
+        // The root README cites dozens (its table of limits).
         let root = try? String(contentsOf: Self.documents[0], encoding: .utf8)
         #expect(Self.citations(in: root ?? "").count > 20)
     }
@@ -66,15 +64,15 @@ import Testing
     @Test(arguments: documents)
     func everyCitedTestExists(document: URL) throws {
         let text = try String(contentsOf: document, encoding: .utf8)
-        let name = document.deletingLastPathComponent().lastPathComponent
+        let name = document.path.dropFirst(repositoryRoot.path.count + 1)
         for (suite, test) in Self.citations(in: text) {
             guard let source = Self.suites[suite] else {
-                Issue.record("\(name)/README.md cites \(suite)/\(test): there is no suite \(suite)")
+                Issue.record("\(name) cites \(suite)/\(test): there is no suite \(suite)")
                 continue
             }
             #expect(
                 source.contains("func \(test)("),
-                "\(name)/README.md cites \(suite)/\(test): \(suite) has no test \(test)")
+                "\(name) cites \(suite)/\(test): \(suite) has no test \(test)")
         }
     }
 

@@ -20,7 +20,13 @@ struct ReadmeCommandTests {
         var testDescription: String { "\(file): \(text)" }
     }
 
-    static let texts = ["README.md", "Exercises/README.md"] + chapterTexts()
+    /// Every text a student or teacher reads: the root README, the pages it links to for the
+    /// long stories (tests, bench, fuzzers), the exercises' guide, and each chapter.
+    static let texts =
+        [
+            "README.md", "Tests/README.md", "Sources/bench/README.md", "Sources/fuzz/README.md",
+            "Exercises/README.md",
+        ] + chapterTexts()
 
     static func chapterTexts() -> [String] {
         let folder = repositoryRoot.appendingPathComponent("Chapters")

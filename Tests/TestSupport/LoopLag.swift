@@ -47,6 +47,6 @@
         guard let worst, worst >= .seconds(1) else { return "" }
         let tenths = worst.components.seconds * 10 + worst.components.attoseconds / 100_000_000_000_000_000
         return
-            " (meanwhile the loop every test shares ran up to \(tenths / 10).\(tenths % 10) s behind its timers: a crowded machine, see README's \"The two commands\")"
+            " (meanwhile the loop every test shares ran up to \(tenths / 10).\(tenths % 10) s behind its timers: a crowded machine, see Tests/README.md)"
     }
 }
