@@ -19,6 +19,24 @@ import Testing
         }
     }
 
+    /// Runs `body` with a server that answers each request with `Connection: close` and an agent
+    /// with room for one connection at a time to it; returns the paths the server was asked for.
+    private func oneConnectionAtATime(_ body: (Agent, Int) async throws -> Void) async throws -> [String] {
+        let paths = EventLog()
+        let (server, port) = try await listeningHTTPServer { req, res in
+            paths.add(req.url)
+            res.setHeader("Connection", "close")
+            res.end("x")
+        }
+        let agent = Agent(keepAlive: true, maxSockets: 1)
+        defer {
+            server.close()
+            agent.destroy()
+        }
+        try await body(agent, port)
+        return paths.entries
+    }
+
     /// Sends a request and logs its `error` and `close` and, from its `socket` event, the
     /// socket's `end` and `close` under `name`.
     private func send(_ name: String, to port: Int, with agent: Agent, log: EventLog) -> ClientRequest {
@@ -104,6 +122,41 @@ import Testing
             ])
     }
 
+    /// Two requests at once through an agent with room for one connection, each answered with
+    /// `Connection: close`: the second gets a fresh connection once the first one has closed, and
+    /// its `socket` comes after the program's own `close` listener on the first socket (node 20,
+    /// on 127.0.0.1: `/1 socket`, `/1 response's end`, `/1 close`, `/1: the socket's close`,
+    /// `/2 socket`).
+    @Test func aRequestWaitingForRoomGetsItsSocketAfterTheClosedOnesListeners() async throws {
+        let log = EventLog()
+        let paths = try await oneConnectionAtATime { agent, port in
+            try await waitFor("the second response's end") { done in
+                for path in ["/1", "/2"] {
+                    let options = RequestOptions(host: "127.0.0.1", port: port, path: path, agent: agent)
+                    let request = http.request(options) { res in
+                        res.on(.data) { _ in }
+                        res.on(.end) {
+                            log.add("\(path) response's end")
+                            if path == "/2" { done() }
+                        }
+                    }
+                    request.on(.socket) { socket in
+                        log.add("\(path) socket")
+                        socket.on(.close) { _ in log.add("\(path): the socket's close") }
+                    }
+                    request.on(.close) { log.add("\(path) close") }
+                    request.end()
+                }
+            }
+        }
+        #expect(
+            Array(log.entries.prefix(6)) == [
+                "/1 socket", "/1 response's end", "/1 close", "/1: the socket's close", "/2 socket",
+                "/2 response's end",
+            ])
+        #expect(paths == ["/1", "/2"])
+    }
+
     /// The server ends the kept connection right after its first answer, while a second request
     /// waits for it: the second request fails with "socket hang up", as in Node (20 runs of 20
     /// there); it is not retried on a fresh connection.
@@ -179,6 +232,43 @@ import Testing
         #expect(paths == ["/1", "/3"])
         #expect(log.entries == ["/2 error ECONNRESET socket hang up", "/2 close"])
         #expect(agent.freeSockets == ["127.0.0.1:\(port):": 1])
+    }
+
+    /// The same through a connection that closes after each answer (`Connection: close`): the
+    /// request destroyed while it waits for room is never sent, and the one behind it gets the
+    /// room (node 20: the server sees `/1` and `/3`, and `/2` gets no `socket`). Destroyed in the
+    /// turn it was made (0), at the first response's end (2), just before the first connection
+    /// closes, or in the program's `close` listener on that connection (3), after the agent has
+    /// opened the new connection for it.
+    @Test(arguments: [0, 2, 3])
+    func aRequestDestroyedWhileItWaitsForRoomIsNeverSent(moment: Int) async throws {
+        let log = EventLog()
+        let paths = try await oneConnectionAtATime { agent, port in
+            try await waitFor("the third response's end") { done in
+                var second: ClientRequest?
+                for path in ["/1", "/2", "/3"] {
+                    let options = RequestOptions(host: "127.0.0.1", port: port, path: path, agent: agent)
+                    let request = http.request(options) { res in
+                        res.on(.data) { _ in }
+                        res.on(.end) {
+                            if path == "/1" && moment == 2 { second?.destroy() }
+                            if path == "/3" { done() }
+                        }
+                    }
+                    request.on(.socket) { socket in
+                        log.add("\(path) socket")
+                        if path == "/1" && moment == 3 { socket.on(.close) { _ in second?.destroy() } }
+                    }
+                    request.on(.error) { error in log.add("\(path) error \(error.message)") }
+                    request.end()
+                    if path == "/2" { second = request }
+                }
+                if moment == 0 { second?.destroy() }
+            }
+        }
+        #expect(paths == ["/1", "/3"])
+        #expect(log.entries.filter { $0.hasPrefix("/2") } == ["/2 error socket hang up"])
+        #expect(log.entries.filter { $0.hasSuffix("socket") } == ["/1 socket", "/3 socket"])
     }
 
     /// A request destroyed in the turn it is made, with a connection free for it, opens none.

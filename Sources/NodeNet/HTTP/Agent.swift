@@ -53,16 +53,21 @@
             busy[key, default: []].append(connection)
             connection.assign(request)
         } else if busy[key, default: []].count < maxSockets {
-            let socket =
-                request.tls.map { tls.connect(request.port, request.host, $0) }
-                ?? net.connect(request.port, request.host)
-            let connection = ClientConnection(socket: socket, key: key, agent: self)
-            socket.on(.connect) { connection.connected() }
-            busy[key, default: []].append(connection)
-            connection.assign(request)
+            open(key, for: request).assign(request)
         } else {
             waiting[key, default: []].append(request)
         }
+    }
+
+    /// A new connection to `request`'s server, counted as busy from now on.
+    private func open(_ key: String, for request: ClientRequest) -> ClientConnection {
+        let socket =
+            request.tls.map { tls.connect(request.port, request.host, $0) }
+            ?? net.connect(request.port, request.host)
+        let connection = ClientConnection(socket: socket, key: key, agent: self)
+        socket.on(.connect) { connection.connected() }
+        busy[key, default: []].append(connection)
+        return connection
     }
 
     /// A connection finished its request and may carry another.
@@ -97,9 +102,15 @@
         let key = connection.key
         busy[key]?.removeAll(identicalTo: connection)
         idle[key]?.removeAll(identicalTo: connection)
-        // A closed connection makes room for a waiting request.
+        // A closed connection makes room for a waiting request: its connection opens now, and
+        // it gets it on the next turn, after the closed socket's own `close` listeners (Node's
+        // `createSocket`, then `onSocket`).
         if busy[key, default: []].count < maxSockets, let next = takeWaiting(for: key) {
-            addRequest(next)
+            let connection = open(key, for: next)
+            afterIOBatch {
+                guard !next.isDone else { return self.free(connection) }
+                connection.assign(next)
+            }
         }
     }
 
