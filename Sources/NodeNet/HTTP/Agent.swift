@@ -78,9 +78,9 @@
             busy[key, default: []].append(connection)
             // On the next turn, as Node's `onSocket` does it: the finished request's `close` and
             // its response's `end` come before the next request's `socket`.
-            // A server that closed the kept connection meanwhile fails it with "socket hang up",
-            // as in Node (no retry on a fresh connection).
             afterIOBatch {
+                // The server closed the kept connection meanwhile: "socket hang up", as in Node
+                // (no retry on a fresh connection).
                 guard !connection.socket.destroyed else { return next.failed(.socketHangUp) }
                 guard !next.isDone else { return self.free(connection) }
                 connection.assign(next)

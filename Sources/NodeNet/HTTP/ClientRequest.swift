@@ -24,9 +24,8 @@ import NIOHTTP1
     let tls: TLSOptions?
     private var timeout: Int?
     private var responded = false
-    private var done = false
     /// It has failed, been destroyed or completed: no connection should carry it any more.
-    var isDone: Bool { done }
+    private(set) var isDone = false
     /// The server ended the connection before answering; `error` has been emitted.
     private var hungUp = false
 
@@ -110,7 +109,7 @@ import NIOHTTP1
 
     /// Abandons the request: closes its connection, and emits `error` with `error` if given.
     public func destroy(_ error: NodeError? = nil) {
-        guard !done else { return }
+        guard !isDone else { return }
         if let socket { socket.destroy() } else { failed(error ?? .socketHangUp) }
         if let error { failed(error) }
     }
@@ -130,8 +129,8 @@ import NIOHTTP1
     }
 
     func completed() {
-        guard !done else { return }
-        done = true
+        guard !isDone else { return }
+        isDone = true
         socket?.setTimeout(0)
         afterIOBatch {
             self.emit(.close)
@@ -142,8 +141,8 @@ import NIOHTTP1
     /// The connection closed before the response was whole: `error` (before any answer) and
     /// `close`, at once, as Node's client emits them from its socket's `close` listener.
     func connectionClosed(_ error: NodeError?) {
-        guard !done else { return }
-        done = true
+        guard !isDone else { return }
+        isDone = true
         if let error, !hungUp { emit(.error, error) }
         emit(.close)
         releaseListeners()
@@ -152,14 +151,14 @@ import NIOHTTP1
     /// The server ended the connection with no answer yet: `error` now, as Node's client emits it
     /// from its socket's `end` listener; `close` comes with the socket's.
     func serverHungUp() {
-        guard !done, !hungUp else { return }
+        guard !isDone, !hungUp else { return }
         hungUp = true
         emit(.error, .socketHangUp)
     }
 
     func failed(_ error: NodeError) {
-        guard !done else { return }
-        done = true
+        guard !isDone else { return }
+        isDone = true
         emit(.error, error)
         afterIOBatch {
             self.emit(.close)
