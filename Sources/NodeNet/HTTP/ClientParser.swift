@@ -214,7 +214,7 @@ private final class ResponseParts: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        let part = unwrapInboundIn(data).withTrimmedHeaderValues
         if case .head(let head) = part {
             framing.headDecoded(BodyFraming(response: head, method: framing.requestMethod))
         }

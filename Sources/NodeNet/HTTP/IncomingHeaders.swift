@@ -51,3 +51,49 @@ enum IncomingHeaders {
         fold(pairs[...])
     }
 }
+
+/// A message head whose header values the parser handlers can put right (see
+/// `HTTPHeaders.withTrimmedValues`).
+protocol HeadWithHeaders {
+    var headers: HTTPHeaders { get set }
+}
+
+extension HTTPRequestHead: HeadWithHeaders {}
+extension HTTPResponseHead: HeadWithHeaders {}
+
+extension HTTPPart where HeadT: HeadWithHeaders {
+    /// The part with its head's or trailers' values as llhttp gives them to Node.
+    var withTrimmedHeaderValues: Self {
+        switch self {
+        case .head(var head):
+            head.headers = head.headers.withTrimmedValues
+            return .head(head)
+        case .end(let trailers?): return .end(trailers.withTrimmedValues)
+        case .body, .end(nil): return self
+        }
+    }
+}
+
+extension HTTPHeaders {
+    /// The headers without the spaces and tabs around each value, as llhttp hands them to Node
+    /// (`X: a \t\r\n` is "a" in `headers` and `rawHeaders`). SwiftNIO's decoder keeps the ones at
+    /// the end, and `Expect`, `Content-Length` and the WebSocket handshake would read them.
+    /// Itself, uncopied, when no value has any, as almost always.
+    var withTrimmedValues: HTTPHeaders {
+        var untrimmed = false
+        for (_, value) in self where value.utf8.first.isWhitespace || value.utf8.last.isWhitespace {
+            untrimmed = true
+            break
+        }
+        guard untrimmed else { return self }
+        var trimmed = HTTPHeaders()
+        trimmed.reserveCapacity(count)
+        for (name, value) in self { trimmed.add(name: name, value: String(value[...].trimmingWhitespace())) }
+        return trimmed
+    }
+}
+
+extension UInt8? {
+    /// A space or a tab: HTTP's optional whitespace.
+    fileprivate var isWhitespace: Bool { self == UInt8(ascii: " ") || self == UInt8(ascii: "\t") }
+}

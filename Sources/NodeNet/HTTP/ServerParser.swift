@@ -64,7 +64,7 @@ private final class RequestParts: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        let part = unwrapInboundIn(data).withTrimmedHeaderValues
         if case .head(let head) = part { framing.headDecoded(BodyFraming(request: head)) }
         NodeActor.run(connection) { connection in
             switch part {
