@@ -74,6 +74,19 @@ struct HTTPEventsProgramTests {
         _ = try await server.waitForOutput(containing: "request #2 GET /through-the-tunnel HTTP/1.1")
     }
 
+    /// `printf 'GET /nc HTTP/1.1…' | nc -N`: the request and the FIN together. The server
+    /// answers at the request's `end`, as Node's twin does, then ends the connection.
+    @Test func aRequestSentWithItsFINIsAnswered() async throws {
+        let (server, port) = try await startServer()
+        defer { server.stop() }
+        let client = try PlainTCPClient(port: port)
+        client.send("GET /nc HTTP/1.1\r\nHost: x\r\n\r\n")
+        client.finishWriting()
+        let reply = String(decoding: client.receive(4096), as: UTF8.self)
+        #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(reply)")
+        #expect(reply.hasSuffix("\r\n\r\nhello from http-events: request 1 on connection #1\n"), "\(reply)")
+    }
+
     @Test func curlBadMethodIsAClientError() async throws {
         let (server, port) = try await startServer()
         defer { server.stop() }

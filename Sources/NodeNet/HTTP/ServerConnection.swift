@@ -41,6 +41,9 @@ import NIOHTTP1
     /// The client's FIN, kept from the parser while an upgrade waits for its hand-over: at EOF
     /// SwiftNIO's decoder drops the bytes after the head, which belong to the new protocol.
     private var heldEOF = false
+    /// The client has sent FIN after requests whose answers are ended but still queued: our FIN
+    /// follows the last of them.
+    private var endAfterAnswers = false
 
     init(server: HTTPServer, socket: Socket, channel: any Channel) throws {
         self.server = server
@@ -64,11 +67,21 @@ import NIOHTTP1
     /// Whether no request is being read or answered (a keep-alive connection between requests).
     var isIdle: Bool { !readingRequest && incoming == nil && outgoing.isEmpty && !upgraded }
 
-    /// The client sent FIN. No half-open HTTP: our side ends too (after what is queued), as
-    /// Node's `socketOnEnd` does; but an upgrade about to be handed over is its new owner's.
+    /// The client sent FIN. No half-open HTTP: our side ends too, as Node's `socketOnEnd` does;
+    /// but an upgrade about to be handed over is its new owner's. On the next turn, as Node's
+    /// socket `end` comes after the `end` of a request read in the same batch, so a program that
+    /// answers at the request's `end` (chapter 3's server) answers a client that sent its
+    /// requests and FIN together (`printf … | nc -N`). Answers the program has ended by then go
+    /// out in order before our FIN; one it has not is lost, as in Node.
     private func peerEnded() {
-        guard !upgraded, !incomingIsUpgrade else { return }
-        socket.end()
+        afterIOBatch {
+            guard !self.upgraded, !self.incomingIsUpgrade else { return }
+            if !self.outgoing.isEmpty && self.outgoing.allSatisfy(\.writableEnded) {
+                self.endAfterAnswers = true
+            } else {
+                self.socket.end()
+            }
+        }
     }
 
     // MARK: Parsing
@@ -325,6 +338,8 @@ import NIOHTTP1
         if let next = outgoing.first {
             next.attach(socket)
             resumeIfCaughtUp()
+        } else if endAfterAnswers {
+            socket.end()
         } else if isIdle {
             becameIdle()
         }
