@@ -25,10 +25,9 @@ enum BodyFraming: Equatable {
 
     /// A request's body, as llhttp frames it.
     init(request head: HTTPRequestHead) {
-        let upgrade =
-            head.headers.contains(name: "upgrade")
-            && head.headers["connection"].contains { $0.hasToken("upgrade") }
-        self = head.method == .CONNECT || upgrade ? .untracked : BodyFraming(head.headers, otherwise: .none)
+        self =
+            head.method == .CONNECT || head.asksToUpgrade
+            ? .untracked : BodyFraming(head.headers, otherwise: .none)
     }
 
     /// A response's body, which also depends on the request's method and the status.
@@ -269,3 +268,15 @@ private let cr = UInt8(ascii: "\r")
 private let lf = UInt8(ascii: "\n")
 private let space = UInt8(ascii: " ")
 private let tab = UInt8(ascii: "\t")
+
+extension HTTPRequestHead {
+    /// Whether llhttp reads this head as an upgrade, so that neither it nor SwiftNIO's decoder
+    /// parses what follows as HTTP: `Connection` has the token `upgrade`, and an `Upgrade` line
+    /// has a value. An empty `Upgrade:` is no upgrade to llhttp (it sets its flag at the value's
+    /// first byte), and reading it as one would hand the socket to the `upgrade` listener while
+    /// the decoder went on parsing the bytes after it as the next request.
+    var asksToUpgrade: Bool {
+        headers["upgrade"].contains { !$0.isEmpty }
+            && headers["connection"].contains { $0.hasToken("upgrade") }
+    }
+}

@@ -176,11 +176,8 @@ import NIOHTTP1
             self?.socket.setReadingStopped(paused, for: .bodyBackPressure)
         }
         incoming = req
-        let upgrade =
-            head.method == .CONNECT
-            || (head.headers.contains(name: "upgrade")
-                && head.headers["connection"].contains { $0.hasToken("upgrade") })
-        incomingIsUpgrade = upgrade && (head.method == .CONNECT || server.listenerCount(.upgrade) > 0)
+        incomingIsUpgrade =
+            head.method == .CONNECT || (head.asksToUpgrade && server.listenerCount(.upgrade) > 0)
         // An upgrade or CONNECT is handed over once its head is complete (at `end`).
         if incomingIsUpgrade { return }
 
