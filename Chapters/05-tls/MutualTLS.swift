@@ -21,7 +21,11 @@ func startMutualTLSServer(
         process.exitCode = 1
         return nil
     }
-    server.on(.tlsClientError) { error, _ in print("server: refused a client: \(error.code)") }
+    // A certificate the server cannot verify is refused as "socket hang up"; the socket says why.
+    server.on(.tlsClientError) { error, socket in
+        let why = socket.authorizationError.map { " (\($0))" } ?? ""
+        print("server: refused a client: \(error.code)\(why)")
+    }
     // end excerpt
     server.listen(port, "127.0.0.1") {
         let bound = server.address()?.port ?? port

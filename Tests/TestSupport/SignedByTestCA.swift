@@ -87,3 +87,18 @@ public func fetchHTTPS(_ options: RequestOptions, seconds: Int = 30) async throw
         request.end()
     }
 }
+
+extension TestCertificates {
+    /// A TLS server on a free loopback port, listening, that requires a client certificate the
+    /// test CA signed (`requestCert`, `rejectUnauthorized`), as chapter 5's server does.
+    @NodeActor
+    public func listeningMutualTLSServer(
+        _ onSecureConnection: @escaping @NodeActor (TLSSocket) -> Void
+    ) async throws -> TLSServer {
+        let options = TLSOptions(
+            key: serverKey, cert: serverCert, ca: [caCert], requestCert: true, rejectUnauthorized: true)
+        let server = try tls.createServer(options, onSecureConnection)
+        try await waitFor("listening") { done in server.listen(0, "127.0.0.1", done) }
+        return server
+    }
+}

@@ -21,7 +21,11 @@ const server = tls.createServer({
   console.log(`server: ${socket.getProtocol()}, ${socket.getCipher().standardName}`);
   socket.on('data', (data) => socket.write(data));
 });
-server.on('tlsClientError', (error) => console.log(`server: refused a client: ${error.code}`));
+// A certificate the server cannot verify is refused as "socket hang up"; the socket says why.
+server.on('tlsClientError', (error, socket) => {
+  const why = socket.authorizationError ? ` (${socket.authorizationError})` : '';
+  console.log(`server: refused a client: ${error.code}${why}`);
+});
 server.listen(Number(process.argv[3] ?? 8000), '127.0.0.1', () => {
   console.log(`server: listening on 127.0.0.1:${server.address().port}`);
 });

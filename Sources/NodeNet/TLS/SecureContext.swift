@@ -32,6 +32,13 @@ final class SecureContext {
             mode = SSL_VERIFY_PEER | (options.rejectUnauthorized ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0)
         }
         SSL_CTX_set_verify(pointer, mode) { _, _ in 1 }
+        if isServer {
+            // A server that asks for certificates resumes a session only within a session ID
+            // context; without one OpenSSL fails the resuming handshake with internal_error
+            // (`ERR_SSL_SESSION_ID_CONTEXT_UNINITIALIZED`). Node sets one on every server.
+            let context = Array("NodeNet".utf8)
+            SSL_CTX_set_session_id_context(pointer, context, UInt32(context.count))
+        }
         if isServer && !alpnWire.isEmpty {
             SSL_CTX_set_alpn_select_cb(
                 pointer, chooseApplicationProtocol, Unmanaged.passUnretained(self).toOpaque())

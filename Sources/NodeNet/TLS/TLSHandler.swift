@@ -33,9 +33,15 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes made before the handshake finished, sent once it has.
     private var waiting: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private var peerClosed = false
+    /// A server that refuses a client whose certificate it cannot verify (`requestCert` and
+    /// `rejectUnauthorized`).
+    private let refusesUnverifiedPeers: Bool
 
     /// `context` is the configured `SSL_CTX`; `serverName` is sent as SNI by a client.
-    init(context: SecureContext, isServer: Bool, serverName: String?, socket: TLSSocket) throws {
+    init(
+        context: SecureContext, isServer: Bool, serverName: String?, refusesUnverifiedPeers: Bool,
+        socket: TLSSocket
+    ) throws {
         // Each piece is freed if a later one cannot be made: nothing owns them until SSL_set_bio.
         guard let ssl = SSL_new(context.pointer) else { throw NodeError.openSSL("SSL_new failed") }
         guard let incoming = BIO_new(BIO_s_mem()) else {
@@ -55,6 +61,7 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.incoming = incoming
         self.outgoing = outgoing
         self.socket = socket
+        self.refusesUnverifiedPeers = refusesUnverifiedPeers
         if isServer {
             SSL_set_accept_state(ssl)
         } else {
@@ -117,9 +124,14 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A reset during the handshake is the handshake's failure (a server's `tlsClientError`,
-        // as in Node: `read ECONNRESET`), not an error of a socket the program never saw.
-        guard state == .handshaking else { return context.fireErrorCaught(error) }
-        fail(context, NodeError(error, syscall: "read"))
+        // as in Node: `read ECONNRESET`), not an error of a socket the program never saw; and
+        // so is one after a handshake that failed or was refused (the refused client may reset
+        // the connection before the socket is destroyed).
+        switch state {
+        case .handshaking: fail(context, NodeError(error, syscall: "read"))
+        case .failed: return
+        case .open, .shutDown: context.fireErrorCaught(error)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -146,9 +158,18 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             ERR_clear_error()
             let result = SSL_do_handshake(ssl)
             if result == 1 {
+                let result = HandshakeResult(ssl)
+                if refusesUnverifiedPeers && !result.peerIsVerified {
+                    // Judged before anything the handshake wrote goes out, as Node's TLS wrap
+                    // judges it: a refused TLS 1.2 client never gets our Finished (nor a TLS 1.3
+                    // one its tickets), so it never believes it is connected. Only our FIN.
+                    state = .failed
+                    discardOutput()
+                    NodeActor.run(socket) { socket in socket.handshakeCompleted(result) }
+                    return
+                }
                 state = .open
                 flushOutput(context)
-                let result = HandshakeResult(ssl)
                 NodeActor.run(socket) { socket in socket.handshakeCompleted(result) }
                 for (bytes, promise) in waiting { encrypt(context, bytes, promise) }
                 waiting = []
@@ -276,6 +297,11 @@ final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(piece), promise: index == pieces.count - 1 ? promise : nil)
         }
         context.flush()
+    }
+
+    /// Drops what OpenSSL wrote for the peer and has not been sent.
+    private func discardOutput() {
+        _ = BIO_ctrl(outgoing, BIO_CTRL_RESET, 0, nil)
     }
 
     // MARK: Failing

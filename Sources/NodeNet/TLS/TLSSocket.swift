@@ -58,7 +58,9 @@ import NIOCore
         try super.installHandlers(in: channel)
         let serverName = isServerSide ? nil : (options.servername ?? host)
         let tls = try TLSHandler(
-            context: secureContext, isServer: isServerSide, serverName: serverName, socket: self)
+            context: secureContext, isServer: isServerSide, serverName: serverName,
+            refusesUnverifiedPeers: isServerSide && options.requestCert && options.rejectUnauthorized,
+            socket: self)
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(tls, position: .after(try pipeline.handler(type: CallbackBoundary.self)))
     }
@@ -99,8 +101,10 @@ import NIOCore
         authorizationError = problem?.code
         if isServerSide {
             guard let server = server as? any SecureServer else { return }
-            if options.requestCert && options.rejectUnauthorized, let problem {
-                server.secureFailed(problem, self)
+            if options.requestCert && options.rejectUnauthorized, problem != nil {
+                // As Node reports it: the server hung up on the client ("socket hang up"); the
+                // reason is the socket's `authorizationError`.
+                server.secureFailed(.socketHangUp, self)
                 return destroy()
             }
             server.secured(self)
@@ -153,4 +157,7 @@ struct HandshakeResult: @unchecked Sendable {
         }
         peerCertificate = SSL_get1_peer_certificate(ssl).map { X509Certificate(taking: $0) }
     }
+
+    /// The peer presented a certificate that our CAs verify.
+    var peerIsVerified: Bool { peerCertificate != nil && verifyResult == X509_V_OK }
 }
