@@ -128,6 +128,43 @@ import Testing
         #expect(error.code.hasPrefix("ERR_SSL_"), "\(error)")
     }
 
+    /// Node's `https.Server` offers `http/1.1` by ALPN when its options name nothing: curl,
+    /// which offers `h2` and `http/1.1`, is told `http/1.1`; `openssl s_client -alpn h2` is
+    /// refused with `no_application_protocol`, as node 20 refuses it
+    /// (`ERR_SSL_NO_APPLICATION_PROTOCOL` on the server), and the next client is served.
+    @Test func alpnSaysHTTP11AndRefusesAClientThatOffersOnlyOthers() async throws {
+        let certs = try await TestCertificates.forTest()
+        let (server, port) = try await server(certs)
+        defer { server.close() }
+        let curl = try requirePeer("curl")
+        let run = try await runPeer(
+            curl,
+            [
+                "--http2", "--verbose", "--silent", "--max-time", "10", "--cacert", "ca.crt", "--resolve",
+                "localhost:\(port):127.0.0.1", "https://localhost:\(port)/alpn",
+            ], in: certs.folder)
+        #expect(run.status == 0, "\(run)")
+        #expect(run.errors.contains("ALPN: server accepted http/1.1"), "\(run)")
+        #expect(run.output.contains("GET /alpn"), "\(run)")
+        var refusals: [String] = []
+        server.on(.tlsClientError) { error, _ in refusals.append(error.code) }
+        let h2Only = try RunningProgram(
+            try requirePeer("openssl"),
+            [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost", "-alpn", "h2",
+                "-CAfile", certs.folder.appendingPathComponent("ca.crt").path, "-brief",
+            ])
+        defer { h2Only.stop() }
+        #expect(try await h2Only.waitForExit() != 0)
+        #expect(h2Only.standardError.contains("no application protocol"), "\(h2Only.standardError)")
+        try await waitUntil("the server's tlsClientError") { !refusals.isEmpty }
+        #expect(refusals == ["ERR_SSL_NO_APPLICATION_PROTOCOL"])
+        var next = RequestOptions()
+        next.tls = TLSOptions(ca: [certs.caCert])
+        let (status, _, _) = try await get("https://localhost:\(port)/next", next).get()
+        #expect(status == 200)
+    }
+
     @Test func httpRefusesAnHTTPSURL() async throws {
         let error: NodeError = try await waitFor("error") { done in
             http.get("https://localhost:1/").on(.error, done)
