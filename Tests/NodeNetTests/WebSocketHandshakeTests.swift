@@ -104,6 +104,14 @@ import Testing
         #expect(try await answer(to: headers) == refusal("400 Bad Request", "Invalid Upgrade header"))
     }
 
+    /// `ws` compares the whole `Upgrade` value: a request for WebSocket and something else at
+    /// once, or two `Upgrade` lines (Node joins them), is refused.
+    @Test(arguments: [["Upgrade: websocket, h2c"], ["Upgrade: websocket", "Upgrade: websocket"]])
+    func anUpgradeToWebSocketAndMoreIs400(upgrade: [String]) async throws {
+        let reply = try await answer(to: upgrade + valid.dropFirst())
+        #expect(reply == refusal("400 Bad Request", "Invalid Upgrade header"))
+    }
+
     @Test func aPathTheServerDoesNotServeIs400() async throws {
         let reply = try await answer(to: valid, path: "/elsewhere")
         #expect(reply == refusal("400 Bad Request", "No WebSocket service at /elsewhere"))
@@ -111,6 +119,13 @@ import Testing
 
     @Test func aRepeatedSubprotocolIs400() async throws {
         let reply = try await answer(to: valid + ["Sec-WebSocket-Protocol: chat, chat"])
+        #expect(reply == refusal("400 Bad Request", "Invalid Sec-WebSocket-Protocol header"))
+    }
+
+    /// Each offered name must be an HTTP token, as `ws`'s `subprotocol.parse` demands.
+    @Test(arguments: ["ch at", "chat;q=1", "\"chat\"", "@, chat", "chat,", "chät"])
+    func aSubprotocolThatIsNotATokenIs400(offer: String) async throws {
+        let reply = try await answer(to: valid + ["Sec-WebSocket-Protocol: \(offer)"], protocols: ["chat"])
         #expect(reply == refusal("400 Bad Request", "Invalid Sec-WebSocket-Protocol header"))
     }
 

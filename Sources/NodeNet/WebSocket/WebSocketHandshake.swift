@@ -60,7 +60,9 @@ public enum WebSocketHandshake {
         if req.httpVersionMajor < 1 || (req.httpVersionMajor == 1 && req.httpVersionMinor < 1) {
             return Refusal(status: 400, message: "Invalid HTTP version")
         }
-        guard req.headers["upgrade"]?.hasToken("websocket") == true else {
+        // The whole value, as `ws` compares it: `websocket, h2c` (or two Upgrade lines, which
+        // Node joins) asks for more than one protocol at once.
+        guard req.headers["upgrade"]?.caseInsensitiveEquals("websocket") == true else {
             return Refusal(status: 400, message: "Invalid Upgrade header")
         }
         guard req.headers["connection"]?.hasToken("upgrade") == true else {
@@ -79,13 +81,14 @@ public enum WebSocketHandshake {
     }
 
     /// The subprotocols a client offers (`chat, superchat` → `["chat", "superchat"]`); nil if the
-    /// header is malformed (an empty or repeated name).
+    /// header is malformed: a name that is not an HTTP token (empty, or with a space, `;`, a
+    /// quote or a byte past ASCII), or one named twice, as `ws`'s `subprotocol.parse` refuses.
     static func offeredProtocols(_ header: String?) -> [String]? {
         guard let header else { return [] }
         let names = header.split(separator: ",", omittingEmptySubsequences: false).map {
             String($0.trimmingWhitespace())
         }
-        guard !names.contains(where: \.isEmpty), Set(names).count == names.count else { return nil }
+        guard names.allSatisfy(HeaderValidation.isToken), Set(names).count == names.count else { return nil }
         return names
     }
 
