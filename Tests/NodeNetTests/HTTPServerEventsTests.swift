@@ -218,6 +218,24 @@ import Testing
         server.close()
     }
 
+    /// `100-continue` counts as Node's `/(?:^|\W)100-continue(?:$|\W)/i` finds it: among other
+    /// expectations, with parameters, on a second `Expect` line; not inside a longer word. The
+    /// answers are node 20's to the same heads.
+    @Test(arguments: [
+        ("Expect: 100-continue, foo", "100 Continue"), ("Expect: foo, 100-continue", "100 Continue"),
+        ("Expect: 100-Continue;x=1", "100 Continue"), ("Expect: foo\r\nExpect: 100-continue", "100 Continue"),
+        ("Expect: x100-continue", "417 Expectation Failed"),
+        ("Expect: 100-continues", "417 Expectation Failed"),
+        ("Expect: 100_continue", "417 Expectation Failed"),
+    ])
+    func anExpectationIsReadAsNodeReadsIt(expect: String, status: String) async throws {
+        let (server, port) = try await listeningHTTPServer()
+        defer { server.close() }
+        let head = "POST / HTTP/1.1\r\nHost: x\r\n\(expect)\r\nContent-Length: 2\r\n\r\n"
+        let reply = try await rawExchange(port, head) { $0.contains("\r\n\r\n") }
+        #expect(reply.text.hasPrefix("HTTP/1.1 \(status)\r\n"), "\(reply.text)")
+    }
+
     @Test func connectWithoutListenerClosesTheConnection() async throws {
         let (server, port) = try await listeningHTTPServer()
         let reply = try await rawExchange(

@@ -41,6 +41,16 @@ enum HeaderValidation {
         !text.isEmpty && text.withUTF8Bytes { $0.allSatisfy(isTokenByte) }
     }
 
+    /// An ASCII letter or digit.
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default: false
+        }
+    }
+
     /// RFC 9110's `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``. One switch, which the
     /// compiler makes a table of: every byte of every header name comes here.
     static func isTokenByte(_ byte: UInt8) -> Bool {

@@ -46,6 +46,31 @@ enum IncomingHeaders {
         return (headers, distinct)
     }
 
+    /// Whether `Expect` (its lines, as Node joins them) asks for `100 Continue`: Node's
+    /// `/(?:^|\W)100-continue(?:$|\W)/i`, so `100-continue` among other expectations
+    /// (`foo, 100-continue`) or with parameters (`100-continue;x=1`) counts, `x100-continue` not.
+    static func asksToContinue(_ expect: [String]) -> Bool {
+        let value = Array(expect.joined(separator: ", ").utf8)
+        let wanted = Array("100-continue".utf8)
+        // `\w`: an ASCII letter, digit or underscore.
+        func isWordByte(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "_") || HeaderValidation.isAlphanumeric(byte)
+        }
+        func lowered(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
+        var start = 0
+        while start + wanted.count <= value.count {
+            let end = start + wanted.count
+            if zip(value[start..<end], wanted).allSatisfy({ lowered($0) == $1 })
+                && (start == 0 || !isWordByte(value[start - 1]))
+                && (end == value.count || !isWordByte(value[end]))
+            {
+                return true
+            }
+            start += 1
+        }
+        return false
+    }
+
     static func fold(_ pairs: [(String, String)]) -> (headers: [String: String], distinct: [String: [String]])
     {
         fold(pairs[...])

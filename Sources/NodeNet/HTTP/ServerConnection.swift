@@ -207,8 +207,8 @@ import NIOHTTP1
             res.end()
             return
         }
-        if let expect = head.headers.first(name: "expect"), head.version == .http1_1 {
-            if expect.lowercased() == "100-continue" {
+        if head.version == .http1_1, head.headers.contains(name: "expect") {
+            if IncomingHeaders.asksToContinue(head.headers["expect"]) {
                 res.expectsContinue = true
                 if server.listenerCount(.checkContinue) > 0 {
                     server.emit(.checkContinue, (req, res))
