@@ -112,6 +112,12 @@ import Testing
         #expect(reply == refusal("400 Bad Request", "Invalid Upgrade header"))
     }
 
+    /// RFC 6455 §4.1 asks for HTTP/1.1 or later (`ws` does not check; see chapter 4).
+    @Test func aHandshakeInHTTP10Is400() async throws {
+        let reply = try await answer(to: valid, version: "1.0")
+        #expect(reply == refusal("400 Bad Request", "Invalid HTTP version"))
+    }
+
     @Test func aPathTheServerDoesNotServeIs400() async throws {
         let reply = try await answer(to: valid, path: "/elsewhere")
         #expect(reply == refusal("400 Bad Request", "No WebSocket service at /elsewhere"))
