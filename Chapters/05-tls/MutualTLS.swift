@@ -12,7 +12,7 @@ func startMutualTLSServer(
         server = try tls.createServer(files.options.server) { socket in
             let client = socket.getPeerCertificate()?.subject ?? "no certificate"
             print("server: secure connection from \(client), authorized: \(socket.authorized)")
-            print("server: \(socket.getProtocol() ?? "?"), \(socket.cipherName ?? "?")")
+            print("server: \(socket.getProtocol() ?? "?"), \(socket.getCipher()?.standardName ?? "?")")
             socket.on(.data) { socket.write($0) }
             socket.on(.error) { error in print("server: connection failed: \(error.code)") }
         }

@@ -11,7 +11,7 @@ func startHTTPSServer(
     do {
         server = try https.createServer(options) { req, res in
             let socket = req.socket as? TLSSocket
-            let tls = "\(socket?.getProtocol() ?? "?"), \(socket?.cipherName ?? "?")"
+            let tls = "\(socket?.getProtocol() ?? "?"), \(socket?.getCipher()?.standardName ?? "?")"
             print("\(req.method) \(req.url) over \(tls)")
             res.setHeader("Content-Type", "text/plain; charset=utf-8")
             res.end("hello over HTTPS (\(tls))\n")

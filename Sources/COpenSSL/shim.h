@@ -18,4 +18,5 @@
 // Option bits that OpenSSL defines with a function-like macro Swift cannot import.
 static const uint64_t NODENET_SSL_OP_NO_RENEGOTIATION = SSL_OP_NO_RENEGOTIATION;
 static const uint64_t NODENET_SSL_OP_IGNORE_UNEXPECTED_EOF = SSL_OP_IGNORE_UNEXPECTED_EOF;
+static const uint64_t NODENET_SSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVER_PREFERENCE;
 #endif

@@ -316,6 +316,29 @@ import Testing
         socket.destroy()
     }
 
+    /// Node's TLS 1.2 cipher list, chosen in the server's order as Node's server chooses: OpenSSL's
+    /// own client offers AES-256 first and is given AES-128 (node 20's server, with an EC
+    /// certificate as here, gives `ECDHE-ECDSA-AES128-GCM-SHA256`), and `getCipher()` names it as
+    /// Node's does.
+    @Test func aTLS12ServerChoosesTheCipherNodesWouldAndNamesItAsNodeDoes() async throws {
+        let certs = try await TestCertificates.forTest()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        let client = try RunningProgram(
+            try requirePeer("openssl"),
+            [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-servername", "localhost", "-CAfile",
+                certs.folder.appendingPathComponent("ca.crt").path, "-brief",
+            ])
+        defer { client.stop() }
+        let chosen: TLSCipher? = try await waitFor("the server's secure connection") { done in
+            server.once(.secureConnection) { socket in done(socket.getCipher()) }
+        }
+        #expect(
+            chosen.map { [$0.name, $0.standardName, $0.version] }
+                == ["ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLSv1.2"])
+    }
+
     @Test func aClientThatNeverSpeaksIsCutAtHandshakeTimeout() async throws {
         #expect(TLSOptions().handshakeTimeout == 120_000)
         let certs = try await TestCertificates.forTest()

@@ -13,10 +13,16 @@ final class SecureContext {
         let wire = options.alpnProtocols.flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) }
         alpnWire = .allocate(capacity: wire.count)
         _ = alpnWire.initialize(from: wire)
-        // No renegotiation (a denial-of-service lever); a FIN without close_notify is an end.
-        SSL_CTX_set_options(pointer, NODENET_SSL_OP_NO_RENEGOTIATION | NODENET_SSL_OP_IGNORE_UNEXPECTED_EOF)
+        // No renegotiation (a denial-of-service lever); a FIN without close_notify is an end. A
+        // server picks the cipher by its own order, as Node's does (`honorCipherOrder` is on
+        // by default there).
+        SSL_CTX_set_options(
+            pointer,
+            NODENET_SSL_OP_NO_RENEGOTIATION | NODENET_SSL_OP_IGNORE_UNEXPECTED_EOF
+                | (isServer ? NODENET_SSL_OP_CIPHER_SERVER_PREFERENCE : 0))
         try setVersions(options)
-        if let ciphers = options.ciphers, SSL_CTX_set_cipher_list(pointer, ciphers) != 1 {
+        // TLS 1.2's ciphers; TLS 1.3's suites are OpenSSL's default, in the order Node names them.
+        if SSL_CTX_set_cipher_list(pointer, options.ciphers ?? Self.nodesDefaultCiphers) != 1 {
             throw NodeError.openSSL("no cipher match")
         }
         try useIdentity(key: options.key, cert: options.cert)
@@ -84,6 +90,15 @@ final class SecureContext {
             return pattern == name
         }?.1
     }
+
+    /// Node 20's `tls.DEFAULT_CIPHERS` for TLS 1.2, in its order: with the same list, a server
+    /// agrees on the cipher Node's would (ECDHE-RSA-AES128-GCM-SHA256 with OpenSSL's own client,
+    /// where OpenSSL's default list gave AES-256), and refuses what Node refuses.
+    static let nodesDefaultCiphers =
+        "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:"
+        + "ECDHE-ECDSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA256:"
+        + "DHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:DHE-RSA-AES256-SHA384:ECDHE-RSA-AES256-SHA256:"
+        + "DHE-RSA-AES256-SHA256:HIGH:!aNULL:!eNULL:!EXPORT:!DES:!RC4:!MD5:!PSK:!SRP:!CAMELLIA"
 
     /// A server's context: a server cannot do TLS without its key and certificate.
     static func forServer(_ options: TLSOptions) throws(NodeError) -> SecureContext {

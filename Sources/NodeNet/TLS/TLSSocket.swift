@@ -22,8 +22,10 @@ import NIOCore
     public let encrypted = true
     /// The protocol negotiated, `TLSv1.3` or `TLSv1.2`, once the handshake is done.
     public private(set) var negotiatedProtocol: String?
-    /// The cipher negotiated, e.g. `TLS_AES_256_GCM_SHA384`.
-    public private(set) var cipherName: String?
+    /// The cipher negotiated, by OpenSSL's name, e.g. `TLS_AES_256_GCM_SHA384` or
+    /// `ECDHE-RSA-AES128-GCM-SHA256` (Node's `getCipher().name`).
+    public var cipherName: String? { cipher?.name }
+    private var cipher: TLSCipher?
     /// Server side: the name the client asked for with SNI.
     public private(set) var servername: String?
     /// The application protocol agreed with ALPN (`http/1.1`), or nil if none was.
@@ -68,6 +70,9 @@ import NIOCore
     /// `TLSv1.3`, `TLSv1.2`, or nil before the handshake (Node's `getProtocol()`).
     public func getProtocol() -> String? { negotiatedProtocol }
 
+    /// The cipher negotiated, or nil before the handshake (Node's `getCipher()`).
+    public func getCipher() -> TLSCipher? { cipher }
+
     /// The certificate the peer presented, or nil (a client the server did not ask; before the
     /// handshake). Node returns a plain object; this is the certificate itself, with the same
     /// fields (`subject`, `issuer`, `subjectAltName`, `validTo`, `fingerprint256`, …).
@@ -79,7 +84,7 @@ import NIOCore
         handshakeTimer?.close()
         handshakeTimer = nil
         negotiatedProtocol = result.protocolVersion
-        cipherName = result.cipher
+        cipher = result.cipher
         servername = result.servername
         alpnProtocol = result.alpnProtocol
         peerCertificate = result.peerCertificate
@@ -138,7 +143,7 @@ extension Event where Emitter: TLSSocket, Payload == Void {
 /// on the loop's actor (the same thread).
 struct HandshakeResult: @unchecked Sendable {
     let protocolVersion: String
-    let cipher: String?
+    let cipher: TLSCipher?
     let servername: String?
     let verifyResult: Int32
     let alpnProtocol: String?
@@ -146,7 +151,12 @@ struct HandshakeResult: @unchecked Sendable {
 
     init(_ ssl: OpaquePointer) {
         protocolVersion = String(cString: SSL_get_version(ssl))
-        cipher = SSL_get_current_cipher(ssl).map { String(cString: SSL_CIPHER_get_name($0)) }
+        cipher = SSL_get_current_cipher(ssl).map {
+            TLSCipher(
+                name: String(cString: SSL_CIPHER_get_name($0)),
+                standardName: String(cString: SSL_CIPHER_standard_name($0)),
+                version: String(cString: SSL_CIPHER_get_version($0)))
+        }
         servername = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map { String(cString: $0) }
         verifyResult = Int32(SSL_get_verify_result(ssl))
         var selected: UnsafePointer<UInt8>?
@@ -160,4 +170,14 @@ struct HandshakeResult: @unchecked Sendable {
 
     /// The peer presented a certificate that our CAs verify.
     var peerIsVerified: Bool { peerCertificate != nil && verifyResult == X509_V_OK }
+}
+
+/// A cipher as Node's `tlsSocket.getCipher()` describes it.
+public struct TLSCipher: Sendable, Equatable {
+    /// OpenSSL's name: `ECDHE-RSA-AES128-GCM-SHA256`, `TLS_AES_256_GCM_SHA384`.
+    public let name: String
+    /// The IANA name: `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256` (for TLS 1.3 suites, the same).
+    public let standardName: String
+    /// The TLS version the cipher belongs to: `TLSv1.2`, `TLSv1.3`.
+    public let version: String
 }
