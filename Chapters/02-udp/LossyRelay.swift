@@ -26,13 +26,14 @@ import NodeNet
     }
     // end excerpt
 
-    for number in 1...count {
+    // `1..<count + 1`, not `1...count`: a closed range from 1 to 0 traps, and `loss 0` sends none.
+    for number in 1..<count + 1 {
         try sender.send("#\(number)", relay.address()!.port, "127.0.0.1")
         await sleep(milliseconds: 1)
     }
     await sleep(milliseconds: 200)  // Stragglers; whatever has not arrived by now never will.
 
-    let missing = (1...count).filter { !arrived.contains($0) }
+    let missing = (1..<count + 1).filter { !arrived.contains($0) }
     print("sent \(count), relayed \(forwarded), dropped \(dropped), received \(arrived.count)")
     let shown = missing.prefix(10).map(String.init).joined(separator: ", ")
     print("missing: " + (missing.isEmpty ? "none" : shown + (missing.count > 10 ? " …" : "")))

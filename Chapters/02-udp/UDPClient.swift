@@ -4,6 +4,7 @@ import NodeNet
 @NodeActor func sendAndWaitForReply(host: String, port: Int, message: String) throws {
     // excerpt: client
     let client = dgram.createSocket(.udp4)
+    try client.send(message, port, host)  // throws for a port no datagram can go to, as in Node
     let giveUp = setTimeout(2000) {
         print("no reply within 2000 ms (UDP does not retry)")
         process.exitCode = 1
@@ -14,6 +15,5 @@ import NodeNet
         clearTimeout(giveUp)
         try? client.close()
     }
-    try client.send(message, port, host)
     // end excerpt
 }

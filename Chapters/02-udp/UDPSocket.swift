@@ -30,7 +30,17 @@ struct Client: ParsableCommand {
 
     func run() {
         let (host, port, message) = (host, port, words.joined(separator: " "))
-        Node.run { try? sendAndWaitForReply(host: host, port: port, message: message) }
+        Node.run {
+            do {
+                try sendAndWaitForReply(host: host, port: port, message: message)
+            } catch let error as NodeError {
+                print("client: \(error.message) (\(error.code))")
+                process.exitCode = 1
+            } catch {
+                print("client: \(error)")
+                process.exitCode = 1
+            }
+        }
     }
 }
 

@@ -20,6 +20,25 @@ struct TCPEchoProgramTests {
         server.stop()
     }
 
+    /// The telnet client with its standard input from a file or from `/dev/null` (a script, `<
+    /// input.txt`), which the loop cannot watch as it watches a pipe or a terminal: the file's
+    /// bytes are sent and answered, and the client ends when its input does. It used to trap.
+    @Test(arguments: [true, false]) func theClientTakesAFileOrNothingAsItsInput(fromAFile: Bool) async throws
+    {
+        let server = try RunningProgram.built("tcp-echo", ["--port", "0", "--host", "127.0.0.1"])
+        defer { server.stop() }
+        let port = try listeningPort(in: try await server.waitForOutput(containing: "端口"))
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("tcp-echo-input-\(UUID())")
+        try Data("hello\n".utf8).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let client = try RunningProgram.built(
+            "tcp-echo", ["client", "127.0.0.1", "\(port)"],
+            standardInput: fromAFile ? input.path : "/dev/null")
+        #expect(try await client.waitForExit() == 0, "\(client.standardError)")
+        #expect(client.standardOutput.hasPrefix("已连接到 127.0.0.1:\(port)\n\(greeting)"))
+        #expect(client.standardOutput.hasSuffix(fromAFile ? "你好" : greeting), "\(client.standardOutput)")
+    }
+
     /// Without the socket's `error` listener (the book has none), one client's reset would be an
     /// unhandled error and end the program for everyone, in Node as here.
     @Test func aClientsResetIsLoggedAndTheServerServesTheNext() async throws {

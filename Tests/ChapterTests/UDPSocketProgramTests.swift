@@ -23,6 +23,34 @@ struct UDPSocketProgramTests {
         server.stop()
     }
 
+    /// A 65,507-byte datagram (the largest) makes the reply, eight bytes longer, too big to
+    /// send: node 20 drops that failure unreported and its twin serves on. The server here did
+    /// too little: its `error` listener closed it, so one datagram stopped it for everyone.
+    @Test func aDatagramWhoseReplyCannotBeSentDoesNotStopTheServer() async throws {
+        let server = try RunningProgram.built("udp-socket", ["--port", "0", "--host", "127.0.0.1"])
+        defer { server.stop() }
+        let port = try udpPort(in: try await server.waitForOutput(containing: "server listening"))
+        _ = PlainUDPClient(timeoutSeconds: 1).exchange(String(repeating: "x", count: 65507), port: port)
+        try await server.waitForOutput(containing: "(65507 bytes)")
+        #expect(PlainUDPClient().exchange("hello", port: port) == "你好, hello")
+        #expect(!server.standardOutput.contains("server error"), "\(server.standardOutput)")
+    }
+
+    @Test func aPortNoDatagramCanGoToEndsTheClientWithNodesError() async throws {
+        let client = try RunningProgram.built("udp-socket", ["client", "127.0.0.1", "70000", "hi"])
+        #expect(try await client.waitForExit() == 1)
+        #expect(
+            client.standardOutput
+                == "client: Port should be > 0 and < 65536. Received type number (70000). (ERR_SOCKET_BAD_PORT)\n"
+        )
+    }
+
+    @Test func aLossRunOfNoDatagramsSaysSoAsNodesTwinDoes() async throws {
+        let loss = try RunningProgram.built("udp-socket", ["loss", "0"])
+        #expect(try await loss.waitForExit() == 0)
+        #expect(loss.standardOutput == "sent 0, relayed 0, dropped 0, received 0\nmissing: none\n")
+    }
+
     @Test func theClientGivesUpAfterTwoSecondsWithoutAReply() async throws {
         let port = try ReservedUDPPort()
         let client = try RunningProgram.built(

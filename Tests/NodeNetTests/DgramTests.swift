@@ -124,6 +124,42 @@ import Testing
         try client.close()
     }
 
+    /// node 20 drops the failure of a send made without a callback: no `error` event. A server
+    /// that answers every datagram with a few bytes more cannot be stopped by a peer whose
+    /// message is just small enough (`EMSGSIZE` on the reply).
+    @Test func aFailedSendWithoutACallbackIsDroppedAsNodeDropsIt() async throws {
+        let (server, port) = try await boundSocket()
+        let (client, _) = try await boundSocket()
+        var errors = 0
+        client.on(.error) { _ in errors += 1 }
+        let (received, _): (Buffer, RemoteInfo) = try await waitFor("the datagram after") { done in
+            server.once(.message, done)
+            try! client.send(Buffer.alloc(65508), port)
+            try! client.send("after", port)
+        }
+        #expect(received.toString() == "after")
+        // The failed send completed before the one after it; one more turn for any late event.
+        try await waitFor("a turn of the loop") { done in setTimeout(5, done) }
+        #expect(errors == 0)
+        try server.close()
+        try client.close()
+    }
+
+    /// `send` to a port no datagram can carry throws Node's `ERR_SOCKET_BAD_PORT` (0 included:
+    /// a destination must be a real port).
+    @Test(arguments: [70000, -1, 0]) func sendingToAPortOutsideTheRangeThrowsLikeNode(port: Int) async throws
+    {
+        let (client, _) = try await boundSocket()
+        #expect {
+            try client.send("x", port)
+        } throws: { error in
+            let error = error as? NodeError
+            return error?.code == "ERR_SOCKET_BAD_PORT"
+                && error?.message == "Port should be > 0 and < 65536. Received type number (\(port))."
+        }
+        try client.close()
+    }
+
     @Test func afterCloseNoMessageArrivesAndSendThrows() async throws {
         let (server, port) = try await boundSocket()
         let (client, _) = try await boundSocket()

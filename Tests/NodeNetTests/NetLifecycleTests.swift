@@ -118,6 +118,32 @@ import Testing
         #expect(log.entries == ["close false"])
     }
 
+    /// node 20 throws `ERR_SOCKET_BAD_PORT` from `net.connect(70000)` and `server.listen(70000)`;
+    /// NodeNet makes it the socket's or the server's `error`, with Node's words, where the port
+    /// used to trap (or, for `listen`, to wrap round to 4464).
+    @Test(arguments: [70000, -1]) func aPortOutsideTheRangeIsAnErrorWithNodesWords(port: Int) async throws {
+        let log = EventLog()
+        try await waitFor("the socket's close") { done in
+            let socket = net.connect(port, "127.0.0.1")
+            socket.on(.error) { log.add("socket \($0.code): \($0.message)") }
+            socket.on(.close) { _ in done() }
+        }
+        let server = net.createServer { _ in }
+        try await waitFor("the server's error") { done in
+            server.on(.error) {
+                log.add("server \($0.code): \($0.message)")
+                done()
+            }
+            server.listen(port, "127.0.0.1")
+        }
+        #expect(
+            log.entries == [
+                "socket ERR_SOCKET_BAD_PORT: Port should be >= 0 and < 65536. Received type number (\(port)).",
+                "server ERR_SOCKET_BAD_PORT: options.port should be >= 0 and < 65536. Received type number (\(port)).",
+            ])
+        #expect(server.address() == nil)
+    }
+
     @Test func timeoutDoesNotCloseTheSocket() async throws {
         let (server, port) = try await listeningServer { socket in socket.resume() }
         let client = net.connect(port)

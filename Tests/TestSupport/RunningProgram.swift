@@ -41,9 +41,13 @@ public final class RunningProgram: @unchecked Sendable {
     /// The program and its arguments, for messages.
     public let name: String
 
-    /// Starts `executable` (a path) with `arguments`.
-    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws
-    {
+    /// Starts `executable` (a path) with `arguments`; its stdin is a pipe the test writes to
+    /// (``type(_:)``), or the file at `standardInput` (`< file` in a shell; `/dev/null` for a
+    /// program run with no input).
+    public init(
+        _ executable: String, _ arguments: [String] = [], environment: [String: String] = [:],
+        standardInput: String? = nil
+    ) throws {
         name = ([URL(fileURLWithPath: executable).lastPathComponent] + arguments).joined(separator: " ")
         // Under coreutils' timeout, so that nothing a test starts outlives it by long, even when
         // the test fails before it stops the program; timeout passes our SIGTERM on to the child.
@@ -56,10 +60,12 @@ public final class RunningProgram: @unchecked Sendable {
         let environment = ProcessInfo.processInfo.environment.merging(
             ["SWIFT_BACKTRACE": "enable=no"].merging(environment) { $1 }
         ) { $1 }
+        let file = try standardInput.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
+        defer { try? file?.close() }
         child = try SpawnedChild(
             "/usr/bin/nice",
             ["-n", "10", "/usr/bin/timeout", "--kill-after=5", "120", executable] + arguments,
-            environment: environment, input: input.fileHandleForReading.fileDescriptor,
+            environment: environment, input: (file ?? input.fileHandleForReading).fileDescriptor,
             output: stdout.fileHandleForWriting.fileDescriptor,
             errors: stderr.fileHandleForWriting.fileDescriptor
         ) { [weak self] status in self?.exited(status) }
@@ -84,12 +90,14 @@ public final class RunningProgram: @unchecked Sendable {
 
     /// One of this package's executables, from the build folder the tests run from.
     public static func built(
-        _ product: String, _ arguments: [String] = [], environment: [String: String] = [:]
+        _ product: String, _ arguments: [String] = [], environment: [String: String] = [:],
+        standardInput: String? = nil
     )
         throws -> RunningProgram
     {
         try RunningProgram(
-            buildFolder.appendingPathComponent(product).path, arguments, environment: environment)
+            buildFolder.appendingPathComponent(product).path, arguments, environment: environment,
+            standardInput: standardInput)
     }
 
     /// The folder holding the test bundle, where SwiftPM also puts the executables.

@@ -91,9 +91,11 @@ import NIOPosix
     }
 
     /// Sends one datagram to `port` on `address` (default: loopback). An unbound socket is bound
-    /// to a free port first, as in Node. `callback` gets the error, if any, and the bytes sent; with
-    /// no callback an error becomes an `error` event. Throws `ERR_SOCKET_DGRAM_NOT_RUNNING` after
-    /// `close()`.
+    /// to a free port first, as in Node. `callback` gets the error, if any, and the bytes sent;
+    /// with no callback a failed send is dropped unreported, as Node drops it (so a peer whose
+    /// message makes the reply too big, `EMSGSIZE`, cannot stop a server that has no callback).
+    /// Throws `ERR_SOCKET_DGRAM_NOT_RUNNING` after `close()`, and `ERR_SOCKET_BAD_PORT` for a
+    /// port outside 1…65535.
     public func send(
         _ message: Buffer,
         _ port: Int,
@@ -101,6 +103,7 @@ import NIOPosix
         _ callback: (@NodeActor (NodeError?, Int) -> Void)? = nil
     ) throws {
         guard state != .closed else { throw NodeError.dgramNotRunning }
+        if let badPort = NodeError.badPort(port, allowZero: false) { throw badPort }
         let host = address ?? (kind == .udp4 ? "127.0.0.1" : "::1")
         let deliver = { self.transmit(message, to: host, port, callback) }
         switch state {
@@ -131,11 +134,7 @@ import NIOPosix
     ) {
         guard let channel else { return }
         let report: @NodeActor (NodeError?) -> Void = { error in
-            if let callback {
-                callback(error, error == nil ? message.count : 0)
-            } else if let error {
-                self.emit(.error, error)
-            }
+            callback?(error, error == nil ? message.count : 0)
         }
         let target: SocketAddress
         do {

@@ -96,6 +96,17 @@ extension NodeError {
     /// Writing to a socket whose peer ended it, with `allowHalfOpen` off (Node's EPIPE).
     static let endedByPeer = NodeError(
         code: .epipe, message: "This socket has been ended by the other party")
+    /// A port outside what TCP and UDP can carry, in Node's words: `Port should be >= 0 and
+    /// < 65536. Received type number (70000).` (`> 0` where 0 cannot mean "any", as for a
+    /// datagram's destination). Nil for a port that is fine.
+    static func badPort(_ port: Int, allowZero: Bool, name: String = "Port") -> NodeError? {
+        guard !(allowZero ? 0..<65536 : 1..<65536).contains(port) else { return nil }
+        let bound = allowZero ? ">=" : ">"
+        return NodeError(
+            code: .socketBadPort,
+            message: "\(name) should be \(bound) 0 and < 65536. Received type number (\(port)).")
+    }
+
     /// `listen()` on a server that is already listening.
     static let listenTwice = NodeError(
         code: .serverAlreadyListen,

@@ -51,6 +51,7 @@ extension NodeError {
         static let serverNotRunning = Self("ERR_SERVER_NOT_RUNNING")
         static let socket = Self("ERR_SOCKET")
         static let socketAlreadyBound = Self("ERR_SOCKET_ALREADY_BOUND")
+        static let socketBadPort = Self("ERR_SOCKET_BAD_PORT")
         static let socketDgramNotRunning = Self("ERR_SOCKET_DGRAM_NOT_RUNNING")
         static let streamDestroyed = Self("ERR_STREAM_DESTROYED")
         static let streamWriteAfterEnd = Self("ERR_STREAM_WRITE_AFTER_END")

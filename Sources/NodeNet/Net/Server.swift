@@ -45,6 +45,11 @@ import NIOPosix
             afterIOBatch { self.emit(.error, .listenTwice) }
             return self
         }
+        // Node throws it; here it is the server's `error` (see `Socket.connect`).
+        if let badPort = NodeError.badPort(port, allowZero: true, name: "options.port") {
+            afterIOBatch { self.emit(.error, badPort) }
+            return self
+        }
         state = .binding
         hold.activate()
         let host = host ?? "::"

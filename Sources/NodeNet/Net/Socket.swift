@@ -131,6 +131,11 @@ import NIOPosix
 
     func connect(port: Int, host: String) {
         hold.activate()
+        // Node throws ERR_SOCKET_BAD_PORT from net.connect; here the connection fails with it on
+        // the next turn, so a program without a listener ends with Node's words (not a trap).
+        if let badPort = NodeError.badPort(port, allowZero: true) {
+            return afterIOBatch { self.connectFailed(badPort) }
+        }
         let noDelay = self.noDelay
         let bootstrap = ClientBootstrap(group: nodeLoopGroup)
             // Node sets no connect timeout of its own: the kernel gives up on an unanswered SYN
@@ -149,10 +154,14 @@ import NIOPosix
             }
         Quiescence.connectStarted(connected)
         connected.whenFailureOnNode { error in
-            self.life = .destroying(whileConnecting: false)
-            self.fail(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
-            self.didClose()
+            self.connectFailed(NodeError(error, syscall: "connect", address: "\(host):\(port)"))
         }
+    }
+
+    private func connectFailed(_ error: NodeError) {
+        life = .destroying(whileConnecting: false)
+        fail(error)
+        didClose()
     }
 
     // MARK: The owner

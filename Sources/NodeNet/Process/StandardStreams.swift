@@ -22,6 +22,7 @@ import NIOPosix
         guard event == Event<StandardInput, Buffer>.data, !started else { return }
         started = true
         hold.activate()
+        guard Self.canBeWatched(STDIN_FILENO) else { return readOnAThread() }
         NIOPipeBootstrap(group: nodeLoopGroup)
             .channelInitializer { channel in
                 channel.installOnNode {
@@ -38,6 +39,40 @@ import NIOPosix
 
     fileprivate func finish() {
         hold.deactivate()
+    }
+
+    /// Whether the loop can wait for `descriptor` to be readable: a pipe, a socket or a terminal;
+    /// not a file or `/dev/null`, which `epoll` refuses (and SwiftNIO's pipe channel traps on the
+    /// refusal), as when a program runs `< input.txt` or from a script with no input.
+    private static func canBeWatched(_ descriptor: Int32) -> Bool {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return true }
+        let kind = status.st_mode & S_IFMT
+        return kind == S_IFIFO || kind == S_IFSOCK || isatty(descriptor) == 1
+    }
+
+    /// Reads a standard input the loop cannot watch on a thread of the pool, a chunk at a time,
+    /// and emits each on the loop; a file is always readable, so the reads never wait long.
+    private func readOnAThread() {
+        let descriptor = dup(STDIN_FILENO)
+        NIOThreadPool.singleton.submit { _ in
+            var bytes = [UInt8](repeating: 0, count: 65536)
+            var failure: Int32 = 0
+            while true {
+                let count = read(descriptor, &bytes, bytes.count)
+                if count < 0 && errno == EINTR { continue }
+                if count < 0 { failure = errno }
+                guard count > 0 else { break }
+                let chunk = Buffer(Array(bytes[0..<count]))
+                afterIOBatch { _ = self.emit(.data, chunk) }
+            }
+            close(descriptor)
+            afterIOBatch {
+                if failure != 0 { self.emit(.error, NodeError(errno: failure, syscall: "read")) }
+                self.emit(.end)
+                self.finish()
+            }
+        }
     }
 
     /// Lets the program end while stdin is still open.
