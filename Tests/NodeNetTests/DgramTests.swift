@@ -160,6 +160,31 @@ import Testing
         try client.close()
     }
 
+    /// An address of the other family is EINVAL, in node 20's words: a `udp4` socket was bound
+    /// to `::1`, an IPv6 socket in all but name.
+    @Test func anAddressOfTheOtherFamilyIsEINVALLikeNode() async throws {
+        var errors: [String] = []
+        for (kind, address) in [(DatagramSocket.Kind.udp4, "::1"), (.udp6, "127.0.0.1")] {
+            let socket = dgram.createSocket(kind)
+            let error: NodeError = try await waitFor("the bind's error") { done in
+                socket.on(.error, done)
+                try! socket.bind(0, address)
+            }
+            errors.append("\(error.code) \(error.message)")
+            try? socket.close()
+        }
+        let client = dgram.createSocket(.udp4)
+        let sendError: NodeError? = try await waitFor("the send's callback") { done in
+            try! client.send("x", 9999, "::1") { error, _ in done(error) }
+        }
+        errors.append("\(sendError?.code ?? "none") \(sendError?.message ?? "")")
+        try client.close()
+        #expect(
+            errors == [
+                "EINVAL bind EINVAL ::1", "EINVAL bind EINVAL 127.0.0.1", "EINVAL send EINVAL ::1:9999",
+            ])
+    }
+
     @Test func afterCloseNoMessageArrivesAndSendThrows() async throws {
         let (server, port) = try await boundSocket()
         let (client, _) = try await boundSocket()

@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 
@@ -267,6 +268,17 @@ import Testing
             }
         }
         #expect(log.entries == ["connect ECONNREFUSED 127.0.0.1:\(port.number)", "close(true)"])
+    }
+
+    /// An IPv6 address after the code keeps its space, as in node 20's
+    /// `connect ECONNREFUSED ::1:1` (it used to be glued on, like the `: address already in use`
+    /// of a `listen` error).
+    @Test func anIPv6AddressInAnErrorIsWrittenAsNodeWritesIt() {
+        #expect(
+            NodeError(errno: ECONNREFUSED, syscall: "connect", detail: "::1:1").message
+                == "connect ECONNREFUSED ::1:1")
+        let busy = NodeError(errno: EADDRINUSE, syscall: "listen", detail: ": address already in use :::3000")
+        #expect(busy.message == "listen EADDRINUSE: address already in use :::3000")
     }
 
     @Test func addressesAndByteCountsAreReported() async throws {

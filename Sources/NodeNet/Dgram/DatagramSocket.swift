@@ -49,7 +49,7 @@ import NIOPosix
         guard state == .unbound else { throw NodeError.alreadyBound }
         if let callback { once(.listening, callback) }
         let host = address ?? (kind == .udp4 ? "0.0.0.0" : "::")
-        guard implicitSocket == nil else {
+        guard implicitSocket == nil, !isOfTheOtherFamily(host) else {
             sendsWhileBinding = []
             let detail = port > 0 ? "\(host):\(port)" : host
             let error = NodeError(errno: EINVAL, syscall: "bind", detail: detail)
@@ -138,6 +138,7 @@ import NIOPosix
         }
         let target: SocketAddress
         do {
+            guard !isOfTheOtherFamily(host) else { throw NodeError(errno: EINVAL, syscall: "send") }
             target = try SocketAddress(ipAddress: host, port: port)
         } catch {
             let error = NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")
@@ -153,6 +154,17 @@ import NIOPosix
         // Wrapped here, where its type is known, as a socket's writes are (see `OutboundMessage`).
         channel.pipeline.syncOperations.writeAndFlush(
             NIOAny(AddressedEnvelope(remoteAddress: target, data: message.storage)), promise: promise)
+    }
+
+    /// An IPv6 address for a `udp4` socket, or an IPv4 one for `udp6`: Node's `bind` and `send`
+    /// fail with EINVAL (a `udp4` socket bound to `::1` would otherwise be an IPv6 socket).
+    private func isOfTheOtherFamily(_ host: String) -> Bool {
+        guard let address = try? SocketAddress(ipAddress: host, port: 0) else { return false }
+        switch address {
+        case .v4: return kind == .udp6
+        case .v6: return kind == .udp4
+        case .unixDomainSocket: return false
+        }
     }
 
     func didReceive(_ envelope: AddressedEnvelope<ByteBuffer>) {

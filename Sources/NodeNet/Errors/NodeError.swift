@@ -27,13 +27,14 @@ public struct NodeError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A system error: `syscall` failed with `errno`; `detail` follows the code, as in
-    /// `listen EADDRINUSE: address already in use :::3000` or `connect ECONNREFUSED 127.0.0.1:1`.
+    /// `listen EADDRINUSE: address already in use :::3000` (a detail that starts with `": "`) or
+    /// `connect ECONNREFUSED ::1:1` (any other, an IPv6 address's `::` included, after a space).
     public init(errno: Int32, syscall: String, detail: String? = nil) {
         let name = Self.errnoName(errno)
         code = name
         self.errno = -errno
         self.syscall = syscall
-        message = "\(syscall) \(name)" + (detail.map { $0.hasPrefix(":") ? $0 : " " + $0 } ?? "")
+        message = "\(syscall) \(name)" + (detail.map { $0.hasPrefix(": ") ? $0 : " " + $0 } ?? "")
     }
 
     /// `Error: <message>` plus the code, the way Node prints an uncaught error's first lines.
