@@ -84,6 +84,23 @@ import Testing
         #expect(ticks == 3)
     }
 
+    /// `until`'s `done` is a promise's `resolve`: the first call settles it, later ones are
+    /// ignored (a request's `response` and then its `error` may both call it). A second call used
+    /// to resume the continuation twice, which kills the process.
+    @Test func untilTakesTheFirstCallAndIgnoresTheRest() async throws {
+        let value: Int = await until { done in
+            done(1)
+            done(2)
+            setTimeout(1) { done(3) }
+        }
+        #expect(value == 1)
+        await until { done in
+            done()
+            done()
+        }
+        try await waitFor("the late call's turn") { done in setTimeout(5, done) }
+    }
+
     @Test func awaitInsideACallbackResumesOnTheLoop() async throws {
         let result: String = try await waitFor("the task") { done in
             setTimeout(1) {
