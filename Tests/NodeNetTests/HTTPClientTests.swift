@@ -220,6 +220,34 @@ import Testing
         #expect(answer == "still here")
     }
 
+    /// A CONNECT answered `103` (or `100`) before its `200`, or with empty lines before the
+    /// status line (llhttp skips them): the tunnel still opens, with the bytes after the real
+    /// answer's head. It used to wait for ever, the guard taking the first empty line for the end
+    /// of the answer. (Node 20 emits `connect` at the `103` itself; NodeNet gives it as
+    /// `information`, as for any request, and opens the tunnel at the `200`.)
+    @Test(arguments: [
+        "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\n", "\r\n\r\n",
+    ])
+    func aConnectAnsweredWithSomethingBeforeItsAnswerStillOpens(before: String) async throws {
+        let (server, port) = try await listeningServer { socket in
+            socket.on(.data) { _ in socket.write("\(before)HTTP/1.1 200 Connection Established\r\n\r\ntunnel")
+            }
+            socket.on(.error) { _ in }
+        }
+        defer { server.close() }
+        let tunnel: String = try await waitFor("connect") { done in
+            let options = RequestOptions(
+                host: "127.0.0.1", port: port, method: "CONNECT", path: "db:5432", agent: nil)
+            let req = http.request(options)
+            req.on(.connect) { res, socket, head in
+                socket.destroy()
+                done("\(res.statusCode) \(head.toString())")
+            }
+            req.end()
+        }
+        #expect(tunnel == "200 tunnel")
+    }
+
     @Test func aRefusedConnectIsAnOrdinaryResponse() async throws {
         let (server, port) = try await listeningServer { socket in
             socket.on(.data) { _ in

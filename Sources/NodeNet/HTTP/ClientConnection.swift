@@ -92,6 +92,11 @@ import NIOHTTP1
     func didReceiveHead(_ head: HTTPResponseHead) {
         guard let request else { return }
         let code = Int(head.status.code)
+        if code < 200 && request.method == "CONNECT" {
+            // The real answer is still to come: on the next turn, once the decoder has finished
+            // with this head, the guard looks for the end of that one.
+            afterIOBatch { self.parser?.rearmConnectGuard() }
+        }
         if code == 100 {
             request.emit(.continue)
             return

@@ -75,6 +75,11 @@ import NIOHTTP1
         connectGuard.release()
     }
 
+    /// The CONNECT was answered `1xx` first: the guard looks for the end of the next head.
+    func rearmConnectGuard() {
+        connectGuard.rearm()
+    }
+
     /// Takes the parser out; the bytes after the response head go on to the socket, and then
     /// `completion` runs. Nothing may write to the socket meanwhile (nobody has it yet).
     func remove(from channel: any Channel, then completion: @escaping @NodeActor () -> Void) {
@@ -108,6 +113,8 @@ private final class ConnectGuard: ChannelInboundHandler, RemovableChannelHandler
     typealias InboundOut = ByteBuffer
     private var armed = false
     private var headEnded = false
+    /// Whether the head has begun: llhttp skips empty lines before a status line.
+    private var headBegun = false
     private var lineEndsSeen: [UInt8] = []
     private var held: ByteBuffer?
     private var context: ChannelHandlerContext?
@@ -119,7 +126,16 @@ private final class ConnectGuard: ChannelInboundHandler, RemovableChannelHandler
     func arm() {
         armed = true
         headEnded = false
+        headBegun = false
         lineEndsSeen = []
+    }
+
+    /// After an informational head: what was held is the next head and what follows it.
+    func rearm() {
+        let pending = held
+        held = nil
+        arm()
+        if let pending, let context { channelRead(context: context, data: wrapInboundOut(pending)) }
     }
 
     func release() {
@@ -161,6 +177,10 @@ private final class ConnectGuard: ChannelInboundHandler, RemovableChannelHandler
     private func headEnd(in bytes: ByteBuffer) -> Int? {
         let pattern: [UInt8] = [13, 10, 13, 10]
         for (offset, byte) in bytes.readableBytesView.enumerated() {
+            if !headBegun {
+                guard byte != 13 && byte != 10 else { continue }
+                headBegun = true
+            }
             lineEndsSeen.append(byte)
             if lineEndsSeen.count > 4 { lineEndsSeen.removeFirst() }
             if lineEndsSeen == pattern { return offset + 1 }
