@@ -324,12 +324,7 @@ import Testing
         let certs = try await TestCertificates.forTest()
         let (server, port) = try await echoServer(serverOptions(certs))
         defer { server.close() }
-        let client = try RunningProgram(
-            try requirePeer("openssl"),
-            [
-                "s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-servername", "localhost", "-CAfile",
-                certs.folder.appendingPathComponent("ca.crt").path, "-brief",
-            ])
+        let client = try openSSLClient(port, certs, ciphers: nil)
         defer { client.stop() }
         let chosen: TLSCipher? = try await waitFor("the server's secure connection") { done in
             server.once(.secureConnection) { socket in done(socket.getCipher()) }
@@ -337,6 +332,39 @@ import Testing
         #expect(
             chosen.map { [$0.name, $0.standardName, $0.version] }
                 == ["ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLSv1.2"])
+    }
+
+    /// `openssl s_client` over TLS 1.2, offering `ciphers` (nil: OpenSSL's defaults).
+    private func openSSLClient(_ port: Int, _ certs: TestCertificates, ciphers: String?) throws
+        -> RunningProgram
+    {
+        try RunningProgram(
+            try requirePeer("openssl"),
+            [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-servername", "localhost", "-CAfile",
+                certs.folder.appendingPathComponent("ca.crt").path, "-brief",
+            ] + (ciphers.map { ["-cipher", $0] } ?? []))
+    }
+
+    /// A client that offers only what Node's cipher list leaves out (no authentication, no
+    /// encryption, CAMELLIA) is refused, as node 20's server refuses it (`handshake_failure`), and
+    /// the server goes on serving.
+    @Test(arguments: ["aNULL:eNULL:@SECLEVEL=0", "CAMELLIA:@SECLEVEL=0"])
+    func aClientOfferingOnlyCiphersNodeLeavesOutIsRefused(ciphers: String) async throws {
+        let certs = try await TestCertificates.forTest()
+        let (server, port) = try await echoServer(serverOptions(certs))
+        defer { server.close() }
+        var refusals: [String] = []
+        server.on(.tlsClientError) { error, _ in refusals.append(error.code) }
+        let client = try openSSLClient(port, certs, ciphers: ciphers)
+        defer { client.stop() }
+        #expect(try await client.waitForExit() != 0)
+        #expect(client.standardError.contains("alert handshake failure"), "\(client.standardError)")
+        try await waitUntil("the server's tlsClientError") { !refusals.isEmpty }
+        #expect(refusals == ["ERR_SSL_NO_SHARED_CIPHER"])
+        let honest = try await connect(port, TLSOptions(ca: [certs.caCert])).get()
+        #expect(honest.authorized)
+        honest.destroy()
     }
 
     @Test func aClientThatNeverSpeaksIsCutAtHandshakeTimeout() async throws {

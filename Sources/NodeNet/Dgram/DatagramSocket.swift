@@ -49,7 +49,8 @@ import NIOPosix
         guard state == .unbound else { throw NodeError.alreadyBound }
         if let callback { once(.listening, callback) }
         let host = address ?? (kind == .udp4 ? "0.0.0.0" : "::")
-        guard implicitSocket == nil, !isOfTheOtherFamily(host) else {
+        let otherFamily = (try? SocketAddress(ipAddress: host, port: 0)).map(isOfTheOtherFamily) ?? false
+        guard implicitSocket == nil, !otherFamily else {
             sendsWhileBinding = []
             let detail = port > 0 ? "\(host):\(port)" : host
             let error = NodeError(errno: EINVAL, syscall: "bind", detail: detail)
@@ -136,11 +137,8 @@ import NIOPosix
         let report: @NodeActor (NodeError?) -> Void = { error in
             callback?(error, error == nil ? message.count : 0)
         }
-        let target: SocketAddress
-        do {
-            guard !isOfTheOtherFamily(host) else { throw NodeError(errno: EINVAL, syscall: "send") }
-            target = try SocketAddress(ipAddress: host, port: port)
-        } catch {
+        // Parsed once per datagram: a reply's address is parsed again for every send.
+        guard let target = try? SocketAddress(ipAddress: host, port: port), !isOfTheOtherFamily(target) else {
             let error = NodeError(errno: EINVAL, syscall: "send", detail: "\(host):\(port)")
             return afterIOBatch { report(error) }
         }
@@ -158,8 +156,7 @@ import NIOPosix
 
     /// An IPv6 address for a `udp4` socket, or an IPv4 one for `udp6`: Node's `bind` and `send`
     /// fail with EINVAL (a `udp4` socket bound to `::1` would otherwise be an IPv6 socket).
-    private func isOfTheOtherFamily(_ host: String) -> Bool {
-        guard let address = try? SocketAddress(ipAddress: host, port: 0) else { return false }
+    private func isOfTheOtherFamily(_ address: SocketAddress) -> Bool {
         switch address {
         case .v4: return kind == .udp6
         case .v6: return kind == .udp4
